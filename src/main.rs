@@ -1,0 +1,2 @@
+//! The `mcp-scan` command line; all logic lives in the library.
+fn main() {}
