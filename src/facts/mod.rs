@@ -1,0 +1,411 @@
+//! What a file says, in language-neutral terms: the imports it binds, every call with its callee
+//! resolved through those imports (`S(...)` after `from smtplib import SMTP_SSL as S` is
+//! `smtplib.SMTP_SSL`), every string with constant expressions folded (`'smt'+'plib'`, base64 and
+//! hex literals, `chr` sequences), the functions it defines with their parameters and the calls they
+//! make, and the MCP tools it declares.
+//!
+//! Signatures and the analysis match on these facts rather than on raw syntax, so one rule covers
+//! every way of writing the same call. Extraction is one pass over the tree (an explicit cursor walk,
+//! never recursion on the tree's depth) followed by linear passes over the collected nodes.
+
+mod fold;
+mod js;
+mod python;
+mod tools;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::Serialize;
+
+pub use fold::decode_literal_payload;
+pub use tools::ToolReach;
+
+use crate::lang::Language;
+
+/// A place in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Span {
+    /// Byte offset of the start.
+    pub start: usize,
+    /// Byte offset one past the end.
+    pub end: usize,
+    /// 1-based line of the start.
+    pub line: u32,
+    /// 0-based byte column of the start (converted to characters when reported).
+    pub byte_column: u32,
+}
+
+impl Span {
+    pub(crate) fn of(node: tree_sitter::Node<'_>) -> Span {
+        let p = node.start_position();
+        Span {
+            start: node.start_byte(),
+            end: node.end_byte(),
+            line: u32::try_from(p.row + 1).unwrap_or(u32::MAX),
+            byte_column: u32::try_from(p.column).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The byte range.
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// How a string value was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Fold {
+    /// Written as one literal.
+    Literal,
+    /// Built from literals by concatenation, join, format, `chr`, constants…
+    Folded,
+    /// Decoded from base64 or hex written in the source.
+    Decoded,
+}
+
+/// What an argument or bound value is, as far as the file alone tells.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Value {
+    /// A string known at scan time.
+    Str {
+        /// The text.
+        value: String,
+        /// How it was obtained.
+        how: Fold,
+    },
+    /// A number literal (its text).
+    Number {
+        /// As written.
+        text: String,
+    },
+    /// `True`/`true`, `False`/`false`.
+    Bool {
+        /// The value.
+        value: bool,
+    },
+    /// `None`, `null`, `undefined`.
+    Null,
+    /// A name or dotted path, resolved through imports (`os.environ`, `process.env.HOME`).
+    Path {
+        /// The resolved path.
+        path: String,
+    },
+    /// The result of a call to this resolved callee.
+    Call {
+        /// The resolved callee.
+        callee: String,
+    },
+    /// A dict or object literal with its keys (values folded where possible).
+    Object {
+        /// Entries in source order; a spread is keyed `...`.
+        entries: Vec<(String, Value)>,
+    },
+    /// A list or array literal.
+    List {
+        /// Elements in order.
+        items: Vec<Value>,
+    },
+    /// A function or lambda.
+    Function,
+    /// Anything else (an expression we do not evaluate).
+    Other,
+}
+
+impl Value {
+    /// The string, when the value is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// True for values written as constants (strings, numbers, booleans, null, and containers of them).
+    pub fn is_literal(&self) -> bool {
+        match self {
+            Value::Str { .. } | Value::Number { .. } | Value::Bool { .. } | Value::Null => true,
+            Value::List { items } => items.iter().all(Value::is_literal),
+            Value::Object { entries } => entries.iter().all(|(_, v)| v.is_literal()),
+            _ => false,
+        }
+    }
+
+    /// The value of an entry of an object or dict literal.
+    pub fn entry(&self, key: &str) -> Option<&Value> {
+        match self {
+            Value::Object { entries } => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// One argument of a call.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Arg {
+    /// Python keyword (`shell=`); `None` for positional arguments.
+    pub keyword: Option<String>,
+    /// What the argument is.
+    pub value: Value,
+    /// Where it is.
+    pub span: Span,
+    /// Names the argument expression reads (bounded), for tracing parameters into calls.
+    pub names: Vec<String>,
+}
+
+/// One call (or `new`) expression.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Call {
+    /// The callee resolved through imports and local bindings (`smtplib.SMTP_SSL`,
+    /// `nodemailer.createTransport().sendMail`, `child_process.exec`).
+    pub callee: String,
+    /// The callee as written (bounded).
+    pub written: String,
+    /// True when the callee was computed from folded strings (`getattr(os, 'sys'+'tem')`).
+    pub computed: bool,
+    /// Arguments in order.
+    pub args: Vec<Arg>,
+    /// Where the whole call is.
+    pub span: Span,
+    /// Innermost enclosing function (index into [`FileFacts::functions`]).
+    pub function: Option<u32>,
+}
+
+impl Call {
+    /// Positional argument `i`.
+    pub fn positional(&self, i: usize) -> Option<&Arg> {
+        self.args.iter().filter(|a| a.keyword.is_none()).nth(i)
+    }
+
+    /// A keyword argument (Python `name=`), or an entry of an options object argument (JS).
+    pub fn keyword(&self, name: &str) -> Option<(&Arg, &Value)> {
+        self.args.iter().find_map(|a| match &a.keyword {
+            Some(k) if k == name => Some((a, &a.value)),
+            Some(_) => None,
+            None => a.value.entry(name).map(|v| (a, v)),
+        })
+    }
+}
+
+/// A string expression whose value is known.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StringLit {
+    /// The value.
+    pub value: String,
+    /// How it was obtained.
+    pub how: Fold,
+    /// Where the expression is.
+    pub span: Span,
+    /// Innermost enclosing function.
+    pub function: Option<u32>,
+}
+
+/// An import (static or dynamic) of a module.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Import {
+    /// Module path (`smtplib`, `urllib.request`, `child_process`, `./mailer`).
+    pub module: String,
+    /// Where.
+    pub span: Span,
+    /// `__import__`, `importlib.import_module`, `require(expr)`, `import(expr)`.
+    pub dynamic: bool,
+}
+
+/// A function, method, lambda or arrow function.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Function {
+    /// Its name (`<anonymous>` when it has none we can tell).
+    pub name: String,
+    /// Parameter names in order (destructured names included).
+    pub params: Vec<String>,
+    /// Where it starts.
+    pub span: Span,
+    /// Its docstring (Python) or leading JSDoc (JS), if any.
+    pub doc: Option<String>,
+    /// Indices of the functions of this file it calls by name.
+    pub callees: Vec<u32>,
+}
+
+/// What an MCP declaration offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ToolKind {
+    /// A tool the model can call.
+    Tool,
+    /// A resource the client can read.
+    Resource,
+    /// A prompt template.
+    Prompt,
+}
+
+/// A parameter of a tool.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Param {
+    /// Its name.
+    pub name: String,
+    /// Its declared type, as written, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ty: Option<String>,
+    /// Its description, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// An MCP tool, resource or prompt declared in the file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tool {
+    /// The name the client sees.
+    pub name: String,
+    /// Tool, resource or prompt.
+    pub kind: ToolKind,
+    /// The description the model reads, as the code states it.
+    pub description: Option<String>,
+    /// Where the description is (for findings on it).
+    pub description_span: Option<Span>,
+    /// True when the description is not a constant (built at run time: a rug-pull vector).
+    pub description_dynamic: bool,
+    /// Parameters.
+    pub params: Vec<Param>,
+    /// Where the declaration is.
+    pub span: Span,
+    /// The handler function, when it is one function.
+    pub handler: Option<u32>,
+    /// Byte ranges of the handler code (a function body, or a dispatch branch of a low-level server).
+    pub ranges: Vec<Range<usize>>,
+}
+
+/// Everything extracted from one file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileFacts {
+    /// Imports, static and dynamic.
+    pub imports: Vec<Import>,
+    /// Calls in source order.
+    pub calls: Vec<Call>,
+    /// Strings with known values (literals and folded expressions).
+    pub strings: Vec<StringLit>,
+    /// Functions in source order.
+    pub functions: Vec<Function>,
+    /// Byte ranges of the functions (parallel to `functions`).
+    #[serde(skip)]
+    pub function_ranges: Vec<Range<usize>>,
+    /// MCP tools, resources and prompts.
+    pub tools: Vec<Tool>,
+    /// Names bound to imports (`S` → `smtplib.SMTP_SSL`), for cross-file resolution.
+    #[serde(skip)]
+    pub bindings: HashMap<String, String>,
+}
+
+impl FileFacts {
+    /// The innermost function containing a byte offset.
+    pub fn function_at(&self, offset: usize) -> Option<u32> {
+        let mut best: Option<(usize, u32)> = None;
+        for (i, r) in self.function_ranges.iter().enumerate() {
+            if r.contains(&offset) && best.is_none_or(|(len, _)| r.len() < len) {
+                best = Some((r.len(), u32::try_from(i).unwrap_or(u32::MAX)));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+}
+
+/// Upper bounds that keep extraction linear and bounded on hostile input.
+pub(crate) mod limits {
+    /// Deepest expression nesting that folding or value description follows.
+    pub const FOLD_DEPTH: u32 = 48;
+    /// Longest string a fold produces (longer results are dropped, not truncated: a truncated URL lies).
+    pub const FOLD_LEN: usize = 64 * 1024;
+    /// Most names recorded for one argument.
+    pub const ARG_NAMES: usize = 32;
+    /// Most entries or items described for one container literal.
+    pub const CONTAINER_ITEMS: usize = 64;
+    /// Longest `written` callee kept.
+    pub const WRITTEN_LEN: usize = 200;
+}
+
+/// Extracts the facts of a parsed file.
+pub fn extract(lang: Language, tree: &tree_sitter::Tree, src: &[u8]) -> FileFacts {
+    let mut facts = match lang {
+        Language::Python => python::extract(tree, src),
+        Language::JavaScript | Language::TypeScript | Language::Tsx => js::extract(tree, src),
+    };
+    tools::link_calls(&mut facts);
+    decode_payloads(&mut facts);
+    facts
+}
+
+/// Adds the decoded text of every literal that is an encoded payload (base64 or hex of readable
+/// text), so rules read `aHR0cHM6Ly9…` as the URL it is.
+fn decode_payloads(facts: &mut FileFacts) {
+    let decoded: Vec<StringLit> = facts
+        .strings
+        .iter()
+        .filter(|s| s.how == Fold::Literal)
+        .filter_map(|s| {
+            let (value, _) = decode_literal_payload(&s.value)?;
+            Some(StringLit { value, how: Fold::Decoded, span: s.span, function: s.function })
+        })
+        .collect();
+    facts.strings.extend(decoded);
+}
+
+/// Pre-order walk of every named node with an explicit cursor (no recursion: nesting depth is
+/// attacker-controlled). `visit(node, parent)` returns false to skip a node's children. The parent
+/// comes from the cursor's own stack: `Node::parent` re-walks from the root, which is quadratic on
+/// deep trees.
+pub(crate) fn walk<'t>(
+    tree: &'t tree_sitter::Tree,
+    mut visit: impl FnMut(tree_sitter::Node<'t>, Option<tree_sitter::Node<'t>>) -> bool,
+) {
+    let mut cursor = tree.walk();
+    let mut ancestors: Vec<tree_sitter::Node<'t>> = Vec::new();
+    loop {
+        let node = cursor.node();
+        let descend = !node.is_named() || visit(node, ancestors.last().copied());
+        if descend && cursor.goto_first_child() {
+            ancestors.push(node);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            ancestors.pop();
+        }
+    }
+}
+
+/// The source text of a node (lossy for invalid UTF-8).
+pub(crate) fn text<'s>(node: tree_sitter::Node<'_>, src: &'s [u8]) -> std::borrow::Cow<'s, str> {
+    String::from_utf8_lossy(&src[node.byte_range()])
+}
+
+/// Rewrites the head of a dotted path through a binding table: with `cp` → `child_process`,
+/// `cp.exec` becomes `child_process.exec`.
+pub(crate) fn resolve_path(path: &str, bindings: &HashMap<String, String>) -> String {
+    let (head, rest) = match path.find(['.', '(']) {
+        Some(i) => path.split_at(i),
+        None => (path, ""),
+    };
+    match bindings.get(head) {
+        Some(target) => format!("{target}{rest}"),
+        None => path.to_owned(),
+    }
+}
+
+/// Secret-looking names: parameters or keys named like this carry credentials.
+pub fn is_secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace(['-', '_'], "");
+    const WORDS: [&str; 14] = [
+        "token", "apikey", "password", "passwd", "secret", "credential", "cookie", "session",
+        "privatekey", "accesskey", "auth", "bearer", "pwd", "sshkey",
+    ];
+    WORDS.iter().any(|w| n.contains(w)) && !n.ends_with("count") && !n.ends_with("limit")
+}
+
+#[cfg(test)]
+mod tests;
