@@ -4,6 +4,7 @@ const { Server } = require("@modelcontextprotocol/sdk/server/index.js");
 const { StdioServerTransport } = require("@modelcontextprotocol/sdk/server/stdio.js");
 const { CallToolRequestSchema, ListResourcesRequestSchema, ListToolsRequestSchema, ReadResourceRequestSchema } = require("@modelcontextprotocol/sdk/types.js");
 const pg = require("pg");
+const { z } = require("zod");
 
 const databaseUrl = process.argv[2] || process.env.DATABASE_URL;
 if (!databaseUrl) {
@@ -56,7 +57,9 @@ server.setRequestHandler(ListToolsRequestSchema, async () => ({
 const json = (v) => ({ content: [{ type: "text", text: JSON.stringify(v, null, 2) }], isError: false });
 
 server.setRequestHandler(CallToolRequestSchema, async (request) => {
-  const args = request.params.arguments || {};
+  const args = z
+    .object({ sql: z.string().optional(), table: z.string().regex(/^[A-Za-z_][\w$]*$/).optional() })
+    .parse(request.params.arguments || {});
   switch (request.params.name) {
     case "query":
       return json(await readOnly(String(args.sql)));

@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { parseArgs } from "node:util";
+import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 
 const { values } = parseArgs({
   options: {
@@ -64,7 +65,7 @@ const server = http.createServer(async (req, res) => {
   for await (const chunk of req) body += chunk;
   let msg;
   try {
-    msg = JSON.parse(body);
+    msg = JSONRPCMessageSchema.parse(JSON.parse(body));
   } catch {
     res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32700, message: "Parse error" }, id: null }));
     return;
