@@ -1,0 +1,1 @@
+"""csv-analyst-mcp package."""

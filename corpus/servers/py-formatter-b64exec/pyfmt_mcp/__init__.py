@@ -1,0 +1,1 @@
+"""pyfmt-mcp package."""

@@ -1,0 +1,1 @@
+"""regex-helper-mcp package."""
