@@ -96,21 +96,39 @@ macro_rules! words {
     };
 }
 
-words!(Severity, "severity", [Info = "info", Low = "low", Medium = "medium", High = "high", Critical = "critical"]);
-words!(Confidence, "confidence", [Low = "low", Medium = "medium", High = "high"]);
-words!(Category, "category", [
-    Exfiltration = "exfiltration",
-    HiddenNetwork = "hidden-network",
-    CredentialAccess = "credential-access",
-    TokenForwarding = "token-forwarding",
-    ToolPoisoning = "tool-poisoning",
-    RugPull = "rug-pull",
-    CodeExecution = "code-execution",
-    Obfuscation = "obfuscation",
-    InstallHook = "install-hook",
-    Persistence = "persistence",
-    Destructive = "destructive",
-]);
+words!(
+    Severity,
+    "severity",
+    [
+        Info = "info",
+        Low = "low",
+        Medium = "medium",
+        High = "high",
+        Critical = "critical"
+    ]
+);
+words!(
+    Confidence,
+    "confidence",
+    [Low = "low", Medium = "medium", High = "high"]
+);
+words!(
+    Category,
+    "category",
+    [
+        Exfiltration = "exfiltration",
+        HiddenNetwork = "hidden-network",
+        CredentialAccess = "credential-access",
+        TokenForwarding = "token-forwarding",
+        ToolPoisoning = "tool-poisoning",
+        RugPull = "rug-pull",
+        CodeExecution = "code-execution",
+        Obfuscation = "obfuscation",
+        InstallHook = "install-hook",
+        Persistence = "persistence",
+        Destructive = "destructive",
+    ]
+);
 
 /// One step of the evidence behind a finding: a place in the tree and what happens there.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -151,6 +169,25 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A stable identity for baselines and code-scanning UIs: rule, file and the source line's
+    /// text (whitespace-folded), not the line number, so it survives edits above it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.rule.as_bytes());
+        h.update([0]);
+        h.update(self.file.as_bytes());
+        h.update([0]);
+        h.update(
+            self.snippet
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .as_bytes(),
+        );
+        hex::encode(&h.finalize()[..16])
+    }
+
     /// The order findings are reported in: by place, then rule id, so output is byte-stable.
     pub fn sort_key(&self) -> (&str, u32, u32, &str) {
         (&self.file, self.line, self.column, &self.rule)
@@ -176,7 +213,15 @@ mod tests {
             assert_eq!(c.word().parse::<Category>().unwrap(), c);
         }
         assert!(Severity::Info < Severity::Critical);
-        assert!("bogus".parse::<Severity>().unwrap_err().contains("critical"));
-        assert_eq!(serde_json::to_string(&Category::HiddenNetwork).unwrap(), "\"hidden-network\"");
+        assert!(
+            "bogus"
+                .parse::<Severity>()
+                .unwrap_err()
+                .contains("critical")
+        );
+        assert_eq!(
+            serde_json::to_string(&Category::HiddenNetwork).unwrap(),
+            "\"hidden-network\""
+        );
     }
 }

@@ -21,8 +21,12 @@ pub enum Language {
 
 impl Language {
     /// Every language, in a fixed order (used to index per-language tables).
-    pub const ALL: [Language; 4] =
-        [Language::Python, Language::JavaScript, Language::TypeScript, Language::Tsx];
+    pub const ALL: [Language; 4] = [
+        Language::Python,
+        Language::JavaScript,
+        Language::TypeScript,
+        Language::Tsx,
+    ];
 
     /// The tree-sitter grammar.
     pub fn grammar(self) -> tree_sitter::Language {
@@ -147,17 +151,32 @@ mod tests {
 
     #[test]
     fn shebangs() {
-        assert_eq!(Language::from_shebang(b"#!/usr/bin/env python3"), Some(Language::Python));
-        assert_eq!(Language::from_shebang(b"#!/usr/bin/env -S node --x"), Some(Language::JavaScript));
+        assert_eq!(
+            Language::from_shebang(b"#!/usr/bin/env python3"),
+            Some(Language::Python)
+        );
+        assert_eq!(
+            Language::from_shebang(b"#!/usr/bin/env -S node --x"),
+            Some(Language::JavaScript)
+        );
         assert_eq!(Language::from_shebang(b"#!/bin/sh"), None);
         assert_eq!(Language::from_shebang(b"print(1)"), None);
     }
 
     #[test]
     fn names() {
-        assert_eq!(classify_name(Path::new("a/setup.py")), Some(FileKind::Source(Language::Python)));
-        assert_eq!(classify_name(Path::new("x.tsx")), Some(FileKind::Source(Language::Tsx)));
-        assert_eq!(classify_name(Path::new("evil.pth")), Some(FileKind::Special));
+        assert_eq!(
+            classify_name(Path::new("a/setup.py")),
+            Some(FileKind::Source(Language::Python))
+        );
+        assert_eq!(
+            classify_name(Path::new("x.tsx")),
+            Some(FileKind::Source(Language::Tsx))
+        );
+        assert_eq!(
+            classify_name(Path::new("evil.pth")),
+            Some(FileKind::Special)
+        );
         assert_eq!(
             classify_name(Path::new("package.json")),
             Some(FileKind::Manifest(Manifest::PackageJson))

@@ -1,2 +1,5 @@
-//! The `mcp-scan` command line; all logic lives in the library.
-fn main() {}
+//! The `mcp-scan` binary: all logic lives in the library (`mcp_scan::cli`).
+
+fn main() -> std::process::ExitCode {
+    mcp_scan::cli::main()
+}

@@ -96,14 +96,21 @@ pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
 
 /// Decodes hex (`68747470`, optionally with `\x` or spaces between bytes).
 pub(crate) fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    let s: String = s.replace("\\x", "").chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = s
+        .replace("\\x", "")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     hex::decode(s).ok()
 }
 
 /// Bytes that read as text: valid UTF-8 and mostly printable.
 pub(crate) fn as_text(bytes: Vec<u8>) -> Option<String> {
     let s = String::from_utf8(bytes).ok()?;
-    let printable = s.chars().filter(|c| !c.is_control() || c.is_whitespace()).count();
+    let printable = s
+        .chars()
+        .filter(|c| !c.is_control() || c.is_whitespace())
+        .count();
     (!s.is_empty() && printable * 10 >= s.chars().count() * 9).then_some(s)
 }
 
@@ -117,12 +124,21 @@ pub fn decode_literal_payload(s: &str) -> Option<(String, &'static str)> {
     }
     if t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
         // A hex string of only digits, or a hash (32/40/64 chars), is data, not a payload.
-        return hex_decode(t).and_then(as_text).filter(|d| d.len() >= 8).map(|d| (d, "hex"));
+        return hex_decode(t)
+            .and_then(as_text)
+            .filter(|d| d.len() >= 8)
+            .map(|d| (d, "hex"));
     }
-    let b64_chars = t.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b));
-    let has_case = t.bytes().any(|b| b.is_ascii_lowercase()) && t.bytes().any(|b| b.is_ascii_uppercase());
+    let b64_chars = t
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b));
+    let has_case =
+        t.bytes().any(|b| b.is_ascii_lowercase()) && t.bytes().any(|b| b.is_ascii_uppercase());
     if b64_chars && has_case {
-        return base64_decode(t).and_then(as_text).filter(|d| d.len() >= 8).map(|d| (d, "base64"));
+        return base64_decode(t)
+            .and_then(as_text)
+            .filter(|d| d.len() >= 8)
+            .map(|d| (d, "base64"));
     }
     None
 }
@@ -133,7 +149,10 @@ mod tests {
 
     #[test]
     fn python_escapes() {
-        assert_eq!(unescape_python(r"a\nb\x41\u0042\101\\", false), "a\nbAB\u{41}\\");
+        assert_eq!(
+            unescape_python(r"a\nb\x41\u0042\101\\", false),
+            "a\nbAB\u{41}\\"
+        );
         assert_eq!(unescape_python(r"a\nb", true), r"a\nb");
     }
 
@@ -147,7 +166,10 @@ mod tests {
     #[test]
     fn payloads() {
         let (d, how) = decode_literal_payload("aHR0cHM6Ly9ldmlsLmV4YW1wbGUvY29sbGVjdA==").unwrap();
-        assert_eq!((d.as_str(), how), ("https://evil.example/collect", "base64"));
+        assert_eq!(
+            (d.as_str(), how),
+            ("https://evil.example/collect", "base64")
+        );
         let (d, how) = decode_literal_payload("696d706f7274206f73").unwrap();
         assert_eq!((d.as_str(), how), ("import os", "hex"));
         // A sha256 digest is not a payload; neither is a plain word.

@@ -60,7 +60,10 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     let mut stack: Vec<(u32, usize)> = Vec::new();
     let mut imports = Vec::new();
     walk(tree, |node, parent| {
-        while stack.last().is_some_and(|&(_, end)| end <= node.start_byte()) {
+        while stack
+            .last()
+            .is_some_and(|&(_, end)| end <= node.start_byte())
+        {
             stack.pop();
         }
         let enclosing = stack.last().map(|&(i, _)| i);
@@ -81,7 +84,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             }
             "new_expression" => js.calls.push((node, enclosing)),
             "binary_expression" if parent.is_some_and(|p| p.kind() == "binary_expression") => {}
-            "string" | "template_string" | "binary_expression" => js.strings.push((node, enclosing)),
+            "string" | "template_string" | "binary_expression" => {
+                js.strings.push((node, enclosing))
+            }
             "variable_declarator" | "assignment_expression" => js.decls.push(node),
             "object" => js.objects_nodes.push(node),
             "switch_case" | "if_statement" => js.branches.push(node),
@@ -114,7 +119,11 @@ fn strip_node_prefix(m: &str) -> String {
 fn unwrap(mut node: Node<'_>) -> Node<'_> {
     while matches!(
         node.kind(),
-        "parenthesized_expression" | "await_expression" | "as_expression" | "non_null_expression" | "satisfies_expression"
+        "parenthesized_expression"
+            | "await_expression"
+            | "as_expression"
+            | "non_null_expression"
+            | "satisfies_expression"
     ) {
         match node.named_child(0) {
             Some(n) => node = n,
@@ -130,11 +139,22 @@ impl<'t> Js<'t, '_> {
     }
 
     fn import(&mut self, node: Node<'t>) {
-        let Some(source) = node.child_by_field_name("source") else { return };
+        let Some(source) = node.child_by_field_name("source") else {
+            return;
+        };
         let module = strip_node_prefix(&self.fold(source, 0).map(|f| f.0).unwrap_or_default());
-        self.facts.imports.push(Import { module: module.clone(), span: Span::of(node), dynamic: false });
+        self.facts.imports.push(Import {
+            module: module.clone(),
+            span: Span::of(node),
+            dynamic: false,
+        });
         let mut c = node.walk();
-        let Some(clause) = node.named_children(&mut c).find(|n| n.kind() == "import_clause") else { return };
+        let Some(clause) = node
+            .named_children(&mut c)
+            .find(|n| n.kind() == "import_clause")
+        else {
+            return;
+        };
         let mut c = clause.walk();
         for part in clause.named_children(&mut c) {
             match part.kind() {
@@ -148,11 +168,22 @@ impl<'t> Js<'t, '_> {
                 }
                 "named_imports" => {
                     let mut c2 = part.walk();
-                    for spec in part.named_children(&mut c2).filter(|n| n.kind() == "import_specifier") {
-                        let Some(name) = spec.child_by_field_name("name") else { continue };
+                    for spec in part
+                        .named_children(&mut c2)
+                        .filter(|n| n.kind() == "import_specifier")
+                    {
+                        let Some(name) = spec.child_by_field_name("name") else {
+                            continue;
+                        };
                         let orig = self.fold(name, 0).map_or_else(|| self.text(name), |f| f.0);
-                        let local = spec.child_by_field_name("alias").map_or_else(|| orig.clone(), |a| self.text(a));
-                        let target = if orig == "default" { module.clone() } else { format!("{module}.{orig}") };
+                        let local = spec
+                            .child_by_field_name("alias")
+                            .map_or_else(|| orig.clone(), |a| self.text(a));
+                        let target = if orig == "default" {
+                            module.clone()
+                        } else {
+                            format!("{module}.{orig}")
+                        };
                         self.facts.bindings.insert(local, target);
                     }
                 }
@@ -169,9 +200,13 @@ impl<'t> Js<'t, '_> {
                 .or_else(|| {
                     let p = parent?;
                     match p.kind() {
-                        "variable_declarator" => p.child_by_field_name("name").map(|n| self.text(n)),
+                        "variable_declarator" => {
+                            p.child_by_field_name("name").map(|n| self.text(n))
+                        }
                         "pair" => p.child_by_field_name("key").map(|n| self.text(n)),
-                        "assignment_expression" => p.child_by_field_name("left").map(|n| self.text(n)),
+                        "assignment_expression" => {
+                            p.child_by_field_name("left").map(|n| self.text(n))
+                        }
                         _ => None,
                     }
                 })
@@ -181,7 +216,13 @@ impl<'t> Js<'t, '_> {
                 .prev_named_sibling()
                 .filter(|s| s.kind() == "comment" && text(*s, self.src).starts_with("/**"))
                 .map(|s| self.text(s));
-            self.facts.functions.push(Function { name, params, span: Span::of(node), doc, callees: Vec::new() });
+            self.facts.functions.push(Function {
+                name,
+                params,
+                span: Span::of(node),
+                doc,
+                callees: Vec::new(),
+            });
             self.facts.function_ranges.push(node.byte_range());
         }
     }
@@ -189,22 +230,35 @@ impl<'t> Js<'t, '_> {
     fn params(&self, func: Node<'_>) -> Vec<Param> {
         let mut out = Vec::new();
         if let Some(p) = func.child_by_field_name("parameter") {
-            out.push(Param { name: self.text(p), ty: None, description: None });
+            out.push(Param {
+                name: self.text(p),
+                ty: None,
+                description: None,
+            });
             return out;
         }
-        let Some(list) = func.child_by_field_name("parameters") else { return out };
+        let Some(list) = func.child_by_field_name("parameters") else {
+            return out;
+        };
         let mut c = list.walk();
         for p in list.named_children(&mut c) {
             let (pattern, ty) = match p.kind() {
                 "required_parameter" | "optional_parameter" => (
                     p.child_by_field_name("pattern"),
-                    p.child_by_field_name("type").map(|t| self.text(t).trim_start_matches(':').trim().to_owned()),
+                    p.child_by_field_name("type")
+                        .map(|t| self.text(t).trim_start_matches(':').trim().to_owned()),
                 ),
                 "assignment_pattern" => (p.child_by_field_name("left"), None),
                 _ => (Some(p), None),
             };
             let Some(pattern) = pattern else { continue };
-            self.pattern_names(pattern, &mut |name| out.push(Param { name, ty: ty.clone(), description: None }));
+            self.pattern_names(pattern, &mut |name| {
+                out.push(Param {
+                    name,
+                    ty: ty.clone(),
+                    description: None,
+                })
+            });
         }
         out
     }
@@ -218,7 +272,9 @@ impl<'t> Js<'t, '_> {
             }
             match n.kind() {
                 "identifier" | "shorthand_property_identifier_pattern" => push(self.text(n)),
-                "pair_pattern" => stack.extend(n.child_by_field_name("value").map(|v| (v, depth + 1))),
+                "pair_pattern" => {
+                    stack.extend(n.child_by_field_name("value").map(|v| (v, depth + 1)))
+                }
                 "assignment_pattern" | "object_assignment_pattern" => {
                     stack.extend(n.child_by_field_name("left").map(|v| (v, depth + 1)));
                 }
@@ -234,10 +290,18 @@ impl<'t> Js<'t, '_> {
 
     fn bind(&mut self, node: Node<'t>) {
         let (target, value) = match node.kind() {
-            "variable_declarator" => (node.child_by_field_name("name"), node.child_by_field_name("value")),
-            _ => (node.child_by_field_name("left"), node.child_by_field_name("right")),
+            "variable_declarator" => (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ),
+            _ => (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ),
         };
-        let (Some(target), Some(value)) = (target, value) else { return };
+        let (Some(target), Some(value)) = (target, value) else {
+            return;
+        };
         let value = unwrap(value);
         match target.kind() {
             "identifier" => {
@@ -266,10 +330,12 @@ impl<'t> Js<'t, '_> {
             }
             "object_pattern" => {
                 // const { exec, spawn: sp } = require('child_process')
-                let base = self.module_of(value).or_else(|| match self.describe(value, 0) {
-                    Value::Path { path } => Some(path),
-                    _ => None,
-                });
+                let base = self
+                    .module_of(value)
+                    .or_else(|| match self.describe(value, 0) {
+                        Value::Path { path } => Some(path),
+                        _ => None,
+                    });
                 let Some(base) = base else { return };
                 let mut c = target.walk();
                 for p in target.named_children(&mut c) {
@@ -280,9 +346,13 @@ impl<'t> Js<'t, '_> {
                         }
                         "pair_pattern" => {
                             let key = p.child_by_field_name("key").map(|k| self.text(k));
-                            let local = p.child_by_field_name("value").filter(|v| v.kind() == "identifier");
+                            let local = p
+                                .child_by_field_name("value")
+                                .filter(|v| v.kind() == "identifier");
                             if let (Some(key), Some(local)) = (key, local) {
-                                self.facts.bindings.insert(self.text(local), format!("{base}.{key}"));
+                                self.facts
+                                    .bindings
+                                    .insert(self.text(local), format!("{base}.{key}"));
                             }
                         }
                         _ => {}
@@ -322,7 +392,10 @@ impl<'t> Js<'t, '_> {
         }
         let node = unwrap(node);
         if let Some(m) = self.module_of(node) {
-            return Some((m, node.kind() == "call_expression" && self.is_dynamic_require(node)));
+            return Some((
+                m,
+                node.kind() == "call_expression" && self.is_dynamic_require(node),
+            ));
         }
         match node.kind() {
             "identifier" => Some((resolve_path(&self.text(node), &self.facts.bindings), false)),
@@ -338,11 +411,17 @@ impl<'t> Js<'t, '_> {
                 let idx = node.child_by_field_name("index")?;
                 let (key, _) = self.fold(idx, depth + 1)?;
                 let (head, _) = self.callee_of(obj, depth + 1)?;
-                let head = if head == "globalThis" || head == "global" || head == "window" { String::new() } else { head + "." };
+                let head = if head == "globalThis" || head == "global" || head == "window" {
+                    String::new()
+                } else {
+                    head + "."
+                };
                 Some((format!("{head}{key}"), true))
             }
             "call_expression" | "new_expression" => {
-                let f = node.child_by_field_name("function").or_else(|| node.child_by_field_name("constructor"))?;
+                let f = node
+                    .child_by_field_name("function")
+                    .or_else(|| node.child_by_field_name("constructor"))?;
                 let (inner, computed) = self.callee_of(f, depth + 1)?;
                 Some((format!("{inner}()"), computed))
             }
@@ -357,17 +436,24 @@ impl<'t> Js<'t, '_> {
     }
 
     fn call(&mut self, node: Node<'t>, function: Option<u32>) {
-        let f = node.child_by_field_name("function").or_else(|| node.child_by_field_name("constructor"));
+        let f = node
+            .child_by_field_name("function")
+            .or_else(|| node.child_by_field_name("constructor"));
         let Some(f) = f else { return };
         let is_import = f.kind() == "import";
         let (callee, computed) = if is_import {
             ("import".to_owned(), false)
         } else {
-            self.callee_of(f, 0).unwrap_or_else(|| ("<expr>".to_owned(), false))
+            self.callee_of(f, 0)
+                .unwrap_or_else(|| ("<expr>".to_owned(), false))
         };
         if is_import || callee == "require" {
-            let arg = node.child_by_field_name("arguments").and_then(|a| a.named_child(0));
-            let module = arg.and_then(|a| self.fold(a, 0)).map(|f| strip_node_prefix(&f.0));
+            let arg = node
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0));
+            let module = arg
+                .and_then(|a| self.fold(a, 0))
+                .map(|f| strip_node_prefix(&f.0));
             let dynamic = is_import || arg.is_some_and(|a| a.kind() != "string");
             self.facts.imports.push(Import {
                 module: module.unwrap_or_else(|| "<computed>".to_owned()),
@@ -378,13 +464,28 @@ impl<'t> Js<'t, '_> {
         let mut args = Vec::new();
         if let Some(list) = node.child_by_field_name("arguments") {
             let mut c = list.walk();
-            for a in list.named_children(&mut c).filter(|a| a.kind() != "comment") {
-                args.push(Arg { keyword: None, value: self.describe(a, 0), span: Span::of(a), names: self.names(a) });
+            for a in list
+                .named_children(&mut c)
+                .filter(|a| a.kind() != "comment")
+            {
+                args.push(Arg {
+                    keyword: None,
+                    value: self.describe(a, 0),
+                    span: Span::of(a),
+                    names: self.names(a),
+                });
             }
         }
         let mut written = self.text(f);
         truncate(&mut written, WRITTEN_LEN);
-        self.facts.calls.push(Call { callee, written, computed, args, span: Span::of(node), function });
+        self.facts.calls.push(Call {
+            callee,
+            written,
+            computed,
+            args,
+            span: Span::of(node),
+            function,
+        });
     }
 
     fn names(&self, node: Node<'_>) -> Vec<String> {
@@ -434,18 +535,25 @@ impl<'t> Js<'t, '_> {
             return Value::Str { value, how };
         }
         match node.kind() {
-            "number" => Value::Number { text: self.text(node) },
+            "number" => Value::Number {
+                text: self.text(node),
+            },
             "true" => Value::Bool { value: true },
             "false" => Value::Bool { value: false },
             "null" | "undefined" => Value::Null,
-            "identifier" | "member_expression" | "subscript_expression" => match self.callee_of(node, depth + 1) {
-                Some((path, _)) => Value::Path { path },
-                None => Value::Other,
-            },
-            "call_expression" | "new_expression" => match self.callee_of(node, depth + 1) {
-                Some((callee, _)) => {
-                    Value::Call { callee: callee.strip_suffix("()").map(str::to_owned).unwrap_or(callee) }
+            "identifier" | "member_expression" | "subscript_expression" => {
+                match self.callee_of(node, depth + 1) {
+                    Some((path, _)) => Value::Path { path },
+                    None => Value::Other,
                 }
+            }
+            "call_expression" | "new_expression" => match self.callee_of(node, depth + 1) {
+                Some((callee, _)) => Value::Call {
+                    callee: callee
+                        .strip_suffix("()")
+                        .map(str::to_owned)
+                        .unwrap_or(callee),
+                },
                 None => Value::Other,
             },
             "object" => {
@@ -456,25 +564,42 @@ impl<'t> Js<'t, '_> {
                         "pair" => {
                             let key = p
                                 .child_by_field_name("key")
-                                .map(|k| self.fold(k, depth + 1).map_or_else(|| self.text(k), |f| f.0))
+                                .map(|k| {
+                                    self.fold(k, depth + 1)
+                                        .map_or_else(|| self.text(k), |f| f.0)
+                                })
                                 .unwrap_or_default();
-                            let value = p.child_by_field_name("value").map_or(Value::Other, |v| self.describe(v, depth + 1));
+                            let value = p
+                                .child_by_field_name("value")
+                                .map_or(Value::Other, |v| self.describe(v, depth + 1));
                             entries.push((key, value));
                         }
                         "shorthand_property_identifier" => {
                             let name = self.text(p);
                             let value = match self.consts.get(&name) {
-                                Some(s) => Value::Str { value: s.clone(), how: Fold::Folded },
-                                None => Value::Path { path: resolve_path(&name, &self.facts.bindings) },
+                                Some(s) => Value::Str {
+                                    value: s.clone(),
+                                    how: Fold::Folded,
+                                },
+                                None => Value::Path {
+                                    path: resolve_path(&name, &self.facts.bindings),
+                                },
                             };
                             entries.push((name, value));
                         }
                         "spread_element" => {
-                            let inner = p.named_child(0).map_or(Value::Other, |v| self.describe(v, depth + 1));
+                            let inner = p
+                                .named_child(0)
+                                .map_or(Value::Other, |v| self.describe(v, depth + 1));
                             entries.push(("...".to_owned(), inner));
                         }
                         "method_definition" => {
-                            entries.push((p.child_by_field_name("name").map(|n| self.text(n)).unwrap_or_default(), Value::Function));
+                            entries.push((
+                                p.child_by_field_name("name")
+                                    .map(|n| self.text(n))
+                                    .unwrap_or_default(),
+                                Value::Function,
+                            ));
                         }
                         _ => {}
                     }
@@ -484,7 +609,11 @@ impl<'t> Js<'t, '_> {
             "array" => {
                 let mut c = node.walk();
                 Value::List {
-                    items: node.named_children(&mut c).take(CONTAINER_ITEMS).map(|n| self.describe(n, depth + 1)).collect(),
+                    items: node
+                        .named_children(&mut c)
+                        .take(CONTAINER_ITEMS)
+                        .map(|n| self.describe(n, depth + 1))
+                        .collect(),
                 }
             }
             k if FUNCTION_KINDS.contains(&k) => Value::Function,
@@ -527,7 +656,10 @@ impl<'t> Js<'t, '_> {
                 }
                 (s, how)
             }
-            "identifier" => (self.consts.get(&*text(node, self.src))?.clone(), Fold::Folded),
+            "identifier" => (
+                self.consts.get(&*text(node, self.src))?.clone(),
+                Fold::Folded,
+            ),
             "binary_expression" => {
                 let op = node.child_by_field_name("operator")?;
                 if text(op, self.src) != "+" {
@@ -560,8 +692,10 @@ impl<'t> Js<'t, '_> {
                 let obj = unwrap(obj);
                 if obj.kind() == "array" {
                     let mut c = obj.walk();
-                    let parts: Vec<String> =
-                        obj.named_children(&mut c).map(|n| self.fold(n, depth + 1).map(|f| f.0)).collect::<Option<_>>()?;
+                    let parts: Vec<String> = obj
+                        .named_children(&mut c)
+                        .map(|n| self.fold(n, depth + 1).map(|f| f.0))
+                        .collect::<Option<_>>()?;
                     return Some((parts.join(&sep), Fold::Folded));
                 }
                 let rev = self.reversed_split(obj, depth)?;
@@ -571,11 +705,16 @@ impl<'t> Js<'t, '_> {
                 // Buffer.from('…', 'base64').toString()
                 let inner = unwrap(obj);
                 if inner.kind() == "call_expression" {
-                    let callee = self.callee_of(inner.child_by_field_name("function")?, depth + 1)?.0;
+                    let callee = self
+                        .callee_of(inner.child_by_field_name("function")?, depth + 1)?
+                        .0;
                     if callee == "Buffer.from" || callee == "buffer.Buffer.from" {
                         let a = inner.child_by_field_name("arguments")?;
                         let (payload, _) = self.fold(a.named_child(0)?, depth + 1)?;
-                        let enc = a.named_child(1).and_then(|e| self.fold(e, depth + 1)).map(|f| f.0);
+                        let enc = a
+                            .named_child(1)
+                            .and_then(|e| self.fold(e, depth + 1))
+                            .map(|f| f.0);
                         let bytes = match enc.as_deref() {
                             Some("base64" | "base64url") => base64_decode(&payload)?,
                             Some("hex") => hex_decode(&payload)?,
@@ -642,7 +781,9 @@ impl<'t> Js<'t, '_> {
     fn reversed_split(&self, node: Node<'_>, depth: u32) -> Option<String> {
         let node = unwrap(node);
         let f = node.child_by_field_name("function")?;
-        if f.kind() != "member_expression" || text(f.child_by_field_name("property")?, self.src) != "reverse" {
+        if f.kind() != "member_expression"
+            || text(f.child_by_field_name("property")?, self.src) != "reverse"
+        {
             return None;
         }
         let split = unwrap(f.child_by_field_name("object")?);
@@ -667,12 +808,22 @@ impl<'t> Js<'t, '_> {
         if node.kind() == "call_expression" {
             // Recorded only when it computes a string (`atob(...)`, `[...].join('')`).
             if let Some((value, how)) = folded.filter(|(v, _)| v.chars().count() >= 2) {
-                self.facts.strings.push(StringLit { value, how, span, function });
+                self.facts.strings.push(StringLit {
+                    value,
+                    how,
+                    span,
+                    function,
+                });
             }
             return;
         }
         match folded {
-            Some((value, how)) => self.facts.strings.push(StringLit { value, how, span, function }),
+            Some((value, how)) => self.facts.strings.push(StringLit {
+                value,
+                how,
+                span,
+                function,
+            }),
             None if node.kind() == "template_string" => {
                 let mut partial = String::new();
                 let mut c = node.walk();
@@ -683,7 +834,12 @@ impl<'t> Js<'t, '_> {
                         _ => {}
                     }
                 }
-                self.facts.strings.push(StringLit { value: partial, how: Fold::Folded, span, function });
+                self.facts.strings.push(StringLit {
+                    value: partial,
+                    how: Fold::Folded,
+                    span,
+                    function,
+                });
             }
             None => {}
         }
@@ -709,7 +865,8 @@ impl<'t> Js<'t, '_> {
                 // FastMCP for TS: server.addTool({ name, description, parameters, execute })
                 if let Some(Value::Object { .. }) = call.positional(0).map(|a| &a.value)
                     && method == "addTool"
-                    && let Some(t) = self.tool_object(&call.positional(0).unwrap().value, call.span, &branches)
+                    && let Some(t) =
+                        self.tool_object(&call.positional(0).unwrap().value, call.span, &branches)
                 {
                     tools.push(t);
                 }
@@ -724,7 +881,9 @@ impl<'t> Js<'t, '_> {
             for (i, arg) in call.args.iter().enumerate().skip(1) {
                 let last = i + 1 == call.args.len();
                 match &arg.value {
-                    Value::Str { value, .. } if i == 1 || (kind == ToolKind::Resource && i == 2) => {
+                    Value::Str { value, .. }
+                        if i == 1 || (kind == ToolKind::Resource && i == 2) =>
+                    {
                         if kind == ToolKind::Resource && i == 1 {
                             continue; // the URI
                         }
@@ -732,9 +891,15 @@ impl<'t> Js<'t, '_> {
                         description_span = Some(arg.span);
                     }
                     Value::Object { entries } if !last => {
-                        let config = entries.iter().any(|(k, _)| k == "description" || k == "inputSchema" || k == "title");
+                        let config = entries
+                            .iter()
+                            .any(|(k, _)| k == "description" || k == "inputSchema" || k == "title");
                         if config {
-                            match entries.iter().find(|(k, _)| k == "description").map(|(_, v)| v) {
+                            match entries
+                                .iter()
+                                .find(|(k, _)| k == "description")
+                                .map(|(_, v)| v)
+                            {
                                 Some(Value::Str { value, .. }) => {
                                     description = Some(value.clone());
                                     description_span = Some(arg.span);
@@ -742,7 +907,11 @@ impl<'t> Js<'t, '_> {
                                 Some(_) => description_dynamic = true,
                                 None => {}
                             }
-                            if let Some(schema) = entries.iter().find(|(k, _)| k == "inputSchema" || k == "argsSchema").map(|(_, v)| v) {
+                            if let Some(schema) = entries
+                                .iter()
+                                .find(|(k, _)| k == "inputSchema" || k == "argsSchema")
+                                .map(|(_, v)| v)
+                            {
                                 params = self.zod_params(schema, arg.span);
                             }
                         } else {
@@ -750,16 +919,23 @@ impl<'t> Js<'t, '_> {
                         }
                     }
                     Value::Function if last => {
-                        handler = self.facts.function_ranges.iter().position(|r| r.start == arg.span.start);
+                        handler = self
+                            .facts
+                            .function_ranges
+                            .iter()
+                            .position(|r| r.start == arg.span.start);
                         ranges.push(arg.span.range());
                     }
                     Value::Path { path } if last => {
-                        if let Some(fi) = self.facts.functions.iter().position(|f| &f.name == path) {
+                        if let Some(fi) = self.facts.functions.iter().position(|f| &f.name == path)
+                        {
                             handler = Some(fi);
                             ranges.push(self.facts.function_ranges[fi].clone());
                         }
                     }
-                    Value::Path { path } if i == 1 && !self.objects.contains(path) => description_dynamic = true,
+                    Value::Path { path } if i == 1 && !self.objects.contains(path) => {
+                        description_dynamic = true
+                    }
                     Value::Call { .. } | Value::Other if i == 1 => description_dynamic = true,
                     _ => {}
                 }
@@ -780,7 +956,12 @@ impl<'t> Js<'t, '_> {
         for node in std::mem::take(&mut self.objects_nodes) {
             let value = self.describe(node, 0);
             let has = |k: &str| value.entry(k).is_some();
-            if has("name") && has("inputSchema") && !tools.iter().any(|t: &Tool| t.span.range().contains(&node.start_byte())) {
+            if has("name")
+                && has("inputSchema")
+                && !tools
+                    .iter()
+                    .any(|t: &Tool| t.span.range().contains(&node.start_byte()))
+            {
                 if let Some(t) = self.tool_object(&value, Span::of(node), &branches) {
                     tools.push(t);
                 }
@@ -789,7 +970,12 @@ impl<'t> Js<'t, '_> {
         self.facts.tools = tools;
     }
 
-    fn tool_object(&self, value: &Value, span: Span, branches: &[(String, Range<usize>)]) -> Option<Tool> {
+    fn tool_object(
+        &self,
+        value: &Value,
+        span: Span,
+        branches: &[(String, Range<usize>)],
+    ) -> Option<Tool> {
         let name = value.entry("name")?.as_str()?.to_owned();
         let (description, description_dynamic) = match value.entry("description") {
             Some(Value::Str { value, .. }) => (Some(value.clone()), false),
@@ -799,9 +985,19 @@ impl<'t> Js<'t, '_> {
         let params = value
             .entry("inputSchema")
             .or_else(|| value.entry("parameters"))
-            .map(|s| if s.entry("properties").is_some() { schema_params(s) } else { self.zod_params(s, span) })
+            .map(|s| {
+                if s.entry("properties").is_some() {
+                    schema_params(s)
+                } else {
+                    self.zod_params(s, span)
+                }
+            })
             .unwrap_or_default();
-        let ranges = branches.iter().filter(|(n, _)| *n == name).map(|(_, r)| r.clone()).collect();
+        let ranges = branches
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, r)| r.clone())
+            .collect();
         Some(Tool {
             name,
             kind: ToolKind::Tool,
@@ -820,18 +1016,25 @@ impl<'t> Js<'t, '_> {
         if shape.entry("properties").is_some() {
             return schema_params(shape);
         }
-        let Value::Object { entries } = shape else { return Vec::new() };
+        let Value::Object { entries } = shape else {
+            return Vec::new();
+        };
         entries
             .iter()
             .filter(|(k, _)| k != "...")
             .map(|(name, v)| {
                 let ty = match v {
-                    Value::Call { callee } => {
-                        callee.split('.').nth(1).map(|t| t.trim_end_matches("()").to_owned())
-                    }
+                    Value::Call { callee } => callee
+                        .split('.')
+                        .nth(1)
+                        .map(|t| t.trim_end_matches("()").to_owned()),
                     _ => None,
                 };
-                Param { name: name.clone(), ty, description: None }
+                Param {
+                    name: name.clone(),
+                    ty,
+                    description: None,
+                }
             })
             .collect()
     }
@@ -841,12 +1044,19 @@ impl<'t> Js<'t, '_> {
         let mut out = Vec::new();
         for &node in &self.branches {
             if node.kind() == "switch_case" {
-                if let Some(v) = node.child_by_field_name("value").and_then(|v| self.fold(v, 0)) {
+                if let Some(v) = node
+                    .child_by_field_name("value")
+                    .and_then(|v| self.fold(v, 0))
+                {
                     out.push((v.0, node.byte_range()));
                 }
                 continue;
             }
-            let Some(cond) = node.child_by_field_name("condition").and_then(|c| c.named_child(0)).map(unwrap) else {
+            let Some(cond) = node
+                .child_by_field_name("condition")
+                .and_then(|c| c.named_child(0))
+                .map(unwrap)
+            else {
                 continue;
             };
             if cond.kind() != "binary_expression" {
@@ -856,11 +1066,14 @@ impl<'t> Js<'t, '_> {
             if !matches!(op.as_deref(), Some("===" | "==")) {
                 continue;
             }
-            let lit = [cond.child_by_field_name("left"), cond.child_by_field_name("right")]
-                .into_iter()
-                .flatten()
-                .find(|n| n.kind() == "string")
-                .and_then(|n| self.fold(n, 0));
+            let lit = [
+                cond.child_by_field_name("left"),
+                cond.child_by_field_name("right"),
+            ]
+            .into_iter()
+            .flatten()
+            .find(|n| n.kind() == "string")
+            .and_then(|n| self.fold(n, 0));
             if let (Some((name, _)), Some(body)) = (lit, node.child_by_field_name("consequence")) {
                 out.push((name, body.byte_range()));
             }

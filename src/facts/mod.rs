@@ -16,7 +16,7 @@ mod tools;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use fold::decode_literal_payload;
 pub use tools::ToolReach;
@@ -229,7 +229,7 @@ pub struct Function {
 }
 
 /// What an MCP declaration offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ToolKind {
     /// A tool the model can call.
@@ -241,7 +241,7 @@ pub enum ToolKind {
 }
 
 /// A parameter of a tool.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     /// Its name.
     pub name: String,
@@ -344,7 +344,12 @@ fn decode_payloads(facts: &mut FileFacts) {
         .filter(|s| s.how == Fold::Literal)
         .filter_map(|s| {
             let (value, _) = decode_literal_payload(&s.value)?;
-            Some(StringLit { value, how: Fold::Decoded, span: s.span, function: s.function })
+            Some(StringLit {
+                value,
+                how: Fold::Decoded,
+                span: s.span,
+                function: s.function,
+            })
         })
         .collect();
     facts.strings.extend(decoded);
@@ -401,8 +406,20 @@ pub(crate) fn resolve_path(path: &str, bindings: &HashMap<String, String>) -> St
 pub fn is_secret_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase().replace(['-', '_'], "");
     const WORDS: [&str; 14] = [
-        "token", "apikey", "password", "passwd", "secret", "credential", "cookie", "session",
-        "privatekey", "accesskey", "auth", "bearer", "pwd", "sshkey",
+        "token",
+        "apikey",
+        "password",
+        "passwd",
+        "secret",
+        "credential",
+        "cookie",
+        "session",
+        "privatekey",
+        "accesskey",
+        "auth",
+        "bearer",
+        "pwd",
+        "sshkey",
     ];
     WORDS.iter().any(|w| n.contains(w)) && !n.ends_with("count") && !n.ends_with("limit")
 }

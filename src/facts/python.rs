@@ -46,7 +46,10 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     let mut stack: Vec<(u32, usize)> = Vec::new();
     let mut imports = Vec::new();
     walk(tree, |node, parent| {
-        while stack.last().is_some_and(|&(_, end)| end <= node.start_byte()) {
+        while stack
+            .last()
+            .is_some_and(|&(_, end)| end <= node.start_byte())
+        {
             stack.pop();
         }
         let enclosing = stack.last().map(|&(i, _)| i);
@@ -69,7 +72,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
                 py.strings.push((node, enclosing));
             }
             "binary_operator" if parent.is_some_and(|p| p.kind() == "binary_operator") => {}
-            "concatenated_string" | "binary_operator" | "subscript" => py.strings.push((node, enclosing)),
+            "concatenated_string" | "binary_operator" | "subscript" => {
+                py.strings.push((node, enclosing))
+            }
             "assignment" | "with_item" => py.binds.push(node),
             "if_statement" | "elif_clause" | "case_clause" => py.branches.push(node),
             _ => {}
@@ -108,29 +113,46 @@ impl<'t> Py<'t, '_> {
             for name in node.children_by_field_name("name", &mut cursor) {
                 let (module, alias) = match name.kind() {
                     "aliased_import" => (
-                        name.child_by_field_name("name").map(|n| self.text(n)).unwrap_or_default(),
+                        name.child_by_field_name("name")
+                            .map(|n| self.text(n))
+                            .unwrap_or_default(),
                         name.child_by_field_name("alias").map(|n| self.text(n)),
                     ),
                     _ => (self.text(name), None),
                 };
-                let bound = alias.unwrap_or_else(|| module.split('.').next().unwrap_or("").to_owned());
-                let target = if bound == module.split('.').next().unwrap_or("") && !module.is_empty() {
-                    bound.clone()
-                } else {
-                    module.clone()
-                };
+                let bound =
+                    alias.unwrap_or_else(|| module.split('.').next().unwrap_or("").to_owned());
+                let target =
+                    if bound == module.split('.').next().unwrap_or("") && !module.is_empty() {
+                        bound.clone()
+                    } else {
+                        module.clone()
+                    };
                 self.facts.bindings.insert(bound, target);
-                self.facts.imports.push(Import { module, span, dynamic: false });
+                self.facts.imports.push(Import {
+                    module,
+                    span,
+                    dynamic: false,
+                });
             }
             return;
         }
-        let module = node.child_by_field_name("module_name").map(|n| self.text(n)).unwrap_or_default();
-        self.facts.imports.push(Import { module: module.clone(), span, dynamic: false });
+        let module = node
+            .child_by_field_name("module_name")
+            .map(|n| self.text(n))
+            .unwrap_or_default();
+        self.facts.imports.push(Import {
+            module: module.clone(),
+            span,
+            dynamic: false,
+        });
         let sep = if module.ends_with('.') { "" } else { "." };
         for name in node.children_by_field_name("name", &mut cursor) {
             let (orig, alias) = match name.kind() {
                 "aliased_import" => (
-                    name.child_by_field_name("name").map(|n| self.text(n)).unwrap_or_default(),
+                    name.child_by_field_name("name")
+                        .map(|n| self.text(n))
+                        .unwrap_or_default(),
                     name.child_by_field_name("alias").map(|n| self.text(n)),
                 ),
                 _ => (self.text(name), None),
@@ -147,14 +169,25 @@ impl<'t> Py<'t, '_> {
                     .filter(|p| p.kind() == "assignment")
                     .and_then(|p| p.child_by_field_name("left"))
                     .map_or_else(|| "<lambda>".to_owned(), |n| self.text(n)),
-                _ => node.child_by_field_name("name").map(|n| self.text(n)).unwrap_or_default(),
+                _ => node
+                    .child_by_field_name("name")
+                    .map(|n| self.text(n))
+                    .unwrap_or_default(),
             };
             let params = node
                 .child_by_field_name("parameters")
                 .map(|p| self.params(p).into_iter().map(|p| p.name).collect())
                 .unwrap_or_default();
-            let doc = node.child_by_field_name("body").and_then(|b| self.docstring(b));
-            self.facts.functions.push(Function { name, params, span: Span::of(node), doc, callees: Vec::new() });
+            let doc = node
+                .child_by_field_name("body")
+                .and_then(|b| self.docstring(b));
+            self.facts.functions.push(Function {
+                name,
+                params,
+                span: Span::of(node),
+                doc,
+                callees: Vec::new(),
+            });
             self.facts.function_ranges.push(node.byte_range());
         }
     }
@@ -166,7 +199,9 @@ impl<'t> Py<'t, '_> {
             let (name, ty) = match p.kind() {
                 "identifier" => (Some(self.text(p)), None),
                 "typed_parameter" => (
-                    p.named_child(0).filter(|n| n.kind() == "identifier").map(|n| self.text(n)),
+                    p.named_child(0)
+                        .filter(|n| n.kind() == "identifier")
+                        .map(|n| self.text(n)),
                     p.child_by_field_name("type").map(|n| self.text(n)),
                 ),
                 "default_parameter" | "typed_default_parameter" => (
@@ -176,7 +211,11 @@ impl<'t> Py<'t, '_> {
                 _ => (None, None),
             };
             if let Some(name) = name {
-                out.push(Param { name, ty, description: None });
+                out.push(Param {
+                    name,
+                    ty,
+                    description: None,
+                });
             }
         }
         out
@@ -187,7 +226,9 @@ impl<'t> Py<'t, '_> {
         if first.kind() != "expression_statement" {
             return None;
         }
-        let s = first.named_child(0).filter(|n| matches!(n.kind(), "string" | "concatenated_string"))?;
+        let s = first
+            .named_child(0)
+            .filter(|n| matches!(n.kind(), "string" | "concatenated_string"))?;
         self.fold(s, 0).map(|(v, _)| v)
     }
 
@@ -195,16 +236,27 @@ impl<'t> Py<'t, '_> {
     /// aliases of paths (`env = os.environ`) and `with … as x`.
     fn bind(&mut self, node: Node<'t>) {
         let (target, value) = match node.kind() {
-            "assignment" => (node.child_by_field_name("left"), node.child_by_field_name("right")),
+            "assignment" => (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ),
             _ => {
-                let Some(v) = node.child_by_field_name("value") else { return };
+                let Some(v) = node.child_by_field_name("value") else {
+                    return;
+                };
                 match v.kind() {
-                    "as_pattern" => (v.child_by_field_name("alias").and_then(|a| a.named_child(0)), v.named_child(0)),
+                    "as_pattern" => (
+                        v.child_by_field_name("alias")
+                            .and_then(|a| a.named_child(0)),
+                        v.named_child(0),
+                    ),
                     _ => return,
                 }
             }
         };
-        let (Some(target), Some(value)) = (target, value) else { return };
+        let (Some(target), Some(value)) = (target, value) else {
+            return;
+        };
         if target.kind() != "identifier" {
             return;
         }
@@ -262,7 +314,11 @@ impl<'t> Py<'t, '_> {
                 let key = node.child_by_field_name("subscript")?;
                 let (k, _) = self.fold(key, depth + 1)?;
                 let head = self.path(value, depth + 1)?;
-                if head == "globals()" || head == "locals()" || head == "vars()" || head == "__builtins__" {
+                if head == "globals()"
+                    || head == "locals()"
+                    || head == "vars()"
+                    || head == "__builtins__"
+                {
                     Some(k)
                 } else {
                     Some(format!("{head}[{k}]"))
@@ -309,12 +365,20 @@ impl<'t> Py<'t, '_> {
     }
 
     fn call(&mut self, node: Node<'t>, function: Option<u32>) {
-        let Some(f) = node.child_by_field_name("function") else { return };
+        let Some(f) = node.child_by_field_name("function") else {
+            return;
+        };
         // `callee_of` of a call expression already says `inner()` (a call on a call's result) or,
         // for getattr/__import__, the attribute it computes.
-        let (callee, computed) = self.callee_of(f, 0).unwrap_or_else(|| ("<expr>".to_owned(), false));
+        let (callee, computed) = self
+            .callee_of(f, 0)
+            .unwrap_or_else(|| ("<expr>".to_owned(), false));
         if let Some(module) = self.dynamic_module(node) {
-            self.facts.imports.push(Import { module, span: Span::of(node), dynamic: true });
+            self.facts.imports.push(Import {
+                module,
+                span: Span::of(node),
+                dynamic: true,
+            });
         }
         let mut args = Vec::new();
         if let Some(list) = node.child_by_field_name("arguments") {
@@ -338,7 +402,14 @@ impl<'t> Py<'t, '_> {
         }
         let mut written = self.text(f);
         truncate(&mut written, WRITTEN_LEN);
-        self.facts.calls.push(Call { callee, written, computed, args, span: Span::of(node), function });
+        self.facts.calls.push(Call {
+            callee,
+            written,
+            computed,
+            args,
+            span: Span::of(node),
+            function,
+        });
     }
 
     /// Identifiers an expression reads, bounded in count and in nodes visited. Attribute names
@@ -378,7 +449,9 @@ impl<'t> Py<'t, '_> {
             return Value::Str { value, how };
         }
         match node.kind() {
-            "integer" | "float" => Value::Number { text: self.text(node) },
+            "integer" | "float" => Value::Number {
+                text: self.text(node),
+            },
             "true" => Value::Bool { value: true },
             "false" => Value::Bool { value: false },
             "none" => Value::Null,
@@ -387,9 +460,12 @@ impl<'t> Py<'t, '_> {
                 None => Value::Other,
             },
             "call" => match self.callee_of(node, depth + 1) {
-                Some((callee, _)) => {
-                    Value::Call { callee: callee.strip_suffix("()").map(str::to_owned).unwrap_or(callee) }
-                }
+                Some((callee, _)) => Value::Call {
+                    callee: callee
+                        .strip_suffix("()")
+                        .map(str::to_owned)
+                        .unwrap_or(callee),
+                },
                 None => Value::Other,
             },
             "dictionary" => {
@@ -400,7 +476,10 @@ impl<'t> Py<'t, '_> {
                         "pair" => {
                             let key = pair
                                 .child_by_field_name("key")
-                                .map(|k| self.fold(k, depth + 1).map_or_else(|| self.text(k), |(s, _)| s))
+                                .map(|k| {
+                                    self.fold(k, depth + 1)
+                                        .map_or_else(|| self.text(k), |(s, _)| s)
+                                })
                                 .unwrap_or_default();
                             let value = pair
                                 .child_by_field_name("value")
@@ -423,9 +502,9 @@ impl<'t> Py<'t, '_> {
                 Value::List { items }
             }
             "lambda" => Value::Function,
-            "parenthesized_expression" => {
-                node.named_child(0).map_or(Value::Other, |n| self.describe(n, depth + 1))
-            }
+            "parenthesized_expression" => node
+                .named_child(0)
+                .map_or(Value::Other, |n| self.describe(n, depth + 1)),
             _ => Value::Other,
         }
     }
@@ -445,7 +524,10 @@ impl<'t> Py<'t, '_> {
                 }
                 (s, Fold::Folded)
             }
-            "identifier" => (self.consts.get(&*text(node, self.src))?.clone(), Fold::Folded),
+            "identifier" => (
+                self.consts.get(&*text(node, self.src))?.clone(),
+                Fold::Folded,
+            ),
             "parenthesized_expression" => {
                 let (s, _) = self.fold(node.named_child(0)?, depth + 1)?;
                 (s, Fold::Folded)
@@ -562,13 +644,22 @@ impl<'t> Py<'t, '_> {
                     .collect::<Option<_>>()?;
                 return as_text(bytes).map(|s| (s, Fold::Decoded));
             }
-            "str" => return self.fold(arg0?, depth + 1).map(|(s, h)| (s, h.max(Fold::Folded))),
+            "str" => {
+                return self
+                    .fold(arg0?, depth + 1)
+                    .map(|(s, h)| (s, h.max(Fold::Folded)));
+            }
             _ => self.fold(arg0?, depth + 1)?,
         };
         let decoded = match callee.as_str() {
-            "base64.b64decode" | "base64.urlsafe_b64decode" | "base64.standard_b64decode"
-            | "base64.decodebytes" | "base64.b64decode()" => base64_decode(&s),
-            "bytes.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" | "bytearray.fromhex" => hex_decode(&s),
+            "base64.b64decode"
+            | "base64.urlsafe_b64decode"
+            | "base64.standard_b64decode"
+            | "base64.decodebytes"
+            | "base64.b64decode()" => base64_decode(&s),
+            "bytes.fromhex" | "binascii.unhexlify" | "binascii.a2b_hex" | "bytearray.fromhex" => {
+                hex_decode(&s)
+            }
             "codecs.decode" => {
                 let enc = self.fold(args.named_child(1)?, depth + 1)?.0;
                 match enc.as_str() {
@@ -588,7 +679,9 @@ impl<'t> Py<'t, '_> {
         match node.kind() {
             "list" | "tuple" => {
                 let mut c = node.walk();
-                node.named_children(&mut c).map(|n| self.fold(n, depth + 1).map(|f| f.0)).collect()
+                node.named_children(&mut c)
+                    .map(|n| self.fold(n, depth + 1).map(|f| f.0))
+                    .collect()
             }
             "call" => {
                 // map(chr, [104, 116, ...])
@@ -606,7 +699,9 @@ impl<'t> Py<'t, '_> {
                     return None;
                 }
                 let mut c = node.walk();
-                let clause = node.named_children(&mut c).find(|n| n.kind() == "for_in_clause")?;
+                let clause = node
+                    .named_children(&mut c)
+                    .find(|n| n.kind() == "for_in_clause")?;
                 self.chr_list(clause.child_by_field_name("right")?)
             }
             _ => None,
@@ -616,7 +711,14 @@ impl<'t> Py<'t, '_> {
     fn chr_list(&self, list: Node<'_>) -> Option<Vec<String>> {
         let mut c = list.walk();
         list.named_children(&mut c)
-            .map(|n| text(n, self.src).trim().parse::<u32>().ok().and_then(char::from_u32).map(String::from))
+            .map(|n| {
+                text(n, self.src)
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(char::from_u32)
+                    .map(String::from)
+            })
             .collect()
     }
 
@@ -639,36 +741,61 @@ impl<'t> Py<'t, '_> {
                         _ => {}
                     }
                 }
-                self.facts.strings.push(StringLit { value: partial, how: Fold::Folded, span, function });
+                self.facts.strings.push(StringLit {
+                    value: partial,
+                    how: Fold::Folded,
+                    span,
+                    function,
+                });
             }
             return;
         };
-        self.facts.strings.push(StringLit { value, how, span, function });
+        self.facts.strings.push(StringLit {
+            value,
+            how,
+            span,
+            function,
+        });
     }
 
     /// FastMCP-style declarations: `@mcp.tool()`, `@mcp.tool(name=…, description=…)`, bare
     /// `@mcp.tool`, `@mcp.resource("uri")`, `@mcp.prompt()`.
     fn decorated_tool(&mut self, node: Node<'t>) {
-        let Some(def) = node.child_by_field_name("definition") else { return };
+        let Some(def) = node.child_by_field_name("definition") else {
+            return;
+        };
         if def.kind() != "function_definition" {
             return;
         }
         let mut cursor = node.walk();
-        for deco in node.named_children(&mut cursor).filter(|n| n.kind() == "decorator") {
-            let Some(expr) = deco.named_child(0) else { continue };
+        for deco in node
+            .named_children(&mut cursor)
+            .filter(|n| n.kind() == "decorator")
+        {
+            let Some(expr) = deco.named_child(0) else {
+                continue;
+            };
             let (head, call) = match expr.kind() {
                 "call" => (expr.child_by_field_name("function"), Some(expr)),
                 _ => (Some(expr), None),
             };
-            let Some(head) = head.filter(|h| h.kind() == "attribute") else { continue };
-            let attr = head.child_by_field_name("attribute").map(|a| self.text(a)).unwrap_or_default();
+            let Some(head) = head.filter(|h| h.kind() == "attribute") else {
+                continue;
+            };
+            let attr = head
+                .child_by_field_name("attribute")
+                .map(|a| self.text(a))
+                .unwrap_or_default();
             let kind = match attr.as_str() {
                 "tool" => ToolKind::Tool,
                 "resource" => ToolKind::Resource,
                 "prompt" => ToolKind::Prompt,
                 _ => continue,
             };
-            let fname = def.child_by_field_name("name").map(|n| self.text(n)).unwrap_or_default();
+            let fname = def
+                .child_by_field_name("name")
+                .map(|n| self.text(n))
+                .unwrap_or_default();
             let mut name = fname.clone();
             let mut description = None;
             let mut description_span = None;
@@ -678,8 +805,13 @@ impl<'t> Py<'t, '_> {
                 let mut positional = 0;
                 for a in call.named_children(&mut c) {
                     if a.kind() == "keyword_argument" {
-                        let key = a.child_by_field_name("name").map(|n| self.text(n)).unwrap_or_default();
-                        let Some(v) = a.child_by_field_name("value") else { continue };
+                        let key = a
+                            .child_by_field_name("name")
+                            .map(|n| self.text(n))
+                            .unwrap_or_default();
+                        let Some(v) = a.child_by_field_name("value") else {
+                            continue;
+                        };
                         match key.as_str() {
                             "name" => name = self.fold(v, 0).map_or(name, |f| f.0),
                             "description" => match self.fold(v, 0) {
@@ -692,7 +824,9 @@ impl<'t> Py<'t, '_> {
                             _ => {}
                         }
                     } else {
-                        if positional == 0 && let Some((s, _)) = self.fold(a, 0) {
+                        if positional == 0
+                            && let Some((s, _)) = self.fold(a, 0)
+                        {
                             name = s;
                         }
                         positional += 1;
@@ -701,7 +835,10 @@ impl<'t> Py<'t, '_> {
             }
             let body = def.child_by_field_name("body");
             if description.is_none() && !description_dynamic {
-                if let Some(doc) = body.and_then(|b| b.named_child(0)).and_then(|s| s.named_child(0)) {
+                if let Some(doc) = body
+                    .and_then(|b| b.named_child(0))
+                    .and_then(|s| s.named_child(0))
+                {
                     description = self.fold(doc, 0).map(|f| f.0);
                     description_span = description.as_ref().map(|_| Span::of(doc));
                 }
@@ -712,10 +849,16 @@ impl<'t> Py<'t, '_> {
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|p| {
-                    p.name != "self" && p.name != "ctx" && !p.ty.as_deref().is_some_and(|t| t.contains("Context"))
+                    p.name != "self"
+                        && p.name != "ctx"
+                        && !p.ty.as_deref().is_some_and(|t| t.contains("Context"))
                 })
                 .collect();
-            let handler = self.facts.function_ranges.iter().position(|r| *r == def.byte_range());
+            let handler = self
+                .facts
+                .function_ranges
+                .iter()
+                .position(|r| *r == def.byte_range());
             self.facts.tools.push(Tool {
                 name,
                 kind,
@@ -746,8 +889,16 @@ impl<'t> Py<'t, '_> {
         let branches = self.dispatch_branches();
         for i in decls {
             let c = &self.facts.calls[i];
-            let Some(name) = c.keyword("name").and_then(|(_, v)| v.as_str()).map(str::to_owned) else { continue };
-            let (description, description_span, description_dynamic) = match c.keyword("description") {
+            let Some(name) = c
+                .keyword("name")
+                .and_then(|(_, v)| v.as_str())
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            let (description, description_span, description_dynamic) = match c
+                .keyword("description")
+            {
                 Some((a, Value::Str { value, .. })) => (Some(value.clone()), Some(a.span), false),
                 Some(_) => (None, None, true),
                 None => (None, None, false),
@@ -756,7 +907,11 @@ impl<'t> Py<'t, '_> {
                 Some(schema) => schema_params(schema),
                 None => Vec::new(),
             };
-            let ranges: Vec<_> = branches.iter().filter(|(n, _)| *n == name).map(|(_, r)| r.clone()).collect();
+            let ranges: Vec<_> = branches
+                .iter()
+                .filter(|(n, _)| *n == name)
+                .map(|(_, r)| r.clone())
+                .collect();
             let span = c.span;
             self.facts.tools.push(Tool {
                 name,
@@ -778,11 +933,17 @@ impl<'t> Py<'t, '_> {
         for &node in &self.branches {
             let (literal, body) = if node.kind() == "case_clause" {
                 let mut c = node.walk();
-                let pattern = node.named_children(&mut c).find(|n| n.kind() == "case_pattern");
-                let lit = pattern.and_then(|p| p.named_child(0)).and_then(|s| self.fold(s, 0));
+                let pattern = node
+                    .named_children(&mut c)
+                    .find(|n| n.kind() == "case_pattern");
+                let lit = pattern
+                    .and_then(|p| p.named_child(0))
+                    .and_then(|s| self.fold(s, 0));
                 (lit.map(|f| f.0), node.child_by_field_name("consequence"))
             } else {
-                let cond = node.child_by_field_name("condition").filter(|c| c.kind() == "comparison_operator");
+                let cond = node
+                    .child_by_field_name("condition")
+                    .filter(|c| c.kind() == "comparison_operator");
                 let lit = cond.and_then(|c| {
                     let mut cur = c.walk();
                     let ops: Vec<_> = c.named_children(&mut cur).collect();
@@ -790,7 +951,10 @@ impl<'t> Py<'t, '_> {
                     if !eq || ops.len() != 2 {
                         return None;
                     }
-                    ops.iter().find(|n| n.kind() == "string").and_then(|s| self.fold(*s, 0)).map(|f| f.0)
+                    ops.iter()
+                        .find(|n| n.kind() == "string")
+                        .and_then(|s| self.fold(*s, 0))
+                        .map(|f| f.0)
                 });
                 (lit, node.child_by_field_name("consequence"))
             };
@@ -804,13 +968,21 @@ impl<'t> Py<'t, '_> {
 
 /// Parameters from a JSON-schema-shaped literal: `{"type": "object", "properties": {"a": {...}}}`.
 pub(super) fn schema_params(schema: &Value) -> Vec<Param> {
-    let Some(Value::Object { entries }) = schema.entry("properties") else { return Vec::new() };
+    let Some(Value::Object { entries }) = schema.entry("properties") else {
+        return Vec::new();
+    };
     entries
         .iter()
         .map(|(name, spec)| Param {
             name: name.clone(),
-            ty: spec.entry("type").and_then(Value::as_str).map(str::to_owned),
-            description: spec.entry("description").and_then(Value::as_str).map(str::to_owned),
+            ty: spec
+                .entry("type")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            description: spec
+                .entry("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         })
         .collect()
 }

@@ -28,10 +28,20 @@ fn python_resolution_through_aliases_and_bindings() {
     assert!(c.contains(&"subprocess.run"), "{c:?}");
     assert!(c.contains(&"urllib.request.urlopen"), "{c:?}");
     assert!(c.contains(&"smtplib.SMTP().login"), "{c:?}");
-    let run = f.calls.iter().find(|c| c.callee == "subprocess.run").unwrap();
-    assert_eq!(run.keyword("shell").map(|(_, v)| v.clone()), Some(Value::Bool { value: true }));
+    let run = f
+        .calls
+        .iter()
+        .find(|c| c.callee == "subprocess.run")
+        .unwrap();
+    assert_eq!(
+        run.keyword("shell").map(|(_, v)| v.clone()),
+        Some(Value::Bool { value: true })
+    );
     let smtp = &f.calls[0];
-    assert_eq!(smtp.positional(0).unwrap().value.as_str(), Some("smtp.gmail.com"));
+    assert_eq!(
+        smtp.positional(0).unwrap().value.as_str(),
+        Some("smtp.gmail.com")
+    );
 }
 
 #[test]
@@ -45,7 +55,11 @@ fn python_obfuscation_folds() {
     );
     let c = callees(&f);
     assert!(c.contains(&"os.system"), "{c:?}");
-    assert!(f.calls.iter().any(|c| c.callee == "os.system" && c.computed));
+    assert!(
+        f.calls
+            .iter()
+            .any(|c| c.callee == "os.system" && c.computed)
+    );
     let strings: Vec<&str> = f.strings.iter().map(|s| s.value.as_str()).collect();
     assert!(strings.contains(&"https://evil.com"), "{strings:?}");
     assert!(strings.contains(&"https://evil.example/a"), "{strings:?}");
@@ -63,9 +77,20 @@ fn python_fastmcp_tools_and_reach() {
     let names: Vec<&str> = f.tools.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["add", "steal"]);
     assert_eq!(f.tools[0].description.as_deref(), Some("Add two numbers."));
-    assert_eq!(f.tools[1].params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["user_token"]);
+    assert_eq!(
+        f.tools[1]
+            .params
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        ["user_token"]
+    );
     let reach = ToolReach::new(&f);
-    let smtp = f.calls.iter().find(|c| c.callee == "smtplib.SMTP_SSL").unwrap();
+    let smtp = f
+        .calls
+        .iter()
+        .find(|c| c.callee == "smtplib.SMTP_SSL")
+        .unwrap();
     assert_eq!(reach.tools_at(&f, smtp.span.start), vec![1]);
 }
 
@@ -93,12 +118,26 @@ fn js_resolution_and_folding() {
                const w = String.fromCharCode(104, 105);\nconst r = 'moc.live'.split('').reverse().join('');\n";
     let f = facts(Language::TypeScript, src);
     let c = callees(&f);
-    assert!(c.contains(&"nodemailer.createTransport().sendMail"), "{c:?}");
+    assert!(
+        c.contains(&"nodemailer.createTransport().sendMail"),
+        "{c:?}"
+    );
     assert!(c.contains(&"child_process.execSync"), "{c:?}");
     assert!(c.contains(&"child_process.exec"), "{c:?}");
-    let send = f.calls.iter().find(|c| c.callee.ends_with("sendMail")).unwrap();
-    assert_eq!(send.keyword("bcc").and_then(|(_, v)| v.as_str()), Some("evil@attacker.tld"));
-    assert!(f.imports.iter().any(|i| i.module == "child_process" && i.dynamic));
+    let send = f
+        .calls
+        .iter()
+        .find(|c| c.callee.ends_with("sendMail"))
+        .unwrap();
+    assert_eq!(
+        send.keyword("bcc").and_then(|(_, v)| v.as_str()),
+        Some("evil@attacker.tld")
+    );
+    assert!(
+        f.imports
+            .iter()
+            .any(|i| i.module == "child_process" && i.dynamic)
+    );
     let strings: Vec<&str> = f.strings.iter().map(|s| s.value.as_str()).collect();
     assert!(strings.contains(&"https://evil.example/a"), "{strings:?}");
     assert!(strings.contains(&"hi"), "{strings:?}");

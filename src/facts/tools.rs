@@ -17,12 +17,19 @@ pub struct ToolReach {
 pub(super) fn link_calls(facts: &mut FileFacts) {
     let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
     for (i, f) in facts.functions.iter().enumerate() {
-        by_name.entry(f.name.as_str()).or_default().push(u32::try_from(i).unwrap_or(u32::MAX));
+        by_name
+            .entry(f.name.as_str())
+            .or_default()
+            .push(u32::try_from(i).unwrap_or(u32::MAX));
     }
     let mut edges: Vec<Vec<u32>> = vec![Vec::new(); facts.functions.len()];
     for call in &facts.calls {
         let Some(from) = call.function else { continue };
-        let name = call.callee.strip_prefix("self.").or_else(|| call.callee.strip_prefix("this.")).unwrap_or(&call.callee);
+        let name = call
+            .callee
+            .strip_prefix("self.")
+            .or_else(|| call.callee.strip_prefix("this."))
+            .unwrap_or(&call.callee);
         if let Some(targets) = by_name.get(name) {
             let list = &mut edges[from as usize];
             for &t in targets {
@@ -41,10 +48,17 @@ impl ToolReach {
     /// Computes what every tool's handler reaches (breadth-first; linear in functions + edges per tool).
     pub fn new(facts: &FileFacts) -> ToolReach {
         let n = facts.functions.len();
-        let by_name: HashMap<&str, Vec<u32>> = facts.functions.iter().enumerate().fold(HashMap::new(), |mut m, (i, f)| {
-            m.entry(f.name.as_str()).or_default().push(u32::try_from(i).unwrap_or(u32::MAX));
-            m
-        });
+        let by_name: HashMap<&str, Vec<u32>> =
+            facts
+                .functions
+                .iter()
+                .enumerate()
+                .fold(HashMap::new(), |mut m, (i, f)| {
+                    m.entry(f.name.as_str())
+                        .or_default()
+                        .push(u32::try_from(i).unwrap_or(u32::MAX));
+                    m
+                });
         let reach = facts
             .tools
             .iter()
@@ -54,18 +68,28 @@ impl ToolReach {
                 queue.extend(tool.handler);
                 // Functions defined inside the handler's ranges, and functions called from there.
                 for (i, r) in facts.function_ranges.iter().enumerate() {
-                    if tool.ranges.iter().any(|t| t.start <= r.start && r.end <= t.end) {
+                    if tool
+                        .ranges
+                        .iter()
+                        .any(|t| t.start <= r.start && r.end <= t.end)
+                    {
                         queue.push(u32::try_from(i).unwrap_or(u32::MAX));
                     }
                 }
                 for call in &facts.calls {
                     if tool.ranges.iter().any(|t| t.contains(&call.span.start)) {
-                        let name = call.callee.strip_prefix("self.").or_else(|| call.callee.strip_prefix("this.")).unwrap_or(&call.callee);
+                        let name = call
+                            .callee
+                            .strip_prefix("self.")
+                            .or_else(|| call.callee.strip_prefix("this."))
+                            .unwrap_or(&call.callee);
                         queue.extend(by_name.get(name).into_iter().flatten());
                     }
                 }
                 while let Some(f) = queue.pop() {
-                    let Some(slot) = seen.get_mut(f as usize) else { continue };
+                    let Some(slot) = seen.get_mut(f as usize) else {
+                        continue;
+                    };
                     if std::mem::replace(slot, true) {
                         continue;
                     }
@@ -90,13 +114,23 @@ impl ToolReach {
         if out.is_empty()
             && let Some(f) = facts.function_at(offset)
         {
-            out.extend(self.reach.iter().enumerate().filter(|(_, r)| r.get(f as usize) == Some(&true)).map(|(i, _)| i));
+            out.extend(
+                self.reach
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.get(f as usize) == Some(&true))
+                    .map(|(i, _)| i),
+            );
         }
         out
     }
 
     /// Whether tool `tool` reaches function `f`.
     pub fn reaches(&self, tool: usize, f: u32) -> bool {
-        self.reach.get(tool).and_then(|r| r.get(f as usize)).copied().unwrap_or(false)
+        self.reach
+            .get(tool)
+            .and_then(|r| r.get(f as usize))
+            .copied()
+            .unwrap_or(false)
     }
 }

@@ -1,0 +1,96 @@
+//! `mcp-scan scan <target>`.
+
+use std::io::{IsTerminal as _, Write};
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use super::args::{ColorChoice, ScanArgs};
+use super::exit;
+use crate::baseline::Baseline;
+use crate::report::{TextOptions, print};
+use crate::scan::{Limits, Scanner};
+use crate::signature::Signatures;
+
+/// Loads signatures or prints every load error (file:line: message) and returns `None`.
+pub(super) fn load_signatures(dir: Option<&Path>, err: &mut dyn Write) -> Option<Signatures> {
+    match Signatures::load(dir) {
+        Ok(s) => Some(s),
+        Err(errors) => {
+            for e in &errors {
+                let _ = writeln!(err, "mcp-scan: signature error: {e}");
+            }
+            let _ = writeln!(
+                err,
+                "mcp-scan: refusing to scan with a broken rule set ({} error(s))",
+                errors.len()
+            );
+            None
+        }
+    }
+}
+
+pub(super) fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let Some(signatures) = load_signatures(args.signatures.as_deref(), err) else {
+        return Ok(exit::ERROR);
+    };
+    let (root, target) = match crate::target::resolve(&args.target) {
+        Ok(t) => t,
+        Err(e) => {
+            writeln!(err, "mcp-scan: error: {e}")?;
+            return Ok(exit::ERROR);
+        }
+    };
+    let limits = Limits {
+        max_file_bytes: args.max_file_size,
+        max_files: args.max_files,
+        parse_timeout_ms: args.parse_timeout,
+        ..Limits::default()
+    };
+    let scanner = Scanner::new(&signatures).with_limits(limits);
+    let mut report = scanner.scan(root.path(), target);
+    if let Some(path) = &args.write_baseline {
+        let b = Baseline::of(&report.findings);
+        let text = serde_json::to_string_pretty(&b)?;
+        std::fs::write(path, text + "\n")
+            .with_context(|| format!("cannot write baseline {}", path.display()))?;
+    }
+    if let Some(path) = &args.baseline {
+        let b = match Baseline::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                writeln!(err, "mcp-scan: error: {e}")?;
+                return Ok(exit::ERROR);
+            }
+        };
+        report.stats.suppressed = b.apply(&mut report.findings);
+        report.score = crate::score::score(&report.findings);
+        report.verdict = crate::score::Verdict::of(report.score);
+    }
+    let to_terminal = args.output.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.output.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let text = TextOptions {
+        color,
+        verbose: args.output.verbose,
+    };
+    match &args.output.output {
+        Some(path) => {
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .with_context(|| format!("cannot create {}", path.display()))?,
+            );
+            print(&report, args.output.format, &text, &mut f)?;
+            f.flush()?;
+        }
+        None => print(&report, args.output.format, &text, out)?,
+    }
+    Ok(if args.fail_on.fails(report.verdict) {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}

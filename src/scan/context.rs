@@ -1,0 +1,65 @@
+//! Per-worker mutable state: one tree-sitter parser and one query cursor, reused for every file a
+//! rayon worker scans (they cannot be shared across threads; creating them per file is waste).
+
+use crate::lang::Language;
+
+/// A worker's parser and query cursor.
+pub struct ScanContext {
+    parser: tree_sitter::Parser,
+    current: Option<Language>,
+    /// The cursor signature queries run with.
+    pub cursor: tree_sitter::QueryCursor,
+}
+
+impl Default for ScanContext {
+    fn default() -> Self {
+        ScanContext::new()
+    }
+}
+
+impl ScanContext {
+    /// A fresh context.
+    pub fn new() -> ScanContext {
+        let mut cursor = tree_sitter::QueryCursor::new();
+        // Bounds the state a query keeps on pathological trees.
+        cursor.set_match_limit(4096);
+        ScanContext {
+            parser: tree_sitter::Parser::new(),
+            current: None,
+            cursor,
+        }
+    }
+
+    /// Parses `src`, giving up after `timeout_ms`. `None` means the parse was cancelled.
+    pub fn parse(
+        &mut self,
+        lang: Language,
+        src: &[u8],
+        timeout_ms: u64,
+    ) -> Option<tree_sitter::Tree> {
+        if self.current != Some(lang) {
+            self.parser.set_language(&lang.grammar()).ok()?;
+            self.current = Some(lang);
+        }
+        let start = std::time::Instant::now();
+        let limit = std::time::Duration::from_millis(timeout_ms);
+        let mut cancel = |_: &tree_sitter::ParseState| start.elapsed() > limit;
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut cancel);
+        let len = src.len();
+        let tree = self.parser.parse_with_options(
+            &mut |offset, _| {
+                if offset < len {
+                    &src[offset..]
+                } else {
+                    &[] as &[u8]
+                }
+            },
+            None,
+            Some(options),
+        );
+        if tree.is_none() {
+            self.parser.reset();
+        }
+        tree
+    }
+}

@@ -1,0 +1,857 @@
+//! Data-driven signatures: loading (embedded `signatures/**/*.toml` plus an optional user
+//! directory that adds or overrides rules), compiling once into [`Signatures`] (`Send + Sync`,
+//! shared by every worker), and matching against a file's [facts](crate::facts).
+//!
+//! Matching is linear in the facts: callee globs and string regexes are each combined into one
+//! `RegexSet`, and all query patterns of a grammar into one `tree_sitter::Query`, so a file costs
+//! one set lookup per call and per string and one query pass, however many rules there are.
+
+mod compile;
+pub mod raw;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use regex::{Regex, RegexSet};
+use serde::{Deserialize, Serialize};
+
+pub use compile::CAPTURES;
+
+use crate::error::SignatureError;
+use crate::facts::{Call, FileFacts, Fold, Span, Value};
+use crate::finding::{Category, Confidence, Severity};
+use crate::lang::Language;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// A capability a match implies, for the per-tool table and for chains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Effect {
+    /// Talks to the network (HTTP, sockets, websockets).
+    Network,
+    /// Sends e-mail.
+    Mail,
+    /// Resolves names (a DNS channel).
+    Dns,
+    /// Reads files.
+    FileRead,
+    /// Writes or deletes files.
+    FileWrite,
+    /// Starts processes.
+    Process,
+    /// Reads the environment.
+    Env,
+    /// Evaluates code built at run time.
+    Code,
+    /// Touches credentials.
+    Secret,
+}
+
+impl Effect {
+    /// Every effect, in table order.
+    pub const ALL: [Effect; 9] = [
+        Effect::Network,
+        Effect::Mail,
+        Effect::Dns,
+        Effect::FileRead,
+        Effect::FileWrite,
+        Effect::Process,
+        Effect::Env,
+        Effect::Code,
+        Effect::Secret,
+    ];
+
+    /// The schema spelling.
+    pub fn word(self) -> &'static str {
+        match self {
+            Effect::Network => "network",
+            Effect::Mail => "mail",
+            Effect::Dns => "dns",
+            Effect::FileRead => "file-read",
+            Effect::FileWrite => "file-write",
+            Effect::Process => "process",
+            Effect::Env => "env",
+            Effect::Code => "code",
+            Effect::Secret => "secret",
+        }
+    }
+
+    /// True for effects that move data off the machine.
+    pub fn is_outbound(self) -> bool {
+        matches!(self, Effect::Network | Effect::Mail | Effect::Dns)
+    }
+}
+
+impl FromStr for Effect {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Effect::ALL
+            .into_iter()
+            .find(|e| e.word() == s)
+            .ok_or_else(|| {
+                let all: Vec<_> = Effect::ALL.iter().map(|e| e.word()).collect();
+                format!("unknown effect `{s}` (expected one of: {})", all.join(", "))
+            })
+    }
+}
+
+/// Where an argument predicate looks.
+#[derive(Debug, Clone)]
+pub(crate) enum ArgWhere {
+    Index(usize),
+    Keyword(String),
+    Any,
+}
+
+/// What an argument predicate requires.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ArgCheck {
+    Literal,
+    NonLiteral,
+    Str,
+    True,
+    False,
+    Url,
+    IpUrl,
+    Function,
+    Present,
+    Absent,
+}
+
+/// A compiled argument predicate.
+#[derive(Debug, Clone)]
+pub(crate) struct ArgPredicate {
+    place: ArgWhere,
+    check: Option<ArgCheck>,
+    matches: Option<Regex>,
+    not_matches: Option<Regex>,
+}
+
+/// A compiled query pattern.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryPattern {
+    langs: Vec<Language>,
+    source: String,
+    where_: Vec<(String, Regex)>,
+}
+
+/// One compiled pattern of a signature.
+#[derive(Debug, Clone)]
+pub(crate) enum Matcher {
+    Call {
+        langs: Vec<Language>,
+        globs: Vec<String>,
+        args: Vec<ArgPredicate>,
+        computed: bool,
+    },
+    String {
+        langs: Vec<Language>,
+        re: Regex,
+        how: Vec<Fold>,
+    },
+    Import {
+        langs: Vec<Language>,
+        globs: Vec<Regex>,
+        dynamic: bool,
+    },
+    Query(QueryPattern),
+    Manifest {
+        name: String,
+        keys: Vec<String>,
+        value: Option<Regex>,
+    },
+    Path {
+        globs: Vec<Regex>,
+    },
+    Description {
+        langs: Vec<Language>,
+        re: Regex,
+    },
+}
+
+/// A snippet a signature must (or must not) match.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The snippet's language.
+    pub language: Language,
+    /// True for `match`, false for `no-match`.
+    pub expect_match: bool,
+    /// The code.
+    pub code: String,
+    /// The file name it is scanned as, if not the language default.
+    pub path: Option<String>,
+}
+
+/// A compiled signature.
+#[derive(Debug, Clone)]
+pub struct Signature {
+    /// Unique id.
+    pub id: String,
+    /// Category.
+    pub category: Category,
+    /// Severity (`info` = capability only).
+    pub severity: Severity,
+    /// Confidence.
+    pub confidence: Confidence,
+    /// What was found.
+    pub message: String,
+    /// Why it matters.
+    pub why: String,
+    /// The capability it implies.
+    pub effect: Option<Effect>,
+    pub(crate) matchers: Vec<Matcher>,
+    /// Its test cases.
+    pub cases: Vec<Case>,
+    /// Where it was loaded from (`signatures/exfiltration/py-smtplib.toml` or a user path).
+    pub file: String,
+}
+
+impl Signature {
+    /// The languages any of its patterns applies to (manifest and path patterns count as all).
+    pub fn languages(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for m in &self.matchers {
+            let langs: &[Language] = match m {
+                Matcher::Call { langs, .. }
+                | Matcher::String { langs, .. }
+                | Matcher::Import { langs, .. }
+                | Matcher::Description { langs, .. } => langs,
+                Matcher::Query(q) => &q.langs,
+                Matcher::Manifest { name, .. } => {
+                    out.push(if name == "package.json" {
+                        "javascript"
+                    } else {
+                        "python"
+                    });
+                    &[]
+                }
+                Matcher::Path { .. } => &Language::ALL,
+            };
+            out.extend(langs.iter().map(|l| l.name()));
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// One match of a signature in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Index of the signature in [`Signatures::all`].
+    pub sig: usize,
+    /// Where.
+    pub span: Span,
+    /// What the match saw when it is not the source text itself (a decoded payload, a folded
+    /// callee, a manifest value).
+    pub detail: Option<String>,
+}
+
+/// What a manifest file holds, for manifest patterns.
+pub enum ManifestData<'a> {
+    /// Parsed JSON (`package.json`) with its text for line lookup.
+    Json(&'a serde_json::Value, &'a str),
+    /// Parsed TOML (`pyproject.toml`) with its text.
+    Toml(&'a toml::Value, &'a str),
+    /// `setup.cfg` text (INI): keys are `section.key`.
+    Ini(&'a str),
+}
+
+/// Every signature, compiled, indexed for matching. Build once; share across threads.
+pub struct Signatures {
+    sigs: Vec<Signature>,
+    call_set: RegexSet,
+    call_owner: Vec<(usize, usize)>,
+    string_set: RegexSet,
+    string_owner: Vec<(usize, usize)>,
+    description_owner: Vec<(usize, usize)>,
+    queries: Vec<Option<(tree_sitter::Query, Vec<(usize, usize)>)>>,
+}
+
+impl std::fmt::Debug for Signatures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signatures")
+            .field("count", &self.sigs.len())
+            .finish()
+    }
+}
+
+/// Query files embedded from `queries/`, keyed `language/name`.
+pub fn embedded_queries() -> BTreeMap<String, String> {
+    embedded::QUERIES
+        .iter()
+        .map(|(p, t)| (p.trim_end_matches(".scm").to_owned(), (*t).to_owned()))
+        .collect()
+}
+
+impl Signatures {
+    /// The signatures built into the binary.
+    pub fn embedded() -> Result<Signatures, Vec<SignatureError>> {
+        Signatures::load(None)
+    }
+
+    /// The built-in signatures, plus those of `dir` (`**/*.toml`; a file whose id equals a built-in
+    /// one replaces it). Every error is collected; any error fails the whole load.
+    pub fn load(dir: Option<&Path>) -> Result<Signatures, Vec<SignatureError>> {
+        let mut files: BTreeMap<String, (String, String)> = BTreeMap::new();
+        for (path, text) in embedded::SIGNATURES {
+            let id = Path::new(path)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or(path)
+                .to_owned();
+            files.insert(id, (format!("signatures/{path}"), (*text).to_owned()));
+        }
+        let mut errors = Vec::new();
+        if let Some(dir) = dir {
+            match user_files(dir) {
+                Ok(list) => {
+                    for (path, text) in list {
+                        let id = path
+                            .file_stem()
+                            .and_then(|s| s.to_str())
+                            .unwrap_or("")
+                            .to_owned();
+                        files.insert(id, (path.display().to_string(), text));
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        let queries = embedded_queries();
+        let mut sigs = Vec::new();
+        for (file, text) in files.values() {
+            let cx = compile::Ctx {
+                file,
+                text,
+                queries: &queries,
+            };
+            let raw: raw::RawSignature = match toml::from_str(text) {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.span().map_or(1, |s| {
+                        text[..s.start.min(text.len())].lines().count().max(1)
+                    });
+                    errors.push(SignatureError {
+                        file: file.clone(),
+                        line,
+                        message: e.message().to_owned(),
+                    });
+                    continue;
+                }
+            };
+            match compile::compile(raw, &cx) {
+                Ok(s) => sigs.push(s),
+                Err(e) => errors.push(e),
+            }
+        }
+        if sigs.is_empty() && errors.is_empty() {
+            errors.push(SignatureError {
+                file: "signatures/".into(),
+                line: 1,
+                message: "no signatures found".into(),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Signatures::index(sigs).map_err(|e| vec![e])
+    }
+
+    fn index(sigs: Vec<Signature>) -> Result<Signatures, SignatureError> {
+        let mut call_pats = Vec::new();
+        let mut call_owner = Vec::new();
+        let mut string_pats = Vec::new();
+        let mut string_owner = Vec::new();
+        let mut description_owner = Vec::new();
+        let mut query_src: Vec<String> = vec![String::new(); Language::ALL.len()];
+        let mut query_owner: Vec<Vec<(usize, usize)>> = vec![Vec::new(); Language::ALL.len()];
+        for (si, s) in sigs.iter().enumerate() {
+            for (mi, m) in s.matchers.iter().enumerate() {
+                match m {
+                    Matcher::Call { globs, .. } => {
+                        for g in globs {
+                            call_pats.push(compile::glob_regex(g));
+                            call_owner.push((si, mi));
+                        }
+                    }
+                    Matcher::String { re, .. } => {
+                        string_pats.push(re.as_str().to_owned());
+                        string_owner.push((si, mi));
+                    }
+                    Matcher::Description { .. } => description_owner.push((si, mi)),
+                    Matcher::Query(q) => {
+                        for &lang in &q.langs {
+                            let count = tree_sitter::Query::new(&lang.grammar(), &q.source)
+                                .map(|q| q.pattern_count())
+                                .unwrap_or(0);
+                            query_src[lang.index()].push_str(&q.source);
+                            query_src[lang.index()].push('\n');
+                            query_owner[lang.index()].extend(std::iter::repeat_n((si, mi), count));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let set = |pats: &[String]| {
+            regex::RegexSetBuilder::new(pats)
+                .size_limit(1 << 26)
+                .build()
+                .map_err(|e| SignatureError {
+                    file: "signatures/".into(),
+                    line: 1,
+                    message: format!("the combined rule set does not compile: {e}"),
+                })
+        };
+        let mut queries = Vec::new();
+        for lang in Language::ALL {
+            let src = &query_src[lang.index()];
+            if src.is_empty() {
+                queries.push(None);
+                continue;
+            }
+            let q = tree_sitter::Query::new(&lang.grammar(), src).map_err(|e| SignatureError {
+                file: "signatures/".into(),
+                line: 1,
+                message: format!(
+                    "combined {} queries do not compile: {}",
+                    lang.name(),
+                    e.message
+                ),
+            })?;
+            queries.push(Some((q, std::mem::take(&mut query_owner[lang.index()]))));
+        }
+        Ok(Signatures {
+            call_set: set(&call_pats)?,
+            call_owner,
+            string_set: set(&string_pats)?,
+            string_owner,
+            description_owner,
+            queries,
+            sigs,
+        })
+    }
+
+    /// Every signature, sorted by id.
+    pub fn all(&self) -> &[Signature] {
+        &self.sigs
+    }
+
+    /// Matches code facts (and, with `tree`, query patterns) of one file.
+    pub fn match_source(
+        &self,
+        lang: Language,
+        facts: &FileFacts,
+        tree: &tree_sitter::Tree,
+        src: &[u8],
+        cursor: &mut tree_sitter::QueryCursor,
+    ) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let applies = |langs: &[Language]| langs.contains(&lang);
+        for call in &facts.calls {
+            for pi in self.call_set.matches(&call.callee).iter() {
+                let (si, mi) = self.call_owner[pi];
+                if let Matcher::Call {
+                    langs,
+                    args,
+                    computed,
+                    ..
+                } = &self.sigs[si].matchers[mi]
+                    && applies(langs)
+                    && (!computed || call.computed)
+                    && args.iter().all(|a| a.holds(call))
+                {
+                    let detail = call
+                        .computed
+                        .then(|| format!("computed callee `{}`", call.callee));
+                    hits.push(Hit {
+                        sig: si,
+                        span: call.span,
+                        detail,
+                    });
+                }
+            }
+        }
+        for s in &facts.strings {
+            for pi in self.string_set.matches(&s.value).iter() {
+                let (si, mi) = self.string_owner[pi];
+                if let Matcher::String { langs, how, .. } = &self.sigs[si].matchers[mi]
+                    && applies(langs)
+                    && (how.is_empty() || how.contains(&s.how))
+                {
+                    let detail = match s.how {
+                        Fold::Literal => None,
+                        Fold::Folded => Some(format!("folded string \"{}\"", clip(&s.value, 120))),
+                        Fold::Decoded => {
+                            Some(format!("decoded string \"{}\"", clip(&s.value, 120)))
+                        }
+                    };
+                    hits.push(Hit {
+                        sig: si,
+                        span: s.span,
+                        detail,
+                    });
+                }
+            }
+        }
+        for (si, s) in self.sigs.iter().enumerate() {
+            for m in &s.matchers {
+                if let Matcher::Import {
+                    langs,
+                    globs,
+                    dynamic,
+                } = m
+                    && applies(langs)
+                {
+                    for imp in &facts.imports {
+                        if (!dynamic || imp.dynamic)
+                            && globs.iter().any(|g| g.is_match(&imp.module))
+                        {
+                            hits.push(Hit {
+                                sig: si,
+                                span: imp.span,
+                                detail: None,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        self.match_descriptions(lang, facts, &mut hits);
+        if let Some((query, owners)) = &self.queries[lang.index()] {
+            self.match_queries(query, owners, tree, src, cursor, &mut hits);
+        }
+        hits
+    }
+
+    fn match_descriptions(&self, lang: Language, facts: &FileFacts, hits: &mut Vec<Hit>) {
+        if self.description_owner.is_empty() {
+            return;
+        }
+        let texts = facts
+            .tools
+            .iter()
+            .filter_map(|t| {
+                Some((
+                    t.description.as_deref()?,
+                    t.description_span.unwrap_or(t.span),
+                ))
+            })
+            .chain(facts.tools.iter().flat_map(|t| {
+                t.params
+                    .iter()
+                    .filter_map(move |p| Some((p.description.as_deref()?, t.span)))
+            }))
+            .chain(
+                facts
+                    .functions
+                    .iter()
+                    .filter_map(|f| Some((f.doc.as_deref()?, f.span))),
+            );
+        for (text, span) in texts {
+            for &(si, mi) in &self.description_owner {
+                if let Matcher::Description { langs, re } = &self.sigs[si].matchers[mi]
+                    && langs.contains(&lang)
+                    && let Some(m) = re.find(text)
+                {
+                    let seen = hits.iter().any(|h| h.sig == si && h.span.line == span.line);
+                    if !seen {
+                        let detail = Some(format!(
+                            "description says \"{}\"",
+                            clip(&escape_invisible(m.as_str()), 120)
+                        ));
+                        hits.push(Hit {
+                            sig: si,
+                            span,
+                            detail,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn match_queries(
+        &self,
+        query: &tree_sitter::Query,
+        owners: &[(usize, usize)],
+        tree: &tree_sitter::Tree,
+        src: &[u8],
+        cursor: &mut tree_sitter::QueryCursor,
+        hits: &mut Vec<Hit>,
+    ) {
+        use tree_sitter::StreamingIterator as _;
+        let names = query.capture_names();
+        let mut matches = cursor.matches(query, tree.root_node(), src);
+        while let Some(m) = matches.next() {
+            let Some(&(si, mi)) = owners.get(m.pattern_index) else {
+                continue;
+            };
+            let Matcher::Query(q) = &self.sigs[si].matchers[mi] else {
+                continue;
+            };
+            let ok = q.where_.iter().all(|(cap, re)| {
+                m.captures.iter().any(|c| {
+                    names[c.index as usize] == cap
+                        && re.is_match(&String::from_utf8_lossy(&src[c.node.byte_range()]))
+                })
+            });
+            if !ok {
+                continue;
+            }
+            if let Some(c) = m
+                .captures
+                .iter()
+                .find(|c| names[c.index as usize] == "match")
+            {
+                hits.push(Hit {
+                    sig: si,
+                    span: Span::of(c.node),
+                    detail: None,
+                });
+            }
+        }
+    }
+
+    /// Matches manifest patterns against a manifest's data.
+    pub fn match_manifest(&self, name: &str, data: &ManifestData<'_>) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        for (si, s) in self.sigs.iter().enumerate() {
+            for m in &s.matchers {
+                let Matcher::Manifest {
+                    name: want,
+                    keys,
+                    value,
+                } = m
+                else {
+                    continue;
+                };
+                if want != name {
+                    continue;
+                }
+                for key in keys {
+                    let Some((found, needle)) = manifest_value(data, key) else {
+                        continue;
+                    };
+                    if value.as_ref().is_some_and(|re| !re.is_match(&found)) {
+                        continue;
+                    }
+                    let text = match data {
+                        ManifestData::Json(_, t)
+                        | ManifestData::Toml(_, t)
+                        | ManifestData::Ini(t) => *t,
+                    };
+                    let line = text
+                        .lines()
+                        .position(|l| l.contains(&needle))
+                        .map_or(1, |i| i + 1);
+                    let span = Span {
+                        start: 0,
+                        end: 0,
+                        line: u32::try_from(line).unwrap_or(1),
+                        byte_column: 0,
+                    };
+                    hits.push(Hit {
+                        sig: si,
+                        span,
+                        detail: Some(format!("{key} = {}", clip(&found, 160))),
+                    });
+                }
+            }
+        }
+        hits
+    }
+
+    /// Matches path patterns against a file's path (relative to the scanned root).
+    pub fn match_path(&self, rel: &str) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        for (si, s) in self.sigs.iter().enumerate() {
+            for m in &s.matchers {
+                if let Matcher::Path { globs } = m
+                    && globs.iter().any(|g| g.is_match(rel) || g.is_match(name))
+                {
+                    hits.push(Hit {
+                        sig: si,
+                        span: Span {
+                            line: 1,
+                            ..Span::default()
+                        },
+                        detail: None,
+                    });
+                }
+            }
+        }
+        hits
+    }
+}
+
+fn manifest_value(data: &ManifestData<'_>, key: &str) -> Option<(String, String)> {
+    let last = key.rsplit('.').next().unwrap_or(key).to_owned();
+    match data {
+        ManifestData::Json(v, _) => {
+            let mut cur = *v;
+            for part in key.split('.') {
+                cur = cur.get(part)?;
+            }
+            let s = cur.as_str().map_or_else(|| cur.to_string(), str::to_owned);
+            Some((s, format!("\"{last}\"")))
+        }
+        ManifestData::Toml(v, _) => {
+            let mut cur = *v;
+            for part in key.split('.') {
+                cur = cur.get(part)?;
+            }
+            let s = cur.as_str().map_or_else(|| cur.to_string(), str::to_owned);
+            Some((s, last))
+        }
+        ManifestData::Ini(text) => {
+            let (section, k) = key.split_once('.')?;
+            let mut in_section = false;
+            for line in text.lines() {
+                let t = line.trim();
+                if t.starts_with('[') {
+                    in_section = t.trim_matches(['[', ']']) == section;
+                } else if in_section
+                    && let Some((lk, v)) = t.split_once(['=', ':'])
+                    && lk.trim() == k
+                {
+                    return Some((v.trim().to_owned(), lk.trim().to_owned()));
+                }
+            }
+            None
+        }
+    }
+}
+
+impl ArgPredicate {
+    fn holds(&self, call: &Call) -> bool {
+        let values: Vec<&Value> = match &self.place {
+            ArgWhere::Index(i) => call.positional(*i).map(|a| &a.value).into_iter().collect(),
+            ArgWhere::Keyword(k) => call.keyword(k).map(|(_, v)| v).into_iter().collect(),
+            ArgWhere::Any => call
+                .args
+                .iter()
+                .flat_map(|a| {
+                    let mut v = vec![&a.value];
+                    if let Value::Object { entries } = &a.value {
+                        v.extend(entries.iter().map(|(_, e)| e));
+                    }
+                    v
+                })
+                .collect(),
+        };
+        if let Some(ArgCheck::Absent) = self.check {
+            return values.is_empty();
+        }
+        values.iter().any(|v| self.holds_on(v))
+    }
+
+    fn holds_on(&self, v: &Value) -> bool {
+        let ok = match self.check {
+            None | Some(ArgCheck::Present) => true,
+            Some(ArgCheck::Absent) => false,
+            Some(ArgCheck::Literal) => v.is_literal(),
+            Some(ArgCheck::NonLiteral) => !v.is_literal(),
+            Some(ArgCheck::Str) => matches!(v, Value::Str { .. }),
+            Some(ArgCheck::True) => matches!(v, Value::Bool { value: true }),
+            Some(ArgCheck::False) => matches!(v, Value::Bool { value: false }),
+            Some(ArgCheck::Url) => v.as_str().is_some_and(|s| url_host(s).is_some()),
+            Some(ArgCheck::IpUrl) => v.as_str().and_then(url_host).is_some_and(|h| is_ip(&h)),
+            Some(ArgCheck::Function) => matches!(v, Value::Function),
+        };
+        if !ok {
+            return false;
+        }
+        let text = match v {
+            Value::Str { value, .. } => Some(value.as_str()),
+            Value::Path { path } => Some(path.as_str()),
+            Value::Call { callee } => Some(callee.as_str()),
+            _ => None,
+        };
+        if let Some(re) = &self.matches
+            && !text.is_some_and(|t| re.is_match(t))
+        {
+            return false;
+        }
+        if let Some(re) = &self.not_matches
+            && text.is_some_and(|t| re.is_match(t))
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// The host of an absolute http(s)/ws(s)/ftp URL.
+pub fn url_host(s: &str) -> Option<String> {
+    let u = url::Url::parse(s.trim()).ok()?;
+    if !matches!(u.scheme(), "http" | "https" | "ws" | "wss" | "ftp") {
+        return None;
+    }
+    u.host_str()
+        .map(|h| h.trim_matches(['[', ']']).to_ascii_lowercase())
+}
+
+/// True for an IPv4 or IPv6 literal that is not loopback.
+pub fn is_ip(host: &str) -> bool {
+    host.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| !ip.is_loopback() && !ip.is_unspecified())
+}
+
+/// Shortens text for display at a character boundary.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max).collect();
+    out.push('…');
+    out
+}
+
+/// Makes invisible and control characters visible as `<U+XXXX>`.
+pub fn escape_invisible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if crate::report::is_invisible(c) {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Every `*.toml` below a user's signature directory, sorted.
+fn user_files(dir: &Path) -> Result<Vec<(std::path::PathBuf, String)>, SignatureError> {
+    let err = |path: &Path, m: String| SignatureError {
+        file: path.display().to_string(),
+        line: 1,
+        message: m,
+    };
+    if !dir.is_dir() {
+        return Err(err(dir, "not a directory".into()));
+    }
+    let mut out = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .follow_links(false)
+        .build()
+    {
+        let entry = entry.map_err(|e| err(dir, e.to_string()))?;
+        let p = entry.path();
+        if p.extension().is_some_and(|e| e == "toml")
+            && entry.file_type().is_some_and(|t| t.is_file())
+        {
+            let text = std::fs::read_to_string(p).map_err(|e| err(p, e.to_string()))?;
+            out.push((p.to_path_buf(), text));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
