@@ -116,6 +116,3 @@ fn err_is_tty() -> bool {
     use std::io::IsTerminal as _;
     std::io::stderr().is_terminal()
 }
-
-#[cfg(test)]
-mod tests;

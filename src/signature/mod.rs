@@ -269,8 +269,11 @@ pub struct Signatures {
     string_set: RegexSet,
     string_owner: Vec<(usize, usize)>,
     description_owner: Vec<(usize, usize)>,
-    queries: Vec<Option<(tree_sitter::Query, Vec<(usize, usize)>)>>,
+    queries: Vec<Option<CombinedQuery>>,
 }
+
+/// All query patterns of one grammar in one query, with the (signature, matcher) of each pattern.
+type CombinedQuery = (tree_sitter::Query, Vec<(usize, usize)>);
 
 impl std::fmt::Debug for Signatures {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -1,0 +1,139 @@
+//! Every signature's own cases pass, and broken signature files fail to load with a located error.
+
+use mcp_scan::Signatures;
+use mcp_scan::rules::{CaseStatus, test_all};
+
+#[test]
+fn every_rule_case_passes() {
+    let sigs = Signatures::embedded().expect("built-in signatures compile");
+    let results = test_all(&sigs);
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| r.status != CaseStatus::Validated)
+        .map(|r| format!("{} case {}: {:?}", r.rule, r.case, r.status))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failed.len(),
+        results.len(),
+        failed.join("\n")
+    );
+    for s in sigs.all() {
+        assert!(
+            s.cases.iter().any(|c| c.expect_match) && s.cases.iter().any(|c| !c.expect_match),
+            "{}",
+            s.id
+        );
+    }
+}
+
+#[test]
+fn every_category_has_rules_for_python_and_js() {
+    let sigs = Signatures::embedded().unwrap();
+    assert!(
+        sigs.all()
+            .iter()
+            .filter(|s| s.severity > mcp_scan::Severity::Info)
+            .count()
+            >= 40,
+        "at least 40 finding rules"
+    );
+    for &c in mcp_scan::Category::VALUES {
+        let langs: std::collections::BTreeSet<&str> = sigs
+            .all()
+            .iter()
+            .filter(|s| s.category == c)
+            .flat_map(|s| s.languages())
+            .collect();
+        assert!(
+            langs.contains("python") && langs.contains("javascript"),
+            "{c}: {langs:?}"
+        );
+    }
+}
+
+fn load_one(name: &str, text: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    match Signatures::load(Some(dir.path())) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.iter().map(ToString::to_string).collect(),
+    }
+}
+
+const GOOD_CASES: &str = r#"
+[[case]]
+language = "python"
+expect = "match"
+code = "eval(x)"
+[[case]]
+language = "python"
+expect = "no-match"
+code = "print(x)"
+"#;
+
+#[test]
+fn broken_signatures_fail_with_file_and_line() {
+    let e = load_one(
+        "bad-sev.toml",
+        &format!(
+            "id = \"bad-sev\"\ncategory = \"code-execution\"\nseverity = \"severe\"\nconfidence = \"high\"\nmessage = \"m\"\nwhy = \"w\"\n[[match]]\ncall = [\"eval\"]\n{GOOD_CASES}"
+        ),
+    );
+    assert!(
+        e.iter()
+            .any(|e| e.contains("bad-sev.toml:3:") && e.contains("unknown severity `severe`")),
+        "{e:?}"
+    );
+
+    let e = load_one(
+        "typo.toml",
+        &format!(
+            "id = \"typo\"\ncategory = \"code-execution\"\nseverity = \"high\"\nconfidence = \"high\"\nmessage = \"m\"\nwhy = \"w\"\n[[match]]\ncal = [\"eval\"]\n{GOOD_CASES}"
+        ),
+    );
+    assert!(
+        e.iter()
+            .any(|e| e.contains("typo.toml:7:") && e.contains("unknown field `cal`")),
+        "{e:?}"
+    );
+
+    let e = load_one(
+        "badq.toml",
+        &format!(
+            "id = \"badq\"\ncategory = \"code-execution\"\nseverity = \"high\"\nconfidence = \"high\"\nmessage = \"m\"\nwhy = \"w\"\n[[match]]\nlanguages = [\"python\"]\nquery = \"(call function: (identifier) @fn) @match\"\n{GOOD_CASES}"
+        ),
+    );
+    assert!(
+        e.iter().any(|e| e.contains("unknown capture `@fn`")),
+        "{e:?}"
+    );
+
+    let e = load_one(
+        "nocases.toml",
+        "id = \"nocases\"\ncategory = \"code-execution\"\nseverity = \"high\"\nconfidence = \"high\"\nmessage = \"m\"\nwhy = \"w\"\n[[match]]\ncall = [\"eval\"]\n",
+    );
+    assert!(e.iter().any(|e| e.contains("no-match")), "{e:?}");
+
+    let e = load_one(
+        "wrong-name.toml",
+        &format!(
+            "id = \"other\"\ncategory = \"code-execution\"\nseverity = \"high\"\nconfidence = \"high\"\nmessage = \"m\"\nwhy = \"w\"\n[[match]]\ncall = [\"eval\"]\n{GOOD_CASES}"
+        ),
+    );
+    assert!(
+        e.iter().any(|e| e.contains("must equal the file name")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn user_signature_directory_adds_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("custom-eval.toml"), format!(
+        "id = \"custom-eval\"\ncategory = \"code-execution\"\nseverity = \"high\"\nconfidence = \"high\"\nmessage = \"m\"\nwhy = \"w\"\n[[match]]\ncall = [\"eval\"]\n{GOOD_CASES}"
+    )).unwrap();
+    let sigs = Signatures::load(Some(dir.path())).unwrap();
+    assert!(sigs.all().iter().any(|s| s.id == "custom-eval"));
+}
