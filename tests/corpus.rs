@@ -80,6 +80,11 @@ fn corpus_is_classified_as_labelled() {
         malicious >= 30 && benign >= 20,
         "corpus too small: {malicious} malicious, {benign} benign"
     );
+    let evasive = results.iter().filter(|(l, _)| l.evasive).count();
+    assert!(
+        evasive >= 8,
+        "the corpus keeps its evasive variants ({evasive})"
+    );
     let mut problems = Vec::new();
     for (l, r) in &results {
         assert!(
