@@ -6,14 +6,17 @@
 //! - `hidden-network-in-tool` (hidden-network): a tool whose name and description say nothing of
 //!   the network reaches it, at a destination its own words do not explain.
 //!
-//! Code outside every tool (module level, install scripts) is analysed as one more scope.
+//! - `tool-description-dynamic` (rug-pull): a tool whose description is computed at run time.
+//!
+//! A tool's scope is everything its handler reaches across the package ([`crate::program`]); code
+//! no tool reaches (module level, install scripts) is judged per file as one more scope.
 
 use std::collections::BTreeSet;
 
-use crate::facts::{Call, FileFacts, Span, Value, is_secret_name};
+use crate::facts::{Call, FileFacts, Span, Tool, Value, is_secret_name};
 use crate::finding::{Category, Confidence, Evidence, Finding, Severity};
-use crate::scan::{FileContext, snippet};
-use crate::signature::{Effect, Hit, is_ip, url_host};
+use crate::program::Unit;
+use crate::signature::{Effect, is_ip, url_host};
 
 /// Where an outbound effect sends data.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -59,39 +62,65 @@ impl Dest {
     }
 }
 
-/// What one tool (or the module scope) reaches.
+/// One match with an effect, kept for the whole-program phase with everything a finding at it
+/// needs (a chain finding is reported at its sink, possibly in another file).
+#[derive(Debug, Clone)]
+pub struct EffectHit {
+    /// The capability.
+    pub effect: Effect,
+    /// Where it sends, for outbound effects.
+    pub dest: Option<Dest>,
+    /// True for credential reads (credential-access matches).
+    pub credential: bool,
+    /// Byte offset in its file.
+    pub offset: usize,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// The source line.
+    pub snippet: String,
+}
+
+/// What one tool (or one file's module scope) reaches: indices into the per-unit hit lists.
 #[derive(Debug, Clone, Default)]
 pub struct ToolEffects {
     /// Capabilities.
     pub effects: BTreeSet<Effect>,
-    /// Destinations of outbound effects.
+    /// Destinations of outbound effects, deduplicated.
     pub destinations: Vec<Dest>,
-    /// Outbound sinks with their place.
-    pub outbound: Vec<(Span, Dest)>,
-    /// Credential reads (credential-access matches) with their place.
-    pub credentials: Vec<Span>,
+    /// Outbound sinks: (unit, hit).
+    pub outbound: Vec<(usize, usize)>,
+    /// Credential reads: (unit, hit).
+    pub credentials: Vec<(usize, usize)>,
 }
 
 impl ToolEffects {
-    pub(crate) fn add(
-        &mut self,
-        effect: Effect,
-        hit: &Hit,
-        dest: Option<Dest>,
-        category: Category,
-        severity: Severity,
-    ) {
-        self.effects.insert(effect);
-        if category == Category::CredentialAccess && severity > Severity::Info {
-            self.credentials.push(hit.span);
+    /// Adds hit `h` of unit `u`.
+    pub fn add(&mut self, u: usize, h: usize, hit: &EffectHit) {
+        self.effects.insert(hit.effect);
+        if hit.credential {
+            self.credentials.push((u, h));
         }
-        if let Some(d) = dest {
-            if !self.destinations.contains(&d) {
+        if let Some(d) = &hit.dest {
+            if !self.destinations.contains(d) {
                 self.destinations.push(d.clone());
             }
-            self.outbound.push((hit.span, d));
+            self.outbound.push((u, h));
         }
     }
+}
+
+/// One scope the analysis judges: a tool (with its reach) or the module code of one file.
+pub struct Scope<'a> {
+    /// The tool, or `None` for module code.
+    pub tool: Option<&'a Tool>,
+    /// The file declaring the tool (or holding the module code).
+    pub unit: usize,
+    /// What it reaches.
+    pub effects: &'a ToolEffects,
+    /// How the scope reaches a place, as text (`a → b (helpers.py)`).
+    pub path_to: &'a dyn Fn(usize, usize) -> Option<String>,
 }
 
 /// The destination of an outbound sink at `span`, from the call's arguments.
@@ -213,134 +242,180 @@ const NETWORK_WORDS: [&str; 40] = [
     "login",
 ];
 
-/// Per-tool chains and hidden network use for one file.
-pub fn chains(
-    file: &FileContext<'_>,
-    effects: &[ToolEffects],
-    findings: &[Finding],
-) -> Vec<Finding> {
+/// Chains and hidden network use in one scope.
+pub fn judge(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (i, e) in effects.iter().enumerate() {
-        let tool = file.facts.tools.get(i);
-        let secret_params: Vec<&str> = tool
-            .map(|t| {
-                t.params
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .filter(|n| is_secret_name(n))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let fixed: Vec<&(Span, Dest)> = e
-            .outbound
-            .iter()
-            .filter(|(_, d)| d.literal().is_some())
-            .collect();
-        if let Some((span, dest)) = fixed.first()
-            && (!secret_params.is_empty() || !e.credentials.is_empty())
-        {
-            let mut evidence = Vec::new();
-            let mut confidence = Confidence::Medium;
-            if let Some(t) = tool {
-                for p in &secret_params {
-                    evidence.push(ev(
-                        file,
-                        t.span.line,
-                        format!("tool `{}` takes secret-named parameter `{p}`", t.name),
-                    ));
-                    if passes_on(file.facts, t, p) {
-                        confidence = Confidence::High;
-                    }
+    let e = scope.effects;
+    let tool = scope.tool;
+    let decl_file = units[scope.unit].rel.as_str();
+    let at = |(u, h): (usize, usize)| (&units[u].rel, &hits[u][h]);
+    let secret_params: Vec<&str> = tool
+        .map(|t| {
+            t.params
+                .iter()
+                .map(|p| p.name.as_str())
+                .filter(|n| is_secret_name(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    let fixed: Vec<(usize, usize)> = e
+        .outbound
+        .iter()
+        .copied()
+        .filter(|&(u, h)| {
+            hits[u][h]
+                .dest
+                .as_ref()
+                .is_some_and(|d| d.literal().is_some())
+        })
+        .collect();
+    if let Some(&sink) = fixed.first()
+        && (!secret_params.is_empty() || !e.credentials.is_empty())
+    {
+        let (sink_file, sink_hit) = at(sink);
+        let dest = sink_hit
+            .dest
+            .as_ref()
+            .expect("fixed sinks have a destination");
+        let mut evidence = Vec::new();
+        let mut confidence = Confidence::Medium;
+        if let Some(t) = tool {
+            for p in &secret_params {
+                evidence.push(Evidence {
+                    file: decl_file.to_owned(),
+                    line: t.span.line,
+                    note: format!("tool `{}` takes secret-named parameter `{p}`", t.name),
+                });
+                if passes_on(&units[scope.unit].facts, t, p) {
+                    confidence = Confidence::High;
                 }
             }
-            for c in &e.credentials {
-                evidence.push(ev(file, c.line, "reads credentials".to_owned()));
-                confidence = Confidence::High;
-            }
-            if let Some(chain) = tool.and_then(|t| call_chain(file.facts, t, span.start)) {
-                evidence.push(ev(file, span.line, format!("reached through {chain}")));
-            }
-            evidence.push(ev(
-                file,
-                dest.line,
-                format!("sends by {} to {}", dest.via.word(), dest.label()),
-            ));
-            let what = match (tool, secret_params.first()) {
-                (Some(t), Some(p)) => format!("tool `{}` sends its secret parameter `{p}`", t.name),
-                (Some(t), None) => format!("tool `{}` reads credentials and sends data", t.name),
-                (None, _) => "module code reads credentials and sends data".to_owned(),
-            };
-            out.push(finding(
-                file,
-                "chain-secret-to-fixed-destination",
-                Category::Exfiltration,
-                Severity::Critical,
-                confidence,
-                format!(
-                    "{what} by {} to {}, a destination written into the code: a secret and a fixed outbound sink in one tool is how exfiltration looks",
-                    dest.via.word(),
-                    dest.label()
-                ),
-                *span,
-                tool.map(|t| t.name.clone()),
-                evidence,
-            ));
         }
-        let Some(t) = tool else { continue };
-        let words =
-            format!("{} {}", t.name, t.description.as_deref().unwrap_or("")).to_ascii_lowercase();
-        if NETWORK_WORDS.iter().any(|w| words.contains(w)) {
-            continue;
+        for &c in &e.credentials {
+            let (f, h) = at(c);
+            evidence.push(Evidence {
+                file: f.clone(),
+                line: h.line,
+                note: "reads credentials".to_owned(),
+            });
+            confidence = Confidence::High;
         }
-        let unexplained = e.outbound.iter().find(|(_, d)| match d.literal() {
+        if let Some(chain) = (scope.path_to)(sink.0, sink_hit.offset) {
+            evidence.push(Evidence {
+                file: sink_file.clone(),
+                line: sink_hit.line,
+                note: format!("reached through {chain}"),
+            });
+        }
+        evidence.push(Evidence {
+            file: sink_file.clone(),
+            line: sink_hit.line,
+            note: format!("sends by {} to {}", dest.via.word(), dest.label()),
+        });
+        let what = match (tool, secret_params.first()) {
+            (Some(t), Some(p)) => format!("tool `{}` sends its secret parameter `{p}`", t.name),
+            (Some(t), None) => format!("tool `{}` reads credentials and sends data", t.name),
+            (None, _) => "module code reads credentials and sends data".to_owned(),
+        };
+        out.push(Finding {
+            rule: "chain-secret-to-fixed-destination".to_owned(),
+            category: Category::Exfiltration,
+            severity: Severity::Critical,
+            confidence,
+            message: format!(
+                "{what} by {} to {}, a destination written into the code: a secret and a fixed outbound sink in one tool is how exfiltration looks",
+                dest.via.word(),
+                dest.label()
+            ),
+            file: sink_file.clone(),
+            line: sink_hit.line,
+            column: sink_hit.column,
+            snippet: sink_hit.snippet.clone(),
+            tool: tool.map(|t| t.name.clone()),
+            evidence,
+        });
+    }
+    let Some(t) = tool else { return out };
+    if t.description_dynamic {
+        out.push(Finding {
+            rule: "tool-description-dynamic".to_owned(),
+            category: Category::RugPull,
+            severity: Severity::Medium,
+            confidence: Confidence::Medium,
+            message: format!(
+                "tool `{}` gets its description from a value computed at run time: what the user approved is not what the model will read",
+                t.name
+            ),
+            file: decl_file.to_owned(),
+            line: t.span.line,
+            column: 1,
+            snippet: String::new(),
+            tool: Some(t.name.clone()),
+            evidence: Vec::new(),
+        });
+    }
+    let words =
+        format!("{} {}", t.name, t.description.as_deref().unwrap_or("")).to_ascii_lowercase();
+    if NETWORK_WORDS.iter().any(|w| words.contains(w)) {
+        return out;
+    }
+    let unexplained = e.outbound.iter().copied().find(|&(u, h)| {
+        match hits[u][h].dest.as_ref().and_then(Dest::literal) {
             Some(host) => {
                 is_ip(host.split(':').next().unwrap_or(host)) || !host_explained(host, &words)
             }
             None => false,
-        });
-        let already = findings
-            .iter()
-            .any(|f| f.tool.as_deref() == Some(&t.name) && f.category == Category::HiddenNetwork);
-        if let Some((span, dest)) = unexplained
-            && !already
-        {
-            let mut evidence = vec![ev(
-                file,
-                t.span.line,
-                format!(
-                    "tool `{}` describes itself as: {}",
-                    t.name,
-                    crate::signature::clip(
-                        t.description.as_deref().unwrap_or("(no description)"),
-                        100
-                    )
-                ),
-            )];
-            if let Some(chain) = call_chain(file.facts, t, span.start) {
-                evidence.push(ev(file, span.line, format!("reached through {chain}")));
-            }
-            evidence.push(ev(
-                file,
-                dest.line,
-                format!("sends by {} to {}", dest.via.word(), dest.label()),
-            ));
-            out.push(finding(
-                file,
-                "hidden-network-in-tool",
-                Category::HiddenNetwork,
-                Severity::High,
-                Confidence::High,
-                format!(
-                    "tool `{}` says nothing of the network but sends by {} to {}: the user approving it cannot know data leaves",
-                    t.name,
-                    dest.via.word(),
-                    dest.label()
-                ),
-                *span,
-                Some(t.name.clone()),
-                evidence,
-            ));
         }
+    });
+    if let Some(sink) = unexplained {
+        let (sink_file, sink_hit) = at(sink);
+        let dest = sink_hit
+            .dest
+            .as_ref()
+            .expect("outbound sinks have a destination");
+        let described = t.description.as_deref().map_or_else(
+            || "(no description)".to_owned(),
+            |d| d.split_whitespace().collect::<Vec<_>>().join(" "),
+        );
+        let mut evidence = vec![Evidence {
+            file: decl_file.to_owned(),
+            line: t.span.line,
+            note: format!(
+                "tool `{}` describes itself as: {}",
+                t.name,
+                crate::signature::clip(&described, 100)
+            ),
+        }];
+        if let Some(chain) = (scope.path_to)(sink.0, sink_hit.offset) {
+            evidence.push(Evidence {
+                file: sink_file.clone(),
+                line: sink_hit.line,
+                note: format!("reached through {chain}"),
+            });
+        }
+        evidence.push(Evidence {
+            file: sink_file.clone(),
+            line: sink_hit.line,
+            note: format!("sends by {} to {}", dest.via.word(), dest.label()),
+        });
+        out.push(Finding {
+            rule: "hidden-network-in-tool".to_owned(),
+            category: Category::HiddenNetwork,
+            severity: Severity::High,
+            confidence: Confidence::High,
+            message: format!(
+                "tool `{}` says nothing of the network but sends by {} to {}: the user approving it cannot know data leaves",
+                t.name,
+                dest.via.word(),
+                dest.label()
+            ),
+            file: sink_file.clone(),
+            line: sink_hit.line,
+            column: sink_hit.column,
+            snippet: sink_hit.snippet.clone(),
+            tool: Some(t.name.clone()),
+            evidence,
+        });
     }
     out
 }
@@ -357,86 +432,9 @@ fn host_explained(host: &str, words: &str) -> bool {
 }
 
 /// True when the parameter is passed on by a call in the tool's handler (or one it reaches).
-fn passes_on(facts: &FileFacts, tool: &crate::facts::Tool, param: &str) -> bool {
+fn passes_on(facts: &FileFacts, tool: &Tool, param: &str) -> bool {
     facts.calls.iter().any(|c| {
         let inside = tool.ranges.iter().any(|r| r.contains(&c.span.start));
         inside && c.args.iter().any(|a| a.names.iter().any(|n| n == param))
     })
-}
-
-/// `handler → helper → sink` as function names, when the sink is in another function the handler
-/// reaches.
-fn call_chain(facts: &FileFacts, tool: &crate::facts::Tool, offset: usize) -> Option<String> {
-    let target = facts.function_at(offset)?;
-    let start = tool.handler?;
-    if start == target {
-        return None;
-    }
-    // Breadth-first with parents, bounded by the function count.
-    let n = facts.functions.len();
-    let mut parent = vec![u32::MAX; n];
-    let mut queue = std::collections::VecDeque::from([start]);
-    parent[start as usize] = start;
-    while let Some(f) = queue.pop_front() {
-        if f == target {
-            let mut path = vec![f];
-            let mut cur = f;
-            while cur != start {
-                cur = parent[cur as usize];
-                path.push(cur);
-            }
-            path.reverse();
-            let names: Vec<String> = path
-                .iter()
-                .map(|&i| format!("`{}`", facts.functions[i as usize].name))
-                .collect();
-            return Some(names.join(" → "));
-        }
-        for &c in &facts.functions[f as usize].callees {
-            if parent[c as usize] == u32::MAX {
-                parent[c as usize] = f;
-                queue.push_back(c);
-            }
-        }
-    }
-    None
-}
-
-fn ev(file: &FileContext<'_>, line: u32, note: String) -> Evidence {
-    Evidence {
-        file: file.rel.to_owned(),
-        line,
-        note,
-    }
-}
-
-#[expect(
-    clippy::too_many_arguments,
-    reason = "a finding has this many parts; a builder would only rename them"
-)]
-fn finding(
-    file: &FileContext<'_>,
-    rule: &str,
-    category: Category,
-    severity: Severity,
-    confidence: Confidence,
-    message: String,
-    span: Span,
-    tool: Option<String>,
-    evidence: Vec<Evidence>,
-) -> Finding {
-    let (snippet, column) = snippet(file.text, span);
-    Finding {
-        rule: rule.to_owned(),
-        category,
-        severity,
-        confidence,
-        message,
-        file: file.rel.to_owned(),
-        line: span.line,
-        column,
-        snippet,
-        tool,
-        evidence,
-    }
 }

@@ -24,6 +24,7 @@ pub mod error;
 pub mod facts;
 pub mod finding;
 pub mod lang;
+pub mod program;
 pub mod report;
 pub mod rules;
 pub mod scan;

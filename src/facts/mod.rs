@@ -19,7 +19,6 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 pub use fold::decode_literal_payload;
-pub use tools::ToolReach;
 
 use crate::lang::Language;
 

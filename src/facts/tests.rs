@@ -9,6 +9,22 @@ fn facts(lang: Language, src: &str) -> FileFacts {
     extract(lang, &tree, src.as_bytes())
 }
 
+/// Indices of the tools whose reach covers a byte offset (one-file program).
+fn tools_at(f: &FileFacts, offset: usize) -> Vec<usize> {
+    let units = [crate::program::Unit {
+        rel: "x".into(),
+        lang: Language::Python,
+        facts: f.clone(),
+    }];
+    let program = crate::program::Program::new(&units);
+    f.tools
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| program.covers(&program.reach(0, t), 0, offset))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 fn callees(f: &FileFacts) -> Vec<&str> {
     f.calls.iter().map(|c| c.callee.as_str()).collect()
 }
@@ -85,13 +101,12 @@ fn python_fastmcp_tools_and_reach() {
             .collect::<Vec<_>>(),
         ["user_token"]
     );
-    let reach = ToolReach::new(&f);
     let smtp = f
         .calls
         .iter()
         .find(|c| c.callee == "smtplib.SMTP_SSL")
         .unwrap();
-    assert_eq!(reach.tools_at(&f, smtp.span.start), vec![1]);
+    assert_eq!(tools_at(&f, smtp.span.start), vec![1]);
 }
 
 #[test]
@@ -103,9 +118,8 @@ fn python_low_level_server_dispatch() {
     let f = facts(Language::Python, src);
     assert_eq!(f.tools.len(), 1);
     assert_eq!(f.tools[0].params[0].name, "url");
-    let reach = ToolReach::new(&f);
     let get = f.calls.iter().find(|c| c.callee.ends_with("get")).unwrap();
-    assert_eq!(reach.tools_at(&f, get.span.start), vec![0]);
+    assert_eq!(tools_at(&f, get.span.start), vec![0]);
 }
 
 #[test]
@@ -161,10 +175,9 @@ low.setRequestHandler(CallToolRequestSchema, async (req) => { switch (req.params
     assert_eq!(f.tools[1].description.as_deref(), Some("Send mail"));
     assert_eq!(f.tools[0].params.len(), 2);
     assert_eq!(f.tools[2].params[0].name, "tz");
-    let reach = ToolReach::new(&f);
     let fetches: Vec<_> = f.calls.iter().filter(|c| c.callee == "fetch").collect();
-    assert_eq!(reach.tools_at(&f, fetches[0].span.start), vec![1]);
-    assert_eq!(reach.tools_at(&f, fetches[1].span.start), vec![2]);
+    assert_eq!(tools_at(&f, fetches[0].span.start), vec![1]);
+    assert_eq!(tools_at(&f, fetches[1].span.start), vec![2]);
 }
 
 #[test]

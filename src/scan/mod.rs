@@ -3,8 +3,9 @@
 //! reach, outbound endpoints, skipped files, score and verdict.
 //!
 //! A file's scan: read (bounded) → refuse binary → parse with a time limit → extract facts →
-//! match signatures → attribute each match to the MCP tool whose handler reaches it → analyse
-//! per-tool chains ([`crate::analysis`]). Manifests are matched as data; files such as `.pth`
+//! match signatures. Then, once for the whole package ([`crate::program`]): link imports across
+//! files, compute what every tool's handler reaches, attribute each finding to its tool, and judge
+//! each tool's chains ([`crate::analysis`]). Manifests are matched as data; files such as `.pth`
 //! startup files by their path.
 
 mod context;
@@ -19,10 +20,11 @@ use rayon::prelude::*;
 pub use context::ScanContext;
 pub use walk::{Entry, Limits};
 
-use crate::analysis::{self, ToolEffects};
-use crate::facts::{self, FileFacts, Span, ToolReach};
-use crate::finding::{Evidence, Finding, Severity, Skip};
+use crate::analysis::{self, Dest, EffectHit, Scope, ToolEffects};
+use crate::facts::{self, FileFacts, Span, Tool};
+use crate::finding::{Category, Evidence, Finding, Severity, Skip};
 use crate::lang::{FileKind, Language, Manifest};
+use crate::program::{Program, Reach, Unit};
 use crate::report::wire::{Endpoint, Location, Report, ScannerInfo, Stats, Target, ToolReport};
 use crate::signature::{Effect, Hit, ManifestData, Signatures, clip, escape_invisible};
 
@@ -40,10 +42,12 @@ pub struct FileScan {
     pub parsed: bool,
     /// Findings (severity above info).
     pub findings: Vec<Finding>,
-    /// Tools declared in the file.
-    pub tools: Vec<ToolReport>,
-    /// Outbound destinations used in the file.
-    pub endpoints: Vec<Endpoint>,
+    /// Byte offset of each finding (parallel to `findings`), to attribute it to a tool later.
+    pub offsets: Vec<usize>,
+    /// Matches with an effect, for the whole-program phase.
+    pub effects: Vec<EffectHit>,
+    /// What the whole-program phase needs of a parsed file.
+    pub unit: Option<Unit>,
     /// Why the file was not scanned, if it was not.
     pub skip: Option<Skip>,
 }
@@ -79,39 +83,40 @@ impl<'s> Scanner<'s> {
             .par_iter()
             .map_init(ScanContext::new, |cx, e| self.scan_entry(cx, e))
             .collect();
-        let mut findings = Vec::new();
-        let mut tools = Vec::new();
-        let mut endpoints: BTreeMap<(String, Effect), Endpoint> = BTreeMap::new();
         let mut stats = Stats {
             files: entries.len(),
             ..Stats::default()
         };
+        let mut findings = Vec::new();
+        let mut units = Vec::new();
+        let mut hits = Vec::new();
+        let mut located: Vec<(usize, usize, Finding)> = Vec::new();
         for s in scans {
             stats.bytes += s.bytes;
             stats.parsed += usize::from(s.parsed);
             skipped.extend(s.skip);
-            findings.extend(s.findings);
-            tools.extend(s.tools);
-            for e in s.endpoints {
-                endpoints
-                    .entry((e.destination.clone(), e.via))
-                    .and_modify(|x| {
-                        for t in &e.tools {
-                            if !x.tools.contains(t) {
-                                x.tools.push(t.clone());
-                            }
-                        }
-                    })
-                    .or_insert(e);
+            match s.unit {
+                Some(unit) => {
+                    let u = units.len();
+                    located.extend(
+                        s.findings
+                            .into_iter()
+                            .zip(s.offsets)
+                            .map(|(f, o)| (u, o, f)),
+                    );
+                    units.push(unit);
+                    hits.push(s.effects);
+                }
+                None => findings.extend(s.findings),
             }
         }
+        let whole = whole_program(&units, &hits, located);
+        findings.extend(whole.findings);
+        let tools = whole.tools;
+        let endpoints = whole.endpoints;
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
         skipped.sort();
-        let mut endpoints: Vec<Endpoint> = endpoints.into_values().collect();
-        for e in &mut endpoints {
-            e.tools.sort();
-        }
         stats.skipped = skipped;
         stats.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
         let score = crate::score::score(&findings);
@@ -152,7 +157,7 @@ impl<'s> Scanner<'s> {
             FileKind::Special => {
                 let hits = self.signatures.match_path(&entry.rel);
                 let text = String::from_utf8_lossy(&bytes);
-                out.findings = self.findings_from_hits(&entry.rel, &text, &hits, None);
+                out.findings = self.findings_from_hits(&entry.rel, &text, &hits).0;
             }
             FileKind::Manifest(m) => self.scan_manifest(&mut out, m, &bytes),
             FileKind::Source(lang) => {
@@ -204,7 +209,7 @@ impl<'s> Scanner<'s> {
         };
         let mut hits = hits;
         hits.extend(self.signatures.match_path(&out.rel));
-        out.findings = self.findings_from_hits(&out.rel, &text, &hits, None);
+        out.findings = self.findings_from_hits(&out.rel, &text, &hits).0;
     }
 
     fn scan_source(&self, cx: &mut ScanContext, out: &mut FileScan, lang: Language, bytes: &[u8]) {
@@ -225,19 +230,46 @@ impl<'s> Scanner<'s> {
             .match_source(lang, &facts, &tree, bytes, &mut cx.cursor);
         hits.extend(self.signatures.match_path(&out.rel));
         let text = String::from_utf8_lossy(bytes);
-        let reach = ToolReach::new(&facts);
-        let file = FileContext {
-            rel: &out.rel,
-            text: &text,
-            facts: &facts,
-            reach: &reach,
-        };
-        out.findings = self.findings_from_hits(&out.rel, &text, &hits, Some(&file));
-        let effects = self.tool_effects(&file, &hits);
-        out.findings
-            .extend(analysis::chains(&file, &effects, &out.findings));
-        out.tools = self.tool_reports(&file, &effects);
-        out.endpoints = endpoints(&file, &effects);
+        let (findings, offsets) = self.findings_from_hits(&out.rel, &text, &hits);
+        out.findings = findings;
+        out.offsets = offsets;
+        out.effects = self.effect_hits(&facts, &text, &hits);
+        out.unit = Some(Unit {
+            rel: out.rel.clone(),
+            lang,
+            facts,
+        });
+    }
+
+    /// The matches that carry an effect, with their destinations and display data.
+    fn effect_hits(&self, facts: &FileFacts, text: &str, hits: &[Hit]) -> Vec<EffectHit> {
+        let mut out: Vec<EffectHit> = Vec::new();
+        for h in hits {
+            let sig = &self.signatures.all()[h.sig];
+            let Some(effect) = sig.effect else { continue };
+            let dest = analysis::destination(facts, h.span, effect);
+            let credential =
+                sig.category == Category::CredentialAccess && sig.severity > Severity::Info;
+            if out.iter().any(|e| {
+                e.offset == h.span.start
+                    && e.effect == effect
+                    && e.dest == dest
+                    && e.credential == credential
+            }) {
+                continue;
+            }
+            let (snippet, column) = snippet(text, h.span);
+            out.push(EffectHit {
+                effect,
+                dest,
+                credential,
+                offset: h.span.start,
+                line: h.span.line,
+                column,
+                snippet,
+            });
+        }
+        out
     }
 
     /// Turns hits into findings (one per rule and line), skipping capability-only rules.
@@ -246,16 +278,15 @@ impl<'s> Scanner<'s> {
         rel: &str,
         text: &str,
         hits: &[Hit],
-        file: Option<&FileContext<'_>>,
-    ) -> Vec<Finding> {
+    ) -> (Vec<Finding>, Vec<usize>) {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
+        let mut offsets = Vec::new();
         for h in hits {
             let sig = &self.signatures.all()[h.sig];
             if sig.severity == Severity::Info || !seen.insert((h.sig, h.span.line)) {
                 continue;
             }
-            let tool = file.and_then(|f| f.tool_names_at(h.span.start).into_iter().next());
             let mut evidence = Vec::new();
             if let Some(d) = &h.detail {
                 evidence.push(Evidence {
@@ -275,124 +306,167 @@ impl<'s> Scanner<'s> {
                 line: h.span.line,
                 column,
                 snippet,
-                tool,
+                tool: None,
                 evidence,
             });
+            offsets.push(h.span.start);
         }
-        out
+        (out, offsets)
     }
+}
 
-    /// Per tool: the effects its handler reaches, with destinations.
-    fn tool_effects(&self, file: &FileContext<'_>, hits: &[Hit]) -> Vec<ToolEffects> {
-        let mut per_tool: Vec<ToolEffects> = file
-            .facts
-            .tools
-            .iter()
-            .map(|_| ToolEffects::default())
-            .collect();
-        let mut module = ToolEffects::default();
-        for h in hits {
-            let sig = &self.signatures.all()[h.sig];
-            let Some(effect) = sig.effect else { continue };
-            let dest = analysis::destination(file.facts, h.span, effect);
-            let tools = file.reach.tools_at(file.facts, h.span.start);
-            let targets: Vec<&mut ToolEffects> = if tools.is_empty() {
-                vec![&mut module]
-            } else {
-                per_tool
-                    .iter_mut()
-                    .enumerate()
-                    .filter(|(i, _)| tools.contains(i))
-                    .map(|(_, t)| t)
-                    .collect()
-            };
-            for t in targets {
-                t.add(effect, h, dest.clone(), sig.category, sig.severity);
-            }
-        }
-        per_tool.push(module);
-        per_tool
-    }
+/// What the whole-program phase adds to the per-file results.
+struct Whole {
+    findings: Vec<Finding>,
+    tools: Vec<ToolReport>,
+    endpoints: Vec<Endpoint>,
+}
 
-    fn tool_reports(&self, file: &FileContext<'_>, effects: &[ToolEffects]) -> Vec<ToolReport> {
-        file.facts
-            .tools
-            .iter()
-            .zip(effects)
-            .map(|(t, e)| ToolReport {
-                name: escape_invisible(&t.name),
-                kind: t.kind,
-                description: t
-                    .description
-                    .as_deref()
-                    .map(|d| clip(&escape_invisible(d), 2000)),
-                file: file.rel.to_owned(),
-                line: t.span.line,
-                params: t.params.clone(),
-                handler: t.handler.map(|h| Location {
-                    file: file.rel.to_owned(),
-                    line: file.facts.functions[h as usize].span.line,
-                }),
-                capabilities: e.effects.iter().copied().collect(),
-                destinations: e
-                    .destinations
+/// Links the parsed files into one program, computes what every tool reaches across files,
+/// attributes findings to tools, and judges every tool (and each file's module code).
+fn whole_program(
+    units: &[Unit],
+    hits: &[Vec<EffectHit>],
+    located: Vec<(usize, usize, Finding)>,
+) -> Whole {
+    let program = Program::new(units);
+    let reaches: Vec<(usize, usize, Reach)> = units
+        .iter()
+        .enumerate()
+        .flat_map(|(u, unit)| {
+            unit.facts
+                .tools
+                .iter()
+                .enumerate()
+                .map(move |(t, _)| (u, t))
+        })
+        .map(|(u, t)| (u, t, program.reach(u, &units[u].facts.tools[t])))
+        .collect();
+    let tool_of = |u: usize, t: usize| &units[u].facts.tools[t];
+    let mut findings: Vec<Finding> = located
+        .into_iter()
+        .map(|(u, offset, mut f)| {
+            // The tool whose own code holds the finding, else the first whose reach covers it.
+            let own = reaches.iter().find(|(tu, t, _)| {
+                *tu == u && tool_of(*tu, *t).ranges.iter().any(|r| r.contains(&offset))
+            });
+            let any = || {
+                reaches
                     .iter()
-                    .map(|d| d.label())
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect(),
-            })
-            .collect()
-    }
-}
-
-/// Everything about one parsed file that the finding and analysis steps need.
-pub struct FileContext<'a> {
-    /// Path relative to the root.
-    pub rel: &'a str,
-    /// The file's text (lossy UTF-8).
-    pub text: &'a str,
-    /// Its facts.
-    pub facts: &'a FileFacts,
-    /// Which tools reach which functions.
-    pub reach: &'a ToolReach,
-}
-
-impl FileContext<'_> {
-    /// Names of the tools a byte offset belongs to.
-    pub fn tool_names_at(&self, offset: usize) -> Vec<String> {
-        self.reach
-            .tools_at(self.facts, offset)
-            .into_iter()
-            .map(|i| self.facts.tools[i].name.clone())
-            .collect()
-    }
-}
-
-fn endpoints(file: &FileContext<'_>, effects: &[ToolEffects]) -> Vec<Endpoint> {
-    let mut out: BTreeMap<(String, Effect), Endpoint> = BTreeMap::new();
-    for (i, e) in effects.iter().enumerate() {
-        let tool = file.facts.tools.get(i).map(|t| t.name.clone());
-        for d in &e.destinations {
+                    .find(|(_, _, r)| program.covers(r, u, offset))
+            };
+            f.tool = own
+                .or_else(any)
+                .map(|(tu, t, _)| tool_of(*tu, *t).name.clone());
+            f
+        })
+        .collect();
+    let mut covered: Vec<Vec<bool>> = hits.iter().map(|h| vec![false; h.len()]).collect();
+    let mut tools = Vec::new();
+    let mut endpoints: BTreeMap<(String, Effect), Endpoint> = BTreeMap::new();
+    let mut add_endpoints = |eff: &ToolEffects, tool: Option<&str>| {
+        for &(u, h) in &eff.outbound {
+            let hit = &hits[u][h];
+            let Some(d) = hit.dest.as_ref() else { continue };
             let Some(literal) = d.literal() else { continue };
-            let entry = out
+            let e = endpoints
                 .entry((literal.to_owned(), d.via))
                 .or_insert_with(|| Endpoint {
                     destination: literal.to_owned(),
                     via: d.via,
                     tools: Vec::new(),
-                    file: file.rel.to_owned(),
-                    line: d.line,
+                    file: units[u].rel.clone(),
+                    line: hit.line,
                 });
-            if let Some(t) = &tool
-                && !entry.tools.contains(t)
+            if let Some(t) = tool
+                && !e.tools.iter().any(|x| x == t)
             {
-                entry.tools.push(t.clone());
+                e.tools.push(t.to_owned());
             }
-            entry.line = entry.line.min(d.line);
         }
+    };
+    for (u, t, reach) in &reaches {
+        let tool = tool_of(*u, *t);
+        let mut eff = ToolEffects::default();
+        for (hu, list) in hits.iter().enumerate() {
+            for (hi, h) in list.iter().enumerate() {
+                if program.covers(reach, hu, h.offset) {
+                    eff.add(hu, hi, h);
+                    covered[hu][hi] = true;
+                }
+            }
+        }
+        let path_to = |hu: usize, off: usize| {
+            program
+                .function_reached(reach, hu, off)
+                .and_then(|f| program.path_to(reach, f))
+        };
+        let scope = Scope {
+            tool: Some(tool),
+            unit: *u,
+            effects: &eff,
+            path_to: &path_to,
+        };
+        findings.extend(analysis::judge(&scope, units, hits));
+        add_endpoints(&eff, Some(&tool.name));
+        tools.push(tool_report(&units[*u], tool, &eff, hits));
     }
-    out.into_values().collect()
+    for (u, list) in hits.iter().enumerate() {
+        let mut eff = ToolEffects::default();
+        for (hi, h) in list.iter().enumerate() {
+            if !covered[u][hi] {
+                eff.add(u, hi, h);
+            }
+        }
+        if eff.effects.is_empty() {
+            continue;
+        }
+        let none = |_: usize, _: usize| None;
+        let scope = Scope {
+            tool: None,
+            unit: u,
+            effects: &eff,
+            path_to: &none,
+        };
+        findings.extend(analysis::judge(&scope, units, hits));
+        add_endpoints(&eff, None);
+    }
+    let mut endpoints: Vec<Endpoint> = endpoints.into_values().collect();
+    for e in &mut endpoints {
+        e.tools.sort();
+    }
+    Whole {
+        findings,
+        tools,
+        endpoints,
+    }
+}
+
+fn tool_report(unit: &Unit, t: &Tool, e: &ToolEffects, hits: &[Vec<EffectHit>]) -> ToolReport {
+    let _ = hits;
+    ToolReport {
+        name: escape_invisible(&t.name),
+        kind: t.kind,
+        description: t
+            .description
+            .as_deref()
+            .map(|d| clip(&escape_invisible(d), 2000)),
+        file: unit.rel.clone(),
+        line: t.span.line,
+        params: t.params.clone(),
+        handler: t.handler.map(|h| Location {
+            file: unit.rel.clone(),
+            line: unit.facts.functions[h as usize].span.line,
+        }),
+        capabilities: e.effects.iter().copied().collect(),
+        destinations: e
+            .destinations
+            .iter()
+            .map(Dest::label)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+    }
 }
 
 /// The source line of a span, clipped around the column, and the 1-based character column.
