@@ -184,7 +184,20 @@ fn call_destination(facts: &FileFacts, call: &Call, effect: Effect) -> DestKind 
             v => v,
         };
         if let Some(lit) = literal_destination(v) {
-            return DestKind::Literal(lit);
+            // `SMTP_SSL("smtp.gmail.com", 465)`, `socket.connect(("1.2.3.4", 4444))`: keep the port.
+            let port = match (&a.value, call.positional(1).map(|p| &p.value)) {
+                (Value::List { items }, _) => items.get(1).and_then(number),
+                (Value::Str { .. }, Some(p))
+                    if a.keyword.is_none() && std::ptr::eq(*a, call.positional(0).unwrap_or(a)) =>
+                {
+                    number(p)
+                }
+                _ => None,
+            };
+            return DestKind::Literal(match port {
+                Some(p) if !lit.contains(':') && !lit.contains('@') => format!("{lit}:{p}"),
+                _ => lit,
+            });
         }
     }
     for a in &candidates {
@@ -200,6 +213,13 @@ fn call_destination(facts: &FileFacts, call: &Call, effect: Effect) -> DestKind 
         }
     }
     DestKind::Computed
+}
+
+fn number(v: &Value) -> Option<u16> {
+    match v {
+        Value::Number { text } => text.parse().ok(),
+        _ => None,
+    }
 }
 
 fn env_key(path: &str) -> Option<String> {

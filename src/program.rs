@@ -100,8 +100,10 @@ impl<'u> Program<'u> {
             }
         }
         let by_name = |name: &str| facts.functions.iter().position(|f| f.name == name);
+        // A handler function's own calls are edges of the graph; a dispatch branch (no handler
+        // function of its own) starts from the functions its code calls.
         for (ci, call) in facts.calls.iter().enumerate() {
-            if !tool.ranges.iter().any(|t| t.contains(&call.span.start)) {
+            if tool.handler.is_some() || !tool.ranges.iter().any(|t| t.contains(&call.span.start)) {
                 continue;
             }
             let local = call
@@ -134,6 +136,7 @@ impl<'u> Program<'u> {
         }
         Reach {
             unit,
+            handler: tool.handler.map(|h| self.node((unit, h))),
             ranges: tool.ranges.clone(),
             parent,
         }
@@ -166,7 +169,7 @@ impl<'u> Program<'u> {
                 }
             })
             .collect();
-        (names.len() > 1 || self.fn_of(path[0]).0 != reach.unit).then(|| names.join(" → "))
+        (names.len() > 1 || Some(path[0]) != reach.handler).then(|| names.join(" → "))
     }
 
     /// Whether a place (unit, byte offset) is inside what the reach covers.
@@ -191,6 +194,7 @@ impl<'u> Program<'u> {
 #[derive(Debug, Clone)]
 pub struct Reach {
     unit: usize,
+    handler: Option<usize>,
     ranges: Vec<std::ops::Range<usize>>,
     parent: Vec<usize>,
 }

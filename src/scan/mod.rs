@@ -229,6 +229,7 @@ impl<'s> Scanner<'s> {
             .signatures
             .match_source(lang, &facts, &tree, bytes, &mut cx.cursor);
         hits.extend(self.signatures.match_path(&out.rel));
+        hits.extend(self.decoded_code_hits(cx, lang, &facts));
         let text = String::from_utf8_lossy(bytes);
         let (findings, offsets) = self.findings_from_hits(&out.rel, &text, &hits);
         out.findings = findings;
@@ -239,6 +240,62 @@ impl<'s> Scanner<'s> {
             lang,
             facts,
         });
+    }
+
+    /// Decoded payloads that read as code (`exec(b64decode("aW1wb3J0IG9z…"))`) are parsed and
+    /// matched like the file itself, one level deep; their matches are placed on the encoded literal
+    /// and say what the decoded code does.
+    fn decoded_code_hits(
+        &self,
+        cx: &mut ScanContext,
+        lang: Language,
+        facts: &FileFacts,
+    ) -> Vec<Hit> {
+        const CODE_HINTS: [&str; 10] = [
+            "import ",
+            "require(",
+            "exec(",
+            "eval(",
+            "system(",
+            "subprocess",
+            "child_process",
+            "fetch(",
+            "open(",
+            "socket",
+        ];
+        let mut out = Vec::new();
+        for s in facts
+            .strings
+            .iter()
+            .filter(|s| s.how == facts::Fold::Decoded)
+        {
+            if s.value.len() > 64 * 1024 || !CODE_HINTS.iter().any(|h| s.value.contains(h)) {
+                continue;
+            }
+            let bytes = s.value.as_bytes();
+            let Some(tree) = cx.parse(lang, bytes, self.limits.parse_timeout_ms) else {
+                continue;
+            };
+            let inner = facts::extract(lang, &tree, bytes);
+            for h in self
+                .signatures
+                .match_source(lang, &inner, &tree, bytes, &mut cx.cursor)
+            {
+                let line = s
+                    .value
+                    .lines()
+                    .nth(h.span.line.saturating_sub(1) as usize)
+                    .unwrap_or("")
+                    .trim();
+                let detail = format!("in code decoded from a literal: `{}`", clip(line, 100));
+                out.push(Hit {
+                    sig: h.sig,
+                    span: s.span,
+                    detail: Some(detail),
+                });
+            }
+        }
+        out
     }
 
     /// The matches that carry an effect, with their destinations and display data.
