@@ -20,14 +20,10 @@ fn files(root: &Path, ext: &str, out: &mut Vec<PathBuf>) {
 
 fn table(name: &str, dir: &str, ext: &str, code: &mut String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    println!("cargo:rerun-if-changed={}", root.display());
     let mut list = Vec::new();
     files(&root, ext, &mut list);
     writeln!(code, "pub(super) static {name}: &[(&str, &str)] = &[").unwrap();
     for p in &list {
-        if let Some(parent) = p.parent() {
-            println!("cargo:rerun-if-changed={}", parent.display());
-        }
         println!("cargo:rerun-if-changed={}", p.display());
         let rel = p
             .strip_prefix(&root)
