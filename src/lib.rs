@@ -8,3 +8,4 @@ pub mod finding;
 pub use finding::{Category, Confidence, Evidence, Finding, Severity, Skip};
 pub mod facts;
 pub mod lang;
+pub mod source;
