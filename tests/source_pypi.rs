@@ -111,3 +111,17 @@ fn binary_only_release_is_refused_clearly() {
     let e = acquire("pypi:n", &opts(&server)).unwrap_err().to_string();
     assert!(e.contains("no sdist or pure-Python wheel"), "{e}");
 }
+
+#[test]
+fn relative_file_links_from_mirrors_are_resolved() {
+    let server = TestServer::start();
+    let sdist = tgz(&[TarEntry::File("rel-2/a.py", b"a")]);
+    let mut f = file(&server, "rel-2.tar.gz", "sdist", &sdist);
+    f["url"] = json!("../../../files/rel-2.tar.gz");
+    let doc = json!({"info": {"version": "2"}, "urls": [f]});
+    server.route("/pypi/rel/2/json", 200, doc.to_string());
+    server.route("/files/rel-2.tar.gz", 200, sdist);
+    let acq = acquire("pypi:rel==2", &opts(&server)).unwrap();
+    assert_eq!(acq.info.source_url, Some(server.url("/files/rel-2.tar.gz")));
+    assert_eq!(read(acq.root.join("a.py")), "a");
+}

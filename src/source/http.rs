@@ -110,16 +110,30 @@ pub(crate) struct Http {
 
 impl Http {
     /// Builds the client; `progress` asks for a byte counter on stderr (shown only on a terminal).
+    ///
+    /// Besides the built-in roots, certificates from `SSL_CERT_FILE` are trusted, so a corporate
+    /// TLS-inspecting proxy whose CA is installed the usual way works without extra flags.
     pub fn new(progress: bool) -> Result<Http, SourceError> {
-        let client = Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(TOTAL_TIMEOUT)
-            .user_agent(concat!("mcp-scan/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| SourceError::Network {
-                url: String::new(),
-                message: one_line(&e),
-            })?;
+        let builder = || {
+            Client::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(TOTAL_TIMEOUT)
+                .user_agent(concat!("mcp-scan/", env!("CARGO_PKG_VERSION")))
+        };
+        let extra = extra_roots();
+        let built = if extra.is_empty() {
+            builder().build()
+        } else {
+            let with_extra = extra
+                .into_iter()
+                .fold(builder(), |b, c| b.add_root_certificate(c));
+            // A bundle rustls cannot use must not make the registries unreachable.
+            with_extra.build().or_else(|_| builder().build())
+        };
+        let client = built.map_err(|e| SourceError::Network {
+            url: String::new(),
+            message: one_line(&e),
+        })?;
         Ok(Http {
             client,
             progress: progress && std::io::stderr().is_terminal(),
@@ -359,6 +373,21 @@ fn human_bytes(n: u64) -> String {
     } else {
         format!("{n} B")
     }
+}
+
+/// Root certificates named by `SSL_CERT_FILE` (a PEM bundle), if any can be read.
+fn extra_roots() -> Vec<reqwest::Certificate> {
+    let Some(path) = super::env_var("SSL_CERT_FILE") else {
+        return Vec::new();
+    };
+    let Ok(file) = File::open(&path) else {
+        return Vec::new();
+    };
+    let mut pem = Vec::new();
+    if file.take(16 * 1024 * 1024).read_to_end(&mut pem).is_err() {
+        return Vec::new();
+    }
+    reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default()
 }
 
 fn check_scheme(url: &str) -> Result<(), SourceError> {

@@ -689,6 +689,15 @@ pub(crate) fn acquired(
     }
 }
 
+/// Resolves a link from a registry document against the document's URL (mirrors often answer
+/// with relative file links).
+pub(crate) fn join_url(doc_url: &str, href: &str) -> Result<String, SourceError> {
+    url::Url::parse(doc_url)
+        .and_then(|base| base.join(href))
+        .map(|u| u.to_string())
+        .map_err(|e| SourceError::Registry(format!("unusable link `{href}` in {doc_url}: {e}")))
+}
+
 /// Reads an environment variable, treating empty as unset.
 pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())

@@ -253,15 +253,12 @@ pub(crate) fn acquire(
         let version = resolve_version(&doc, name, request)?;
         let manifest = &doc["versions"][&version];
         let dist = &manifest["dist"];
-        let tarball = dist
-            .get("tarball")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                SourceError::Registry(format!(
-                    "the npm registry lists no tarball for {name}@{version}"
-                ))
-            })?
-            .to_string();
+        let href = dist.get("tarball").and_then(Value::as_str).ok_or_else(|| {
+            SourceError::Registry(format!(
+                "the npm registry lists no tarball for {name}@{version}"
+            ))
+        })?;
+        let tarball = super::join_url(&doc_url, href)?;
         let expected = expected_digest(dist);
         let what = format!("{name}@{version}");
         let exact_key = format!("npm\0{registry}\0{name}\0{version}");

@@ -164,6 +164,7 @@ pub(crate) fn acquire(
         let (file_name, file_url, sha) = pick_file(&doc).ok_or_else(|| {
             SourceError::NotFound(format!("PyPI has no sdist or pure-Python wheel for {what}; nothing to scan without running a build"))
         })?;
+        let file_url = super::join_url(&doc_url, &file_url)?;
         if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(SourceError::Registry(format!(
                 "PyPI lists no sha256 for {file_name}; refusing to use an unverifiable download"
