@@ -339,3 +339,49 @@ fn local_paths_are_used_in_place() {
         "{e}"
     );
 }
+
+#[test]
+fn zip_bomb_is_stopped_by_ratio() {
+    let zeros = vec![0u8; 8 * 1024 * 1024];
+    let bytes = zip_bytes(&[("a.txt", Some(b"fine")), ("zeros.bin", Some(&zeros))]);
+    let (dir, skips) = extract("bomb.zip", &bytes, &Limits::default());
+    assert!(
+        skip_for(&skips, "zeros.bin")
+            .reason
+            .contains("compression bomb"),
+        "{skips:?}"
+    );
+    assert_eq!(files(&dir.path().join("out")), ["a.txt"]);
+}
+
+#[test]
+fn archive_url_is_downloaded_and_cached() {
+    let server = support::TestServer::start();
+    let bytes = tgz(&[TarEntry::File("srv/main.py", b"print('hi')")]);
+    server.route("/dl/srv-1.0.tar.gz", 200, bytes.clone());
+    let cache = tempfile::tempdir().unwrap();
+    let opts = SourceOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        progress: false,
+        ..Default::default()
+    };
+    let url = server.url("/dl/srv-1.0.tar.gz");
+    let acq = acquire(&url, &opts).unwrap();
+    assert_eq!(acq.info.kind, TargetKind::Archive);
+    assert_eq!(acq.info.source_url.as_deref(), Some(url.as_str()));
+    assert_eq!(
+        acq.info.digest,
+        Some(format!("sha256:{}", support::sha256_hex(&bytes)))
+    );
+    assert_eq!(read(acq.root.join("main.py")), "print('hi')");
+    let off = SourceOptions {
+        offline: true,
+        ..opts.clone()
+    };
+    acquire(&url, &off).unwrap();
+    assert_eq!(server.hits("/dl/srv-1.0.tar.gz"), 1);
+    let e = acquire(&server.url("/dl/missing.zip"), &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no archive at") && e.contains("404"), "{e}");
+}

@@ -203,3 +203,18 @@ fn corrupted_cache_blob_is_not_used() {
         "refetched after corruption"
     );
 }
+
+#[test]
+fn unverifiable_tarball_is_refused() {
+    let server = TestServer::start();
+    let doc = json!({"dist-tags": {"latest": "1.0.0"},
+                     "versions": {"1.0.0": {"dist": {"tarball": server.url("/t.tgz")}}}});
+    server.route("/bare", 200, doc.to_string());
+    server.route("/t.tgz", 200, tgz(&[TarEntry::File("package/a.js", b"1")]));
+    let cache = tempfile::tempdir().unwrap();
+    let e = acquire("npm:bare", &opts(&server, cache.path()))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no integrity or shasum"), "{e}");
+    assert_eq!(server.hits("/t.tgz"), 0);
+}

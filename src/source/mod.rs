@@ -821,6 +821,59 @@ mod tests {
     }
 
     #[test]
+    fn arbitrary_specs_never_panic_and_errors_are_one_line() {
+        let parts = [
+            "npm:",
+            "pypi:",
+            "github:",
+            "https://",
+            "http://",
+            "file://",
+            "ssh://",
+            "git+",
+            "github.com/",
+            "@",
+            "/",
+            ":",
+            "..",
+            "\\",
+            "C:",
+            "é",
+            "tree",
+            "blob",
+            "==",
+            "%2f",
+            "\0",
+            "a",
+            "-",
+            ".tgz",
+            ".whl",
+            " ",
+            "~",
+            "^",
+            "*",
+            "x@y:",
+            "\u{202e}",
+            "🦀",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut spec = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 7) as usize;
+            for i in 0..len {
+                let pick = (state.rotate_left(i as u32 * 9) % parts.len() as u64) as usize;
+                spec.push_str(parts[pick]);
+            }
+            if let Err(e) = parse_spec(&spec) {
+                assert!(!e.to_string().contains('\n'), "{spec:?}: {e}");
+            }
+        }
+    }
+
+    #[test]
     fn conflicting_refs_are_refused() {
         assert!(merge_ref("s", Some("a".into()), Some("b")).is_err());
         assert_eq!(merge_ref("s", None, Some("b")).unwrap(), Some("b".into()));

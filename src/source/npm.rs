@@ -261,6 +261,11 @@ pub(crate) fn acquire(
         let tarball = super::join_url(&doc_url, href)?;
         let expected = expected_digest(dist);
         let what = format!("{name}@{version}");
+        if expected == Expected::None {
+            return Err(SourceError::Registry(format!(
+                "the npm registry publishes no integrity or shasum for {what}; refusing an unverifiable download"
+            )));
+        }
         let exact_key = format!("npm\0{registry}\0{name}\0{version}");
         let keys = vec![request_key.clone(), exact_key.clone()];
         let cached = ctx.cached(std::slice::from_ref(&exact_key), &|h| {
