@@ -285,3 +285,42 @@ fn remote_git_is_refused_offline() {
     let e = acquire("https://git.example.com/r.git", &o).unwrap_err();
     assert!(matches!(e, SourceError::Offline(_)), "{e}");
 }
+
+#[test]
+fn ref_on_a_non_git_target_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = SourceOptions {
+        git_ref: Some("main".into()),
+        ..opts()
+    };
+    let e = acquire(dir.path().to_str().unwrap(), &o)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--ref only applies to git"), "{e}");
+    let e = acquire("npm:x", &o).unwrap_err().to_string();
+    assert!(e.contains("--ref only applies to git"), "{e}");
+}
+
+#[test]
+fn working_copy_with_ref_is_read_from_git_not_the_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init(dir.path()).unwrap();
+    let c = commit(
+        &repo,
+        "refs/heads/main",
+        &[("server.py", 0o100644, b"committed")],
+        None,
+    );
+    std::fs::write(dir.path().join("server.py"), "uncommitted edit").unwrap();
+    let o = SourceOptions {
+        git_ref: Some("main".into()),
+        ..opts()
+    };
+    let acq = acquire(dir.path().to_str().unwrap(), &o).unwrap();
+    assert_eq!(acq.info.kind, TargetKind::Git);
+    assert_eq!(acq.info.resolved, Some(c.to_string()));
+    assert_eq!(read(acq.root.join("server.py")), "committed");
+    // Without --ref the working copy is scanned in place.
+    let acq = acquire(dir.path().to_str().unwrap(), &opts()).unwrap();
+    assert_eq!(acq.info.kind, TargetKind::Path);
+}

@@ -517,6 +517,16 @@ pub(crate) fn extract_into(
 pub fn acquire(spec: &str, opts: &SourceOptions) -> Result<Acquired, SourceError> {
     let parsed = parse_spec(spec)?;
     let mut ctx = Ctx::new(spec, opts);
+    let git_target = matches!(
+        parsed,
+        TargetSpec::Local(_) | TargetSpec::Github { .. } | TargetSpec::Git { .. }
+    );
+    if opts.git_ref.is_some() && !git_target {
+        return Err(SourceError::bad(
+            spec,
+            "--ref only applies to git and GitHub targets",
+        ));
+    }
     match parsed {
         TargetSpec::Local(path) => local(&mut ctx, &path),
         TargetSpec::LocalArchive(path) => local_archive(&ctx, &path),
@@ -590,6 +600,12 @@ fn local(ctx: &mut Ctx<'_>, path: &Path) -> Result<Acquired, SourceError> {
             // A gzip file without an archive extension is still an archive to open, not a file to parse.
             return local_archive(ctx, path);
         }
+    }
+    if ctx.opts.git_ref.is_some() {
+        return Err(SourceError::bad(
+            ctx.spec,
+            "--ref only applies to git and GitHub targets, and this is not a git repository",
+        ));
     }
     Ok(Acquired {
         root: path.to_path_buf(),
