@@ -250,6 +250,22 @@ fn zip_hazards_are_refused() {
 }
 
 #[test]
+fn zip_symlinks_are_not_created() {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let o = zip::write::SimpleFileOptions::default();
+    w.start_file("app/main.py", o).unwrap();
+    std::io::Write::write_all(&mut w, b"x").unwrap();
+    w.add_symlink("app/key", "/home/user/.ssh/id_rsa", o)
+        .unwrap();
+    w.add_symlink("app/up", "../../x", o).unwrap();
+    let bytes = w.finish().unwrap().into_inner();
+    let (dir, skips) = extract("links.zip", &bytes, &Limits::default());
+    assert!(skip_for(&skips, "app/key").reason.contains("outside"));
+    assert!(skip_for(&skips, "app/up").reason.contains("outside"));
+    assert_eq!(files(&dir.path().join("out")), ["main.py"]);
+}
+
+#[test]
 fn wheel_with_two_top_dirs_is_not_stripped() {
     let bytes = zip_bytes(&[
         ("pkg/__init__.py", Some(b"")),

@@ -624,7 +624,9 @@ pub(crate) fn safe_relative(name: &str) -> Result<PathBuf, String> {
         match comp {
             "" | "." => {}
             ".." => return Err("path escapes the tree with `..`; not extracted".into()),
-            c if c.contains(':') => {
+            // On Windows a `:` inside a name selects a drive or an alternate data stream; elsewhere
+            // it is an ordinary character that real packages use.
+            c if cfg!(windows) && c.contains(':') => {
                 return Err("path component with a `:` (drive or stream); not extracted".into());
             }
             c if c.eq_ignore_ascii_case(".git") => {
@@ -690,6 +692,7 @@ mod tests {
         assert!(safe_relative("C:/x").is_err());
         assert!(safe_relative("a\\..\\..\\x").is_err());
         assert!(safe_relative("a/.git/config").is_err());
+        assert_eq!(safe_relative("a/b:c.js").is_ok(), !cfg!(windows));
         assert_eq!(
             safe_relative("package/./lib/a.js").unwrap(),
             PathBuf::from("package/lib/a.js")
