@@ -328,6 +328,7 @@ fn local_archive_target_is_extracted_with_a_digest() {
     assert_eq!(read(acq.root.join("index.js")), "x");
     assert_eq!(acq.skipped.len(), 1);
     let root = acq.root.clone();
+    assert!(acq.is_temporary());
     drop(acq);
     assert!(!root.exists(), "temporary tree must be removed on drop");
 }
@@ -342,6 +343,7 @@ fn local_paths_are_used_in_place() {
     assert_eq!(acq.root, dir.path());
     assert_eq!(acq.info.kind, TargetKind::Path);
     assert_eq!(acq.info.digest, None);
+    assert!(!acq.is_temporary());
     let acq = acquire(file.to_str().unwrap(), &opts).unwrap();
     assert_eq!(acq.root, file);
     drop(acq);

@@ -94,7 +94,7 @@ pub(crate) struct Extracted {
     pub pax_comment: Option<String>,
 }
 
-/// Extracts `archive` into the existing directory `dest`, safely and within `limits`.
+/// Extracts `archive` into the directory `dest` (created if missing; it should be empty), safely and within `limits`.
 ///
 /// The format is taken from the file's magic bytes, else its extension. When every entry shares one
 /// top-level directory (npm's `package/`, an sdist's `name-version/`), that directory is stripped.
@@ -144,17 +144,19 @@ pub(crate) fn extract_detailed(
             SourceError::Archive(format!("{display} is not a .tar.gz, .tar or .zip archive"))
         })?;
 
+    fs::create_dir_all(dest)
+        .map_err(|e| SourceError::io(format!("cannot create {}", dest.display()), e))?;
     let mut writer = TreeWriter::new(dest, *limits, archive_len);
     let mut pax_comment = None;
     match format {
         ArchiveFormat::TarGz => {
             let gz = flate2::read::GzDecoder::new(BufReader::new(file));
-            pax_comment = extract_tar(gz, &mut writer, &display)?;
+            pax_comment = extract_tar(gz, &mut writer, &name)?;
         }
         ArchiveFormat::Tar => {
-            pax_comment = extract_tar(BufReader::new(file), &mut writer, &display)?;
+            pax_comment = extract_tar(BufReader::new(file), &mut writer, &name)?;
         }
-        ArchiveFormat::Zip => extract_zip(file, &mut writer, &display)?,
+        ArchiveFormat::Zip => extract_zip(file, &mut writer, &name)?,
     }
     writer.strip_single_top()?;
     Ok(Extracted {

@@ -125,6 +125,14 @@ pub struct Acquired {
     _guard: Option<TempDir>,
 }
 
+impl Acquired {
+    /// Whether `root` is a temporary tree (removed when this value is dropped) rather than the
+    /// user's own directory or file.
+    pub fn is_temporary(&self) -> bool {
+        self._guard.is_some()
+    }
+}
+
 /// A parsed target spec (syntax only; nothing has been checked on disk or network).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetSpec {
@@ -650,7 +658,7 @@ fn archive_url(ctx: &mut Ctx<'_>, url: &str) -> Result<Acquired, SourceError> {
     let (path, hashes) = match ctx.cached(&keys, &|_| true) {
         Some((_, path, hashes)) => (path, hashes),
         None => {
-            let dest = work.path().join("download");
+            let dest = work.path().join(download_name(url));
             let limit = ctx.opts.limits.max_total_bytes;
             let hashes = ctx
                 .http()?
@@ -712,6 +720,22 @@ pub(crate) fn join_url(doc_url: &str, href: &str) -> Result<String, SourceError>
         .and_then(|base| base.join(href))
         .map(|u| u.to_string())
         .map_err(|e| SourceError::Registry(format!("unusable link `{href}` in {doc_url}: {e}")))
+}
+
+/// A local file name for a download: the URL's last segment reduced to safe characters.
+pub(crate) fn download_name(url_or_name: &str) -> String {
+    let last = url_or_name.rsplit(['/', '\\']).next().unwrap_or("");
+    let last = last.split(['?', '#']).next().unwrap_or("");
+    let clean: String = last
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+'))
+        .take(120)
+        .collect();
+    if clean.trim_matches('.').is_empty() {
+        "download".to_string()
+    } else {
+        clean
+    }
 }
 
 /// Reads an environment variable, treating empty as unset.

@@ -176,7 +176,7 @@ pub(crate) fn acquire(
         let (path, hashes) = match ctx.cached(std::slice::from_ref(&exact_key), &check) {
             Some((_, path, hashes)) => (path, hashes),
             None => {
-                let dest = work.path().join("download");
+                let dest = work.path().join(super::download_name(&file_name));
                 let limit = ctx.opts.limits.max_total_bytes;
                 let hashes = ctx
                     .http()?
