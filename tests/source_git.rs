@@ -324,3 +324,31 @@ fn working_copy_with_ref_is_read_from_git_not_the_disk() {
     let acq = acquire(dir.path().to_str().unwrap(), &opts()).unwrap();
     assert_eq!(acq.info.kind, TargetKind::Path);
 }
+
+#[test]
+fn github_tree_url_with_a_slashed_branch() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Repository::init_bare(dir.path().join("acme/srv.git")).unwrap();
+    let c = commit(
+        &repo,
+        "refs/heads/feature/x",
+        &[("src/tool.py", 0o100644, b"feature")],
+        None,
+    );
+    commit(
+        &repo,
+        "refs/heads/main",
+        &[("src/tool.py", 0o100644, b"main")],
+        None,
+    );
+    repo.set_head("refs/heads/main").unwrap();
+    let o = SourceOptions {
+        github_url: Some(format!("file://{}", dir.path().display())),
+        ..opts()
+    };
+    let acq = acquire("https://github.com/acme/srv/tree/feature/x/src", &o).unwrap();
+    assert_eq!(acq.info.resolved, Some(c.to_string()));
+    assert_eq!(read(acq.root.join("tool.py")), "feature");
+    let acq = acquire("https://github.com/acme/srv/tree/feature/x", &o).unwrap();
+    assert_eq!(read(acq.root.join("src/tool.py")), "feature");
+}

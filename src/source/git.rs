@@ -36,6 +36,8 @@ impl From<git2::Error> for GitFail {
 
 /// A checked-out commit.
 struct Checkout {
+    /// Index of the alternative in `wants` that was used.
+    chosen: usize,
     commit: String,
     tree: PathBuf,
     skipped: Vec<Skip>,
@@ -82,9 +84,10 @@ pub(crate) fn generic(
     }
     let work = work_dir()?;
     let shown = public_url(url);
+    let wants: Vec<String> = git_ref.map(str::to_string).into_iter().collect();
     let co = fetch_checkout(
         url,
-        git_ref,
+        &wants,
         work.path(),
         &ctx.opts.limits,
         None,
@@ -140,6 +143,29 @@ pub(crate) fn github(
         "github\0{owner}/{repo}\0{}",
         git_ref.unwrap_or("HEAD")
     )];
+    // `/tree/feature/x/src` may mean branch `feature/x` and directory `src`: every split is an
+    // alternative, longest ref first, and the repository's advertised refs decide.
+    let alternatives: Vec<(String, Option<String>)> = match (git_ref, subdir) {
+        (Some(r), Some(d)) => {
+            let segs: Vec<&str> = d.split('/').collect();
+            (0..=segs.len())
+                .rev()
+                .map(|k| {
+                    let name = std::iter::once(r)
+                        .chain(segs[..k].iter().copied())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    let rest = (k < segs.len()).then(|| segs[k..].join("/"));
+                    (name, rest)
+                })
+                .filter(|(name, _)| super::check_ref(name).is_ok())
+                .collect()
+        }
+        (Some(r), None) => vec![(r.to_string(), None)],
+        (None, _) => Vec::new(),
+    };
+    let wants: Vec<String> = alternatives.iter().map(|(r, _)| r.clone()).collect();
+    let mut subdir = subdir.map(str::to_string);
     let work = work_dir()?;
 
     let (tree, info, skipped) = if ctx.opts.offline {
@@ -158,13 +184,14 @@ pub(crate) fn github(
     } else {
         match fetch_checkout(
             &clone_url,
-            git_ref,
+            &wants,
             work.path(),
             &ctx.opts.limits,
             token.as_deref(),
             ctx.opts.progress,
         ) {
             Ok(co) => {
+                subdir = alternatives.get(co.chosen).and_then(|(_, d)| d.clone());
                 let info = TargetInfo {
                     kind: TargetKind::Github,
                     spec: ctx.spec.to_string(),
@@ -211,7 +238,7 @@ pub(crate) fn github(
             }
         }
     };
-    let root = match subdir {
+    let root = match subdir.as_deref() {
         Some(d) => {
             let root = tree.join(d);
             if std::fs::symlink_metadata(&root).is_err() {
@@ -283,7 +310,7 @@ fn callbacks<'a>(
 
 fn fetch_checkout(
     url: &str,
-    want: Option<&str>,
+    wants: &[String],
     work: &Path,
     limits: &Limits,
     token: Option<&str>,
@@ -313,39 +340,50 @@ fn fetch_checkout(
         return Err(GitFail::NotFound("the repository is empty".into()));
     }
     let find = |name: &str| heads.iter().find(|(n, _, _)| n == name);
-    let target = match want {
+    // `wants` are alternatives in priority order (a `/tree/` URL can split ref and path in
+    // several ways); the first advertised one wins, a sha is tried only for the last.
+    let mut chosen = 0;
+    let target = match wants.last() {
         None => match find("HEAD") {
             Some((_, _, Some(sym))) if find(sym).is_some() => Want::Ref(sym.clone()),
             Some((_, oid, _)) => Want::Sha(oid.to_string()),
             None => return Err(GitFail::NotFound("no HEAD".into())),
         },
-        Some(r) => {
-            let candidates = [
-                if r.starts_with("refs/") {
-                    Some(r.to_string())
-                } else {
-                    None
-                },
-                Some(format!("refs/heads/{r}")),
-                Some(format!("refs/tags/{r}")),
-            ];
-            match candidates.into_iter().flatten().find(|c| find(c).is_some()) {
-                Some(full) => Want::Ref(full),
-                None if r.len() == 40 && r.chars().all(|c| c.is_ascii_hexdigit()) => {
-                    Want::Sha(r.to_ascii_lowercase())
+        Some(last) => {
+            let advertised = wants.iter().enumerate().find_map(|(i, r)| {
+                let full = [
+                    r.starts_with("refs/").then(|| r.to_string()),
+                    Some(format!("refs/heads/{r}")),
+                    Some(format!("refs/tags/{r}")),
+                ];
+                full.into_iter()
+                    .flatten()
+                    .find(|c| find(c).is_some())
+                    .map(|c| (i, c))
+            });
+            let hex = last.chars().all(|c| c.is_ascii_hexdigit());
+            match advertised {
+                Some((i, full)) => {
+                    chosen = i;
+                    Want::Ref(full)
                 }
-                None if r.len() >= 4 && r.chars().all(|c| c.is_ascii_hexdigit()) => {
-                    Want::Search(r.to_string())
+                None if hex && last.len() == 40 => {
+                    chosen = wants.len() - 1;
+                    Want::Sha(last.to_ascii_lowercase())
+                }
+                None if hex && last.len() >= 4 => {
+                    chosen = wants.len() - 1;
+                    Want::Search(last.to_string())
                 }
                 None => {
                     return Err(GitFail::NotFound(format!(
-                        "no branch, tag or commit named `{r}`"
+                        "no branch, tag or commit named `{}`",
+                        wants[0]
                     )));
                 }
             }
         }
     };
-
     let f = Fetcher {
         token,
         limits,
@@ -397,6 +435,7 @@ fn fetch_checkout(
         .map_err(|e| GitFail::Other(format!("cannot create {}: {e}", tree_dir.display())))?;
     let skipped = write_tree(&repo, &commit.tree()?, &tree_dir, limits)?;
     Ok(Checkout {
+        chosen,
         commit: commit_oid.to_string(),
         tree: tree_dir,
         skipped,
