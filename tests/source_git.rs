@@ -258,6 +258,10 @@ fn github_falls_back_to_the_tarball_when_git_cannot_run() {
     // The token is in neither the report nor the cache.
     let info = serde_json::to_string(&acq.info).unwrap();
     assert!(!info.contains(token) && !format!("{acq:?}").contains(token));
+    assert!(
+        !format!("{o:?}").contains(token),
+        "Debug of the options leaks the token"
+    );
     for e in std::fs::read_dir(cache.path().join("index")).unwrap() {
         assert!(!support::read(e.unwrap().path()).contains(token));
     }

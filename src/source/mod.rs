@@ -35,8 +35,8 @@ const DEFAULT_GITHUB_URL: &str = "https://github.com";
 const DEFAULT_GITHUB_CODELOAD: &str = "https://codeload.github.com";
 
 /// How targets are fetched. `Default` gives the public registries, the platform cache and the
-/// default [`Limits`].
-#[derive(Debug, Clone)]
+/// default [`Limits`]. `Debug` never shows the GitHub token.
+#[derive(Clone)]
 pub struct SourceOptions {
     /// Cache directory; `None` = `dirs::cache_dir()/mcp-scan`.
     pub cache_dir: Option<PathBuf>,
@@ -60,6 +60,27 @@ pub struct SourceOptions {
     pub github_codeload: Option<String>,
     /// Token for GitHub; `None` = `GITHUB_TOKEN`. Never printed or stored.
     pub github_token: Option<String>,
+}
+
+impl std::fmt::Debug for SourceOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceOptions")
+            .field("cache_dir", &self.cache_dir)
+            .field("no_cache", &self.no_cache)
+            .field("offline", &self.offline)
+            .field("npm_registry", &self.npm_registry)
+            .field("pypi_index", &self.pypi_index)
+            .field("git_ref", &self.git_ref)
+            .field("limits", &self.limits)
+            .field("progress", &self.progress)
+            .field("github_url", &self.github_url)
+            .field("github_codeload", &self.github_codeload)
+            .field(
+                "github_token",
+                &self.github_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 
 impl Default for SourceOptions {
