@@ -125,3 +125,46 @@ fn relative_file_links_from_mirrors_are_resolved() {
     assert_eq!(acq.info.source_url, Some(server.url("/files/rel-2.tar.gz")));
     assert_eq!(read(acq.root.join("a.py")), "a");
 }
+
+#[test]
+fn index_credentials_are_used_but_never_reported() {
+    let server = TestServer::start();
+    let sdist = tgz(&[TarEntry::File("priv-1/a.py", b"a")]);
+    let mut f = file(&server, "priv-1.tar.gz", "sdist", &sdist);
+    f["url"] = json!("../../files/priv-1.tar.gz");
+    server.route(
+        "/pypi/priv/json",
+        200,
+        json!({"info": {"version": "1"}, "urls": [f]}).to_string(),
+    );
+    server.route("/files/priv-1.tar.gz", 200, sdist);
+    let index = server.base.replace("http://", "http://me:s3cret@") + "/simple";
+    let cache = tempfile::tempdir().unwrap();
+    let o = SourceOptions {
+        pypi_index: Some(index),
+        cache_dir: Some(cache.path().to_path_buf()),
+        progress: false,
+        ..Default::default()
+    };
+    let acq = acquire("pypi:priv", &o).unwrap();
+    let doc_req = server
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/pypi/priv/json")
+        .unwrap();
+    assert!(
+        doc_req
+            .header("authorization")
+            .is_some_and(|h| h.starts_with("Basic "))
+    );
+    let info = serde_json::to_string(&acq.info).unwrap();
+    assert!(!info.contains("s3cret"), "{info}");
+    for e in std::fs::read_dir(cache.path().join("index")).unwrap() {
+        assert!(!read(e.unwrap().path()).contains("s3cret"));
+    }
+    let e = acquire("pypi:nope", &o).unwrap_err().to_string();
+    assert!(!e.contains("s3cret"), "{e}");
+    server.route("/pypi/down/json", 500, "x");
+    let e = acquire("pypi:down", &o).unwrap_err().to_string();
+    assert!(e.contains("HTTP 500") && !e.contains("s3cret"), "{e}");
+}

@@ -58,17 +58,6 @@ fn is_local(url: &str) -> bool {
     }
 }
 
-/// A URL safe to show and store: any password is removed.
-fn public_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(None);
-            u.to_string()
-        }
-        _ => url.to_string(),
-    }
-}
-
 /// Acquires any git URL or local repository.
 pub(crate) fn generic(
     ctx: &mut Ctx<'_>,
@@ -83,7 +72,7 @@ pub(crate) fn generic(
         )));
     }
     let work = work_dir()?;
-    let shown = public_url(url);
+    let shown = super::redact_url(url);
     let wants: Vec<String> = git_ref.map(str::to_string).into_iter().collect();
     let co = fetch_checkout(
         url,
@@ -609,7 +598,7 @@ fn submodule_urls(repo: &Repository, tree: &git2::Tree<'_>) -> Vec<(String, Stri
         } else if let Some((k, v)) = line.split_once('=') {
             match k.trim() {
                 "path" => path = Some(v.trim().to_string()),
-                "url" => url = Some(public_url(v.trim())),
+                "url" => url = Some(super::redact_url(v.trim())),
                 _ => {}
             }
         }
@@ -629,6 +618,9 @@ mod tests {
         assert!(is_local("./repo"));
         assert!(!is_local("git@host:o/r.git"));
         assert!(!is_local("https://h/r.git"));
-        assert_eq!(public_url("https://u:secret@h/r.git"), "https://u@h/r.git");
+        assert_eq!(
+            crate::source::redact_url("https://u:secret@h/r.git"),
+            "https://u@h/r.git"
+        );
     }
 }

@@ -132,7 +132,7 @@ impl Http {
         };
         let client = built.map_err(|e| SourceError::Network {
             url: String::new(),
-            message: one_line(&e),
+            message: one_line(&e.without_url()),
         })?;
         Ok(Http {
             client,
@@ -172,7 +172,7 @@ impl Http {
                         return Err(HttpError::NotFound);
                     }
                     let err = SourceError::Http {
-                        url: url.to_string(),
+                        url: super::redact_url(url),
                         status: status.as_u16(),
                     };
                     if status.is_server_error() || status.as_u16() == 429 {
@@ -182,11 +182,12 @@ impl Http {
                     return Err(err.into());
                 }
                 Err(e) => {
+                    let retry = e.is_connect() || e.is_timeout() || e.is_request();
                     let err = SourceError::Network {
-                        url: url.to_string(),
-                        message: one_line(&e),
+                        url: super::redact_url(url),
+                        message: one_line(&e.without_url()),
                     };
-                    if e.is_connect() || e.is_timeout() || e.is_request() {
+                    if retry {
                         last = Some(err);
                         continue;
                     }
@@ -196,7 +197,7 @@ impl Http {
         }
         Err(last
             .unwrap_or_else(|| SourceError::Network {
-                url: url.to_string(),
+                url: super::redact_url(url),
                 message: "request failed".into(),
             })
             .into())
@@ -209,17 +210,22 @@ impl Http {
         resp.take(MAX_DOCUMENT_BYTES + 1)
             .read_to_end(&mut body)
             .map_err(|e| SourceError::Network {
-                url: url.to_string(),
+                url: super::redact_url(url),
                 message: e.to_string(),
             })?;
         if body.len() as u64 > MAX_DOCUMENT_BYTES {
             return Err(SourceError::Registry(format!(
-                "{url} answered with a document over {MAX_DOCUMENT_BYTES} bytes"
+                "{} answered with a document over {MAX_DOCUMENT_BYTES} bytes",
+                super::redact_url(url)
             ))
             .into());
         }
         serde_json::from_slice(&body).map_err(|e| {
-            SourceError::Registry(format!("{url} did not answer with valid JSON ({e})")).into()
+            SourceError::Registry(format!(
+                "{} did not answer with valid JSON ({e})",
+                super::redact_url(url)
+            ))
+            .into()
         })
     }
 
@@ -246,7 +252,7 @@ impl Http {
         }
         Err(last
             .unwrap_or_else(|| SourceError::Network {
-                url: url.to_string(),
+                url: super::redact_url(url),
                 message: "download failed".into(),
             })
             .into())
@@ -276,7 +282,7 @@ impl Http {
                 Err(e) => {
                     progress.finish();
                     return Err(StreamError::Retry(SourceError::Network {
-                        url: url.to_string(),
+                        url: super::redact_url(url),
                         message: e.to_string(),
                     }));
                 }
@@ -285,7 +291,8 @@ impl Http {
             if hasher.len > max_bytes {
                 progress.finish();
                 return Err(StreamError::Fatal(SourceError::Archive(format!(
-                    "{url} is larger than the {max_bytes}-byte limit; not downloaded"
+                    "{} is larger than the {max_bytes}-byte limit; not downloaded",
+                    super::redact_url(url)
                 ))));
             }
             out.write_all(&buf[..n]).map_err(|e| {
@@ -394,11 +401,13 @@ fn check_scheme(url: &str) -> Result<(), SourceError> {
     match url::Url::parse(url) {
         Ok(u) if u.scheme() == "https" || u.scheme() == "http" => Ok(()),
         Ok(u) => Err(SourceError::Registry(format!(
-            "refusing to fetch `{url}`: scheme `{}` is not http(s)",
+            "refusing to fetch `{}`: scheme `{}` is not http(s)",
+            super::redact_url(url),
             u.scheme()
         ))),
         Err(e) => Err(SourceError::Registry(format!(
-            "not a valid URL `{url}`: {e}"
+            "not a valid URL `{}`: {e}",
+            super::redact_url(url)
         ))),
     }
 }

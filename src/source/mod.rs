@@ -685,17 +685,18 @@ fn archive_url(ctx: &mut Ctx<'_>, url: &str) -> Result<Acquired, SourceError> {
                 .http()?
                 .download(url, &dest, limit, None)
                 .map_err(|e| match e {
-                    HttpError::NotFound => {
-                        SourceError::NotFound(format!("no archive at {url} (HTTP 404)"))
-                    }
+                    HttpError::NotFound => SourceError::NotFound(format!(
+                        "no archive at {} (HTTP 404)",
+                        redact_url(url)
+                    )),
                     HttpError::Other(e) => e,
                 })?;
             let rec = Record {
                 blob: hex::encode(&hashes.sha256),
                 resolved: None,
-                source_url: Some(url.to_string()),
+                source_url: Some(redact_url(url)),
                 digest: Some(hashes.sha256_tag()),
-                file_name: url.to_string(),
+                file_name: download_name(url),
             };
             ctx.remember(&keys, &dest, &hashes, &rec);
             (dest, hashes)
@@ -711,7 +712,7 @@ fn archive_url(ctx: &mut Ctx<'_>, url: &str) -> Result<Acquired, SourceError> {
             kind: TargetKind::Archive,
             spec: ctx.spec.to_string(),
             resolved: None,
-            source_url: Some(url.to_string()),
+            source_url: Some(redact_url(url)),
             digest: Some(hashes.sha256_tag()),
         },
         skipped: ex.skipped,
@@ -756,6 +757,17 @@ pub(crate) fn download_name(url_or_name: &str) -> String {
         "download".to_string()
     } else {
         clean
+    }
+}
+
+/// A URL safe to show and store: any password (or token) in it is removed.
+pub(crate) fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        _ => url.to_string(),
     }
 }
 

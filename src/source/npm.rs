@@ -289,7 +289,7 @@ pub(crate) fn acquire(
                 let rec = Record {
                     blob: hex::encode(&hashes.sha256),
                     resolved: Some(what.clone()),
-                    source_url: Some(tarball.clone()),
+                    source_url: Some(super::redact_url(&tarball)),
                     digest: Some(hashes.sha512_sri()),
                     file_name: "package.tgz".into(),
                 };
@@ -304,7 +304,7 @@ pub(crate) fn acquire(
         kind: TargetKind::Npm,
         spec: ctx.spec.to_string(),
         resolved: Some(resolved),
-        source_url: Some(tarball),
+        source_url: Some(super::redact_url(&tarball)),
         digest: Some(hashes.sha512_sri()),
     };
     Ok(acquired(tree, info, ex.skipped, work))

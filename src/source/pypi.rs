@@ -197,7 +197,7 @@ pub(crate) fn acquire(
                 let rec = Record {
                     blob: hex::encode(&hashes.sha256),
                     resolved: Some(what.clone()),
-                    source_url: Some(file_url.clone()),
+                    source_url: Some(super::redact_url(&file_url)),
                     digest: Some(hashes.sha256_tag()),
                     file_name: file_name.clone(),
                 };
@@ -212,7 +212,7 @@ pub(crate) fn acquire(
         kind: TargetKind::Pypi,
         spec: ctx.spec.to_string(),
         resolved: Some(resolved),
-        source_url: Some(file_url),
+        source_url: Some(super::redact_url(&file_url)),
         digest: Some(hashes.sha256_tag()),
     };
     Ok(acquired(tree, info, ex.skipped, work))
