@@ -352,6 +352,13 @@ fn local_paths_are_used_in_place() {
     let e = acquire(missing.to_str().unwrap(), &opts)
         .unwrap_err()
         .to_string();
+    let hint = acquire("github.com/acme/srv", &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        hint.contains("did you mean https://github.com/acme/srv?"),
+        "{hint}"
+    );
     assert!(
         e.contains("no such file or directory") && e.contains("accepted targets"),
         "{e}"

@@ -605,7 +605,17 @@ fn merge_ref(
 fn local(ctx: &mut Ctx<'_>, path: &Path) -> Result<Acquired, SourceError> {
     let meta = std::fs::metadata(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            SourceError::bad(ctx.spec, "no such file or directory")
+            let text = path.to_string_lossy();
+            match text
+                .strip_prefix("github.com/")
+                .or_else(|| text.strip_prefix("www.github.com/"))
+            {
+                Some(rest) => SourceError::bad(
+                    ctx.spec,
+                    format!("no such file or directory (did you mean https://github.com/{rest}?)"),
+                ),
+                None => SourceError::bad(ctx.spec, "no such file or directory"),
+            }
         } else {
             SourceError::io(format!("cannot read {}", path.display()), e)
         }

@@ -18,6 +18,11 @@ pub(crate) fn parse_name(rest: &str) -> Result<(String, Option<String>), String>
     } else {
         (rest.trim(), None)
     };
+    // Extras (`name[cli]`) select optional dependencies, which are never installed here.
+    let name = match name.split_once('[') {
+        Some((base, extras)) if extras.ends_with(']') => base.trim(),
+        _ => name,
+    };
     let ok_name = !name.is_empty()
         && name.len() <= 200
         && name
@@ -238,6 +243,10 @@ mod tests {
             ("a".into(), Some("1.0".into()))
         );
         assert!(parse_name("a>=1").is_err());
+        assert_eq!(
+            parse_name("mcp[cli]==1.2").unwrap(),
+            ("mcp".into(), Some("1.2".into()))
+        );
         assert!(parse_name("../a").is_err());
     }
 
