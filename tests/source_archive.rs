@@ -410,3 +410,17 @@ fn archive_url_is_downloaded_and_cached() {
         .to_string();
     assert!(e.contains("no archive at") && e.contains("404"), "{e}");
 }
+
+#[test]
+fn stripping_survives_names_that_look_like_its_staging_dir() {
+    let bytes = tar_bytes(&[
+        TarEntry::File("pkg/.mcp-scan-strip-0/a.js", b"a"),
+        TarEntry::File("pkg/b.js", b"b"),
+    ]);
+    let (dir, skips) = extract("s.tar", &bytes, &Limits::default());
+    assert!(skips.is_empty());
+    assert_eq!(
+        files(&dir.path().join("out")),
+        [".mcp-scan-strip-0/a.js", "b.js"]
+    );
+}

@@ -592,9 +592,16 @@ impl TreeWriter {
             Ok(m) if m.is_dir() => {}
             _ => return Ok(()),
         }
-        let staging = self
-            .dest
-            .join(format!(".mcp-scan-strip-{}", std::process::id()));
+        // The staging name must not collide with anything inside the directory being lifted.
+        let mut n = 0u32;
+        let staging_name = loop {
+            let candidate = format!(".mcp-scan-strip-{n}");
+            if fs::symlink_metadata(top_path.join(&candidate)).is_err() && candidate != top {
+                break candidate;
+            }
+            n += 1;
+        };
+        let staging = self.dest.join(staging_name);
         let err = |e| SourceError::io("cannot rearrange the extracted tree".to_string(), e);
         fs::rename(&top_path, &staging).map_err(err)?;
         for child in fs::read_dir(&staging).map_err(err)? {
