@@ -30,6 +30,7 @@ pub mod rules;
 pub mod scan;
 pub mod score;
 pub mod signature;
+pub mod source;
 pub mod target;
 
 pub use error::Error;

@@ -1,37 +1,26 @@
-//! Turning a target spec into a local tree to scan. Local directories and files are scanned in
-//! place; every other form is acquired by [`crate::source`] when it is built in.
+//! Turning a target spec into a local tree to scan and its description for the report: local
+//! paths are scanned in place; git URLs, GitHub, `npm:`, `pypi:` and archives are fetched by
+//! [`crate::source`] (never installed or run) into a temporary tree that lives as long as the
+//! returned [`Acquired`].
 
-use std::path::{Path, PathBuf};
+pub use crate::source::{Acquired, SourceError, SourceOptions};
 
 use crate::report::wire::Target;
 
-/// A local tree ready to scan; holds any temporary directory alive until dropped.
-#[derive(Debug)]
-pub struct Resolved {
-    path: PathBuf,
-}
-
-impl Resolved {
-    /// The directory or file to scan.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-/// Resolves a spec to a local tree and its description for the report.
-pub fn resolve(spec: &str) -> Result<(Resolved, Target), String> {
-    let path = Path::new(spec);
-    match std::fs::metadata(path) {
-        Ok(_) => Ok((
-            Resolved {
-                path: path.to_path_buf(),
-            },
-            Target {
-                kind: "path".into(),
-                spec: spec.to_owned(),
-                ..Target::default()
-            },
-        )),
-        Err(e) => Err(format!("cannot read {spec}: {e}")),
-    }
+/// Acquires a target and describes it for the report.
+pub fn resolve(spec: &str, opts: &SourceOptions) -> Result<(Acquired, Target), SourceError> {
+    let acquired = crate::source::acquire(spec, opts)?;
+    let info = &acquired.info;
+    let kind = serde_json::to_value(&info.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let target = Target {
+        kind,
+        spec: info.spec.clone(),
+        resolved: info.resolved.clone(),
+        source_url: info.source_url.clone(),
+        digest: info.digest.clone(),
+    };
+    Ok((acquired, target))
 }

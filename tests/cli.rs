@@ -109,7 +109,7 @@ fn bad_invocations_exit_two_with_one_line() {
     let (code, _, err) = run(&["/definitely/not/here"]);
     assert_eq!(code, 2);
     assert!(
-        err.starts_with("mcp-scan: error: cannot read /definitely/not/here"),
+        err.starts_with("mcp-scan: error: cannot use target `/definitely/not/here`"),
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");

@@ -18,12 +18,23 @@ fn every_query_file_compiles_and_keeps_the_capture_contract() {
             other => panic!("queries/{other}: not a language directory"),
         };
         for lang in langs {
-            let q = tree_sitter::Query::new(&lang.grammar(), source)
-                .unwrap_or_else(|e| panic!("queries/{key}.scm ({lang:?}) line {}: {}", e.row + 1, e.message));
+            let q = tree_sitter::Query::new(&lang.grammar(), source).unwrap_or_else(|e| {
+                panic!(
+                    "queries/{key}.scm ({lang:?}) line {}: {}",
+                    e.row + 1,
+                    e.message
+                )
+            });
             let names = q.capture_names();
-            assert!(names.contains(&"match"), "queries/{key}.scm must capture @match");
+            assert!(
+                names.contains(&"match"),
+                "queries/{key}.scm must capture @match"
+            );
             for n in names {
-                assert!(CAPTURES.contains(n), "queries/{key}.scm: capture @{n} is not in {CAPTURES:?}");
+                assert!(
+                    CAPTURES.contains(n),
+                    "queries/{key}.scm: capture @{n} is not in {CAPTURES:?}"
+                );
             }
         }
     }

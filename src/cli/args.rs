@@ -64,13 +64,75 @@ pub struct OutputArgs {
     pub verbose: bool,
 }
 
+/// Where and how remote targets are fetched.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Fetching targets")]
+pub struct SourceArgs {
+    /// Branch, tag or commit for git and GitHub targets.
+    #[arg(long = "ref", value_name = "REF")]
+    pub git_ref: Option<String>,
+    /// npm registry (default: $NPM_CONFIG_REGISTRY, else the public registry).
+    #[arg(long, value_name = "URL")]
+    pub npm_registry: Option<String>,
+    /// Python package index (default: $PIP_INDEX_URL, else PyPI).
+    #[arg(long, value_name = "URL")]
+    pub pypi_index: Option<String>,
+    /// Where downloads are cached (default: the platform cache directory).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Use only what is cached; never touch the network.
+    #[arg(long, conflicts_with = "no_cache")]
+    pub offline: bool,
+    /// Neither read nor write the download cache.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Most bytes extracted from an archive or checkout.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::source::Limits::default().max_total_bytes)]
+    pub archive_max_bytes: u64,
+    /// Most entries extracted from an archive or checkout.
+    #[arg(long, value_name = "N", default_value_t = crate::source::Limits::default().max_entries)]
+    pub archive_max_entries: u64,
+    /// Largest single file extracted.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::source::Limits::default().max_file_bytes)]
+    pub archive_max_file: u64,
+    /// Largest compression ratio accepted for an entry (zip and tar bombs).
+    #[arg(long, value_name = "RATIO", default_value_t = crate::source::Limits::default().max_ratio)]
+    pub archive_max_ratio: u64,
+}
+
+impl SourceArgs {
+    /// The fetch options these flags describe.
+    pub fn options(&self) -> crate::source::SourceOptions {
+        crate::source::SourceOptions {
+            cache_dir: self.cache_dir.clone(),
+            no_cache: self.no_cache,
+            offline: self.offline,
+            npm_registry: self.npm_registry.clone(),
+            pypi_index: self.pypi_index.clone(),
+            git_ref: self.git_ref.clone(),
+            limits: crate::source::Limits {
+                max_total_bytes: self.archive_max_bytes,
+                max_entries: self.archive_max_entries,
+                max_file_bytes: self.archive_max_file,
+                max_ratio: self.archive_max_ratio,
+            },
+            ..crate::source::SourceOptions::default()
+        }
+    }
+}
+
 /// `mcp-scan scan`.
 #[derive(Debug, Clone, Args)]
 pub struct ScanArgs {
-    /// What to scan: a directory or file (git URLs, npm:/pypi: packages and archives when
-    /// built with target support).
+    /// What to scan: a directory or file; a git URL (`https://…`, `ssh://…`, `git@host:…`,
+    /// `file://…`) or local repository; `https://github.com/OWNER/REPO[/tree/REF[/DIR]]` or
+    /// `github:OWNER/REPO[@REF]`; `npm:NAME[@VERSION|@TAG|@RANGE]`; `pypi:NAME[==VERSION]`; a local
+    /// or https `.tgz`/`.tar.gz`/`.tar`/`.zip`/`.whl` archive. Fetched, never installed or run.
     #[arg(value_name = "TARGET")]
     pub target: String,
+    /// How remote targets are fetched.
+    #[command(flatten)]
+    pub source: SourceArgs,
     /// How the report is written.
     #[command(flatten)]
     pub output: OutputArgs,

@@ -34,7 +34,7 @@ pub(super) fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
     let Some(signatures) = load_signatures(args.signatures.as_deref(), err) else {
         return Ok(exit::ERROR);
     };
-    let (root, target) = match crate::target::resolve(&args.target) {
+    let (acquired, target) = match crate::target::resolve(&args.target, &args.source.options()) {
         Ok(t) => t,
         Err(e) => {
             writeln!(err, "mcp-scan: error: {e}")?;
@@ -48,7 +48,13 @@ pub(super) fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         ..Limits::default()
     };
     let scanner = Scanner::new(&signatures).with_limits(limits);
-    let mut report = scanner.scan(root.path(), target);
+    let mut report = scanner.scan(&acquired.root, target);
+    // What extraction or checkout left out is listed like any other skip.
+    report
+        .stats
+        .skipped
+        .extend(acquired.skipped.iter().cloned());
+    report.stats.skipped.sort();
     if let Some(path) = &args.write_baseline {
         let b = Baseline::of(&report.findings);
         let text = serde_json::to_string_pretty(&b)?;
