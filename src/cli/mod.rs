@@ -37,7 +37,7 @@ pub struct App {
 enum Command {
     /// Scan a server (directory, file, git URL, npm:/pypi: package, archive). The default command.
     #[command(after_long_help = help::SCAN)]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List, test or check the signatures.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
