@@ -267,6 +267,13 @@ fn containers<'d>(cx: &mut Cx, root: &'d Node, shape: Shape) -> Vec<(Option<Stri
                     out.push((None, &s.value));
                 }
             }
+            if let Some(projects) = root.get("projects").and_then(|p| p.value.members()) {
+                for p in projects {
+                    if let Some(s) = p.value.get("mcpServers").filter(|s| s.value.members().is_some()) {
+                        out.push((Some(p.key.clone()), &s.value));
+                    }
+                }
+            }
             if out.is_empty() {
                 find_key(cx, root, "mcpServers", &[], None, &mut out);
             }
@@ -717,11 +724,16 @@ fn known_secrets(value: &str) -> Vec<Hit> {
             if taken.iter().any(|&(s, e)| m.start() < e && s < m.end()) {
                 continue;
             }
-            taken.push((m.start(), m.end()));
+            // Mask the whole token the match sits in, not just the part the pattern knows.
+            let end = value[m.end()..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || "_-./+=".contains(c)))
+                .map_or(value.len(), |i| m.end() + i);
+            let end = if k.what == "Slack webhook URL" { m.end() } else { end };
+            taken.push((m.start(), end));
             let raw = if k.what == "private key" {
                 value.to_string()
             } else {
-                m.as_str().to_string()
+                value[m.start()..end].to_string()
             };
             hits.push(Hit {
                 what: k.what,
