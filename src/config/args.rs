@@ -48,6 +48,10 @@ pub struct ConfigArgs {
     /// Look for configs under this home folder instead of the real one.
     #[arg(long, value_name = "DIR")]
     pub home: Option<PathBuf>,
+    /// Look for project-level configs (`.mcp.json`, `.vscode/mcp.json`, …) in this folder instead
+    /// of the current one.
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
     /// Do not check that each server's `command` is on PATH.
     #[arg(long)]
     pub no_path_check: bool,
@@ -62,6 +66,7 @@ impl Default for ConfigArgs {
             fail_on: Severity::High,
             clients: Vec::new(),
             home: None,
+            project: None,
             no_path_check: false,
         }
     }
@@ -126,6 +131,9 @@ pub fn run(
             // Per-user folders follow the given home, not the real one.
             env.appdata = None;
             env.xdg_config_home = None;
+        }
+        if let Some(p) = &args.project {
+            env.cwd = p.clone();
         }
         let wanted = |c: Client| args.clients.is_empty() || args.clients.contains(&c);
         searched = discover::candidates(&env)

@@ -269,7 +269,11 @@ fn containers<'d>(cx: &mut Cx, root: &'d Node, shape: Shape) -> Vec<(Option<Stri
             }
             if let Some(projects) = root.get("projects").and_then(|p| p.value.members()) {
                 for p in projects {
-                    if let Some(s) = p.value.get("mcpServers").filter(|s| s.value.members().is_some()) {
+                    if let Some(s) = p
+                        .value
+                        .get("mcpServers")
+                        .filter(|s| s.value.members().is_some())
+                    {
                         out.push((Some(p.key.clone()), &s.value));
                     }
                 }
@@ -728,7 +732,11 @@ fn known_secrets(value: &str) -> Vec<Hit> {
             let end = value[m.end()..]
                 .find(|c: char| !(c.is_ascii_alphanumeric() || "_-./+=".contains(c)))
                 .map_or(value.len(), |i| m.end() + i);
-            let end = if k.what == "Slack webhook URL" { m.end() } else { end };
+            let end = if k.what == "Slack webhook URL" {
+                m.end()
+            } else {
+                end
+            };
             taken.push((m.start(), end));
             let raw = if k.what == "private key" {
                 value.to_string()
