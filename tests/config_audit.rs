@@ -687,3 +687,41 @@ fn placeholders_and_ordinary_settings_are_not_secrets() {
     let a = audit_bytes("x.json", text.as_bytes(), fmt, &AuditOptions::default()).unwrap();
     assert!(a.findings.is_empty(), "{:#?}", rules(&a));
 }
+
+#[test]
+fn a_hostile_one_line_file_with_thousands_of_secrets_stays_bounded() {
+    // ~5 MB on a single line: 20 000 servers, each with a token and an unpinned package.
+    let mut text = String::from("{\"mcpServers\": {");
+    for i in 0..20_000 {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!(
+            "\"s{i}\": {{\"command\": \"npx\", \"args\": [\"pkg{i}\"], \"env\": {{\"GITHUB_TOKEN\": \"ghp_{i:0>36}\"}}}}"
+        ));
+    }
+    text.push_str("}}");
+    let fmt = Format {
+        client: Client::ClaudeDesktop,
+        shape: Shape::McpServers,
+    };
+    let start = std::time::Instant::now();
+    let a = audit_bytes("big.json", text.as_bytes(), fmt, &AuditOptions::default()).unwrap();
+    assert_eq!(a.servers.len(), 20_000);
+    assert_eq!(a.findings.len(), 40_000);
+    assert!(
+        a.findings
+            .iter()
+            .all(|f| f.finding.snippet.chars().count() <= 162)
+    );
+    assert!(
+        a.findings
+            .iter()
+            .all(|f| !f.finding.snippet.contains("ghp_0000"))
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+}

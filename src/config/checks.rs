@@ -22,7 +22,9 @@ use regex::Regex;
 
 use super::discover::{Client, Format, Shape};
 use super::json::{Document, Member, Node, Pos, Value};
-use super::{AuditOptions, ConfigAudit, ConfigFinding, ServerEntry, Transport, line_of, window};
+use super::{
+    AuditOptions, ConfigAudit, ConfigFinding, LINE_WINDOW, ServerEntry, Transport, window,
+};
 use crate::finding::{Category, Confidence, Finding, Severity};
 
 /// Audits a parsed config document (the root is an object).
@@ -35,12 +37,13 @@ pub fn audit_document(
 ) -> ConfigAudit {
     let mut cx = Cx {
         file,
-        text,
         client: format.client,
         opts,
         findings: Vec::new(),
+        offsets: Vec::new(),
         secrets: Vec::new(),
     };
+    let lines = LineIndex::new(text);
     if doc.bom
         && !matches!(
             format.client,
@@ -74,21 +77,23 @@ pub fn audit_document(
         }
     }
     // Mask every secret found anywhere in the file, in every snippet and server listing.
-    let mut secrets = std::mem::take(&mut cx.secrets);
-    secrets.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
-    secrets.dedup();
+    let masker = Masker::new(&std::mem::take(&mut cx.secrets));
+    let mut masked_lines: std::collections::HashMap<u32, MaskedLine> =
+        std::collections::HashMap::new();
     let mut findings = cx.findings;
-    for f in &mut findings {
-        let masked = mask_all(&f.finding.snippet, &secrets);
-        let (shown, _) = window(masked.trim(), f.finding.column as usize);
-        f.finding.snippet = shown;
+    for (f, offset) in findings.iter_mut().zip(cx.offsets) {
+        let line = f.finding.line;
+        let masked = masked_lines
+            .entry(line)
+            .or_insert_with(|| masker.mask_mapped(lines.line(line)));
+        f.finding.snippet = masked.snippet_at(offset.saturating_sub(lines.start(line)));
     }
     for s in &mut servers {
         for a in &mut s.args {
-            *a = mask_all(a, &secrets);
+            *a = masker.mask(a);
         }
         if let Some(u) = &mut s.url {
-            *u = mask_all(u, &secrets);
+            *u = masker.mask(u);
         }
     }
     findings.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
@@ -103,10 +108,11 @@ pub fn audit_document(
 
 struct Cx<'a> {
     file: &'a str,
-    text: &'a str,
     client: Client,
     opts: &'a AuditOptions,
     findings: Vec<ConfigFinding>,
+    /// Byte offset in the text of each finding, for cutting its snippet.
+    offsets: Vec<usize>,
     /// Raw secret values and their masks, applied to all output at the end.
     secrets: Vec<(String, String)>,
 }
@@ -124,6 +130,7 @@ impl Cx<'_> {
         message: String,
         fix: String,
     ) {
+        self.offsets.push(pos.offset);
         self.findings.push(ConfigFinding {
             finding: Finding {
                 rule: rule.to_string(),
@@ -134,7 +141,8 @@ impl Cx<'_> {
                 file: self.file.to_string(),
                 line: pos.line,
                 column: pos.column,
-                snippet: line_of(self.text, pos.line).to_string(),
+                // Filled in at the end, once every secret is known and can be masked.
+                snippet: String::new(),
                 tool: tool.map(str::to_string),
                 evidence: Vec::new(),
             },
@@ -695,20 +703,148 @@ pub fn mask(secret: &str, keep: usize) -> String {
     format!("{head}****{tail}")
 }
 
-fn mask_all(s: &str, secrets: &[(String, String)]) -> String {
-    let mut out = s.to_string();
-    for (raw, masked) in secrets {
-        if out.contains(raw.as_str()) {
-            out = out.replace(raw.as_str(), masked);
+/// Replaces every known secret (raw and JSON-escaped forms) in one pass, so masking costs time
+/// linear in the text however many secrets a hostile file holds.
+struct Masker {
+    ac: Option<aho_corasick::AhoCorasick>,
+    replacements: Vec<String>,
+}
+
+impl Masker {
+    fn new(secrets: &[(String, String)]) -> Masker {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut replacements = Vec::new();
+        for (raw, masked) in secrets {
+            // The source line holds the JSON-escaped form.
+            let escaped = serde_json::to_string(raw).unwrap_or_default();
+            let escaped = escaped.trim_matches('"').to_string();
+            for form in [raw.clone(), escaped] {
+                if !form.is_empty() && seen.insert(form.clone()) {
+                    patterns.push(form);
+                    replacements.push(masked.clone());
+                }
+            }
         }
-        // The source line holds the JSON-escaped form.
-        let escaped = serde_json::to_string(raw).unwrap_or_default();
-        let escaped = escaped.trim_matches('"');
-        if escaped != raw && out.contains(escaped) {
-            out = out.replace(escaped, masked);
+        let ac = (!patterns.is_empty())
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        Masker { ac, replacements }
+    }
+
+    /// Masks a source line, remembering where each replacement went so offsets can be mapped.
+    fn mask_mapped(&self, s: &str) -> MaskedLine {
+        let Some(ac) = &self.ac else {
+            return MaskedLine {
+                text: s.to_string(),
+                spans: Vec::new(),
+            };
+        };
+        let mut text = String::with_capacity(s.len());
+        let mut spans = Vec::new();
+        let mut last = 0;
+        for m in ac.find_iter(s) {
+            text.push_str(&s[last..m.start()]);
+            let new_start = text.len();
+            text.push_str(&self.replacements[m.pattern().as_usize()]);
+            spans.push((m.start(), m.end(), new_start, text.len()));
+            last = m.end();
+        }
+        text.push_str(&s[last..]);
+        MaskedLine { text, spans }
+    }
+
+    fn mask(&self, s: &str) -> String {
+        match &self.ac {
+            Some(ac) => ac.replace_all(s, &self.replacements),
+            None => s.to_string(),
         }
     }
-    out
+}
+
+/// A source line with its secrets masked, and where each replacement sits.
+struct MaskedLine {
+    text: String,
+    /// (original start, original end, new start, new end) of each replacement, in order.
+    spans: Vec<(usize, usize, usize, usize)>,
+}
+
+impl MaskedLine {
+    /// Maps a byte offset in the original line to the masked line.
+    fn map(&self, o: usize) -> usize {
+        let i = self.spans.partition_point(|s| s.0 <= o);
+        if i == 0 {
+            return o;
+        }
+        let (_, oe, ns, ne) = self.spans[i - 1];
+        if o < oe { ns } else { ne + (o - oe) }
+    }
+
+    /// The snippet around original byte offset `o`: trimmed, at most [`LINE_WINDOW`] characters,
+    /// cut in time proportional to the window, not the line.
+    fn snippet_at(&self, o: usize) -> String {
+        let t = self.text.as_str();
+        let lead = t.len() - t.trim_start().len();
+        let tail = t.trim_end().len().max(lead);
+        let floor = |mut i: usize| {
+            while !t.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let m = floor(self.map(o).clamp(lead, tail));
+        // Bytes either side: at least the LINE_WINDOW / 2 characters the window shows.
+        let reach = LINE_WINDOW * 2;
+        let a = floor(m.saturating_sub(reach).max(lead));
+        let mut b = (m + reach).min(tail);
+        while !t.is_char_boundary(b) {
+            b += 1;
+        }
+        let col = t[a..m].chars().count() + 1;
+        let (mut s, _) = window(&t[a..b], col);
+        if a > lead && !s.starts_with('…') {
+            s.insert(0, '…');
+        }
+        if b < tail && !s.ends_with('…') {
+            s.push('…');
+        }
+        s
+    }
+}
+
+/// Line starts of a text, for O(1) line lookup however many findings there are.
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// Byte offset where the 1-based line starts.
+    fn start(&self, line: u32) -> usize {
+        let i = line.saturating_sub(1) as usize;
+        self.starts.get(i).copied().unwrap_or(self.text.len())
+    }
+
+    /// The 1-based line without its line break.
+    fn line(&self, line: u32) -> &'a str {
+        let i = line.saturating_sub(1) as usize;
+        let Some(&start) = self.starts.get(i) else {
+            return "";
+        };
+        let end = self.starts.get(i + 1).map_or(self.text.len(), |e| e - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
 }
 
 /// A secret found in a value.
