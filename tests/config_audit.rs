@@ -725,3 +725,49 @@ fn a_hostile_one_line_file_with_thousands_of_secrets_stays_bounded() {
         start.elapsed()
     );
 }
+
+#[test]
+fn no_truncation_or_byte_flip_of_any_fixture_panics() {
+    let mut files = Vec::new();
+    let mut dirs = vec![fixture("")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p)
+            } else {
+                files.push(p)
+            }
+        }
+    }
+    assert!(files.len() >= 15);
+    let formats = [
+        Format {
+            client: Client::ClaudeDesktop,
+            shape: Shape::McpServers,
+        },
+        Format {
+            client: Client::VsCode,
+            shape: Shape::VsCodeSettings,
+        },
+        Format {
+            client: Client::Generic,
+            shape: Shape::Any,
+        },
+    ];
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        for fmt in formats {
+            for cut in 0..bytes.len() {
+                let _ = audit_bytes("t.json", &bytes[..cut], fmt, &AuditOptions::default());
+            }
+            for i in (0..bytes.len()).step_by(3) {
+                for b in [b'"', b'{', b']', b',', b'\\', 0xC3, b'\n'] {
+                    let mut m = bytes.clone();
+                    m[i] = b;
+                    let _ = audit_bytes("t.json", &m, fmt, &AuditOptions::default());
+                }
+            }
+        }
+    }
+}
