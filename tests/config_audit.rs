@@ -771,3 +771,26 @@ fn no_truncation_or_byte_flip_of_any_fixture_panics() {
         }
     }
 }
+
+#[test]
+fn vscode_input_references_must_be_declared() {
+    let a = audit_as(
+        "vscode/undeclared-input.json",
+        Client::VsCode,
+        Shape::VsCodeMcp,
+    )
+    .unwrap();
+    assert_eq!(a.findings.len(), 1, "{:#?}", rules(&a));
+    let f = find(&a, "config-undeclared-input", "search");
+    assert!(
+        f.finding.message.contains("team-id"),
+        "{}",
+        f.finding.message
+    );
+    assert_eq!((f.finding.line, f.finding.column), (6, 74));
+    // The workspace fixture declares the input it uses.
+    assert!(!has_rule(
+        &audit("vscode/.vscode/mcp.json"),
+        "config-undeclared-input"
+    ));
+}

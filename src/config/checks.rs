@@ -41,6 +41,7 @@ pub fn audit_document(
         opts,
         findings: Vec::new(),
         offsets: Vec::new(),
+        inputs: None,
         secrets: Vec::new(),
     };
     let lines = LineIndex::new(text);
@@ -69,6 +70,7 @@ pub fn audit_document(
         );
     }
     duplicates_in(&mut cx, &doc.root, None);
+    cx.inputs = declared_inputs(&doc.root, format.shape);
     let mut servers = Vec::new();
     for (project, container) in containers(&mut cx, &doc.root, format.shape) {
         duplicates_in(&mut cx, container, None);
@@ -111,6 +113,8 @@ struct Cx<'a> {
     client: Client,
     opts: &'a AuditOptions,
     findings: Vec<ConfigFinding>,
+    /// VS Code `inputs` ids, when the file's client has them.
+    inputs: Option<HashSet<String>>,
     /// Byte offset in the text of each finding, for cutting its snippet.
     offsets: Vec<usize>,
     /// Raw secret values and their masks, applied to all output at the end.
@@ -424,6 +428,7 @@ fn entry(cx: &mut Cx, m: &Member, project: Option<String>) -> ServerEntry {
     }
     let e = &m.value;
     duplicates_in(cx, e, tool);
+    undeclared_inputs(cx, e, tool, 0);
     for k in e.members().unwrap_or(&[]) {
         if KNOWN_ENTRY_KEYS.contains(&k.key.as_str()) {
             continue;
@@ -573,6 +578,72 @@ fn entry(cx: &mut Cx, m: &Member, project: Option<String>) -> ServerEntry {
         server.not_scanned = Some("no command or url".into());
     }
     server
+}
+
+/// The ids of VS Code `inputs` (`None` for clients without them).
+fn declared_inputs(root: &Node, shape: Shape) -> Option<HashSet<String>> {
+    let inputs = match shape {
+        Shape::VsCodeMcp | Shape::Any => root.get("inputs"),
+        Shape::VsCodeSettings => root.get("mcp").and_then(|m| m.value.get("inputs")),
+        _ => return None,
+    };
+    if shape == Shape::Any && inputs.is_none() {
+        return None;
+    }
+    let ids = inputs
+        .and_then(|i| i.value.items())
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|i| {
+            i.get("id")
+                .and_then(|id| id.value.as_str())
+                .map(str::to_string)
+        })
+        .collect();
+    Some(ids)
+}
+
+/// Reports `${input:ID}` references to inputs the file does not declare: VS Code cannot start
+/// the server until they are.
+fn undeclared_inputs(cx: &mut Cx, node: &Node, tool: Option<&str>, depth: usize) {
+    let Some(ids) = &cx.inputs else { return };
+    match &node.value {
+        Value::String(s) => {
+            let mut missing = Vec::new();
+            for (i, _) in s.match_indices("${input:") {
+                let rest = &s[i + 8..];
+                let Some(end) = rest.find('}') else { continue };
+                let id = &rest[..end];
+                if !ids.contains(id) && !missing.contains(&id) {
+                    missing.push(id);
+                }
+            }
+            for id in missing {
+                let name = tool.unwrap_or("?");
+                cx.push(
+                    "config-undeclared-input",
+                    Category::CodeExecution,
+                    Severity::Low,
+                    Confidence::High,
+                    node.pos,
+                    tool,
+                    format!("server \"{name}\" uses ${{input:{id}}}, but no input with id \"{id}\" is declared, so the client cannot start it"),
+                    format!("add {{\"type\": \"promptString\", \"id\": \"{id}\", \"password\": true}} to \"inputs\""),
+                );
+            }
+        }
+        Value::Array(items) if depth < 8 => {
+            for i in items {
+                undeclared_inputs(cx, i, tool, depth + 1);
+            }
+        }
+        Value::Object(members) if depth < 8 => {
+            for m in members {
+                undeclared_inputs(cx, &m.value, tool, depth + 1);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn bad_shape(cx: &mut Cx, tool: Option<&str>, m: &Member, want: &str) {
