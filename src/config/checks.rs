@@ -11,7 +11,7 @@
 //! | `config-plain-http` | medium, high with headers | `token-forwarding` | requests, results and auth headers travel readable and alterable |
 //! | `config-docker-privileged` | high | `code-execution` | the container runs with host control |
 //! | `config-docker-no-isolation` | info | `code-execution` | the container keeps default capabilities and network |
-//! | `config-command-not-found`, `config-command-not-on-app-path`, `config-command-with-args`, `config-server-no-command`, `config-bad-entry`, `config-bad-url` | medium / low | `code-execution` | they decide which program the client runs, or that it fails to |
+//! | `config-command-not-found`, `config-command-not-on-app-path`, `config-command-with-args`, `config-server-no-command`, `config-bad-entry`, `config-bad-url`, `config-undeclared-input` | medium / low | `code-execution` | they decide which program the client runs, or that it fails to |
 //! | `config-duplicate-key`, `config-misspelt-key`, `config-bom` | medium / low | `code-execution` | the entry the client runs is not the one the reader sees |
 
 use std::collections::HashSet;
