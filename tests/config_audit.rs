@@ -794,3 +794,28 @@ fn vscode_input_references_must_be_declared() {
         "config-undeclared-input"
     ));
 }
+
+#[test]
+fn passwords_inside_connection_urls_in_env_are_secrets() {
+    let fmt = Format {
+        client: Client::ClaudeDesktop,
+        shape: Shape::McpServers,
+    };
+    let text = r#"{"mcpServers": {"pg": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-postgres@0.6.2"],
+        "env": {"DATABASE_URL": "postgresql://app:Pg-Pass-2291x@db.example.com:5432/app"}}}}"#;
+    let a = audit_bytes("x.json", text.as_bytes(), fmt, &AuditOptions::default()).unwrap();
+    let f = find(&a, "config-secret-in-env", "pg");
+    assert!(
+        f.finding.message.contains("password in the URL"),
+        "{}",
+        f.finding.message
+    );
+    assert!(
+        f.finding
+            .snippet
+            .contains("postgresql://app:****@db.example.com"),
+        "{}",
+        f.finding.snippet
+    );
+    assert_no_raw(&a, &["Pg-Pass-2291x"]);
+}

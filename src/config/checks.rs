@@ -1073,7 +1073,12 @@ fn random_looking(v: &str) -> bool {
 
 /// Every secret in `value`, whose name (env var, header, flag, query parameter) is `name`.
 fn secrets_in_value(name: Option<&str>, value: &str) -> Vec<Hit> {
-    let mut hits = known_secrets(value);
+    // `DATABASE_URL=postgres://user:pass@host/db`: the password sits inside a URL.
+    let mut hits = if value.contains("://") {
+        secrets_in_url(value)
+    } else {
+        known_secrets(value)
+    };
     if hits.is_empty() && name.is_some_and(key_like) && random_looking(value) {
         hits.push(Hit {
             what: "high-entropy value",
