@@ -20,6 +20,7 @@
 pub mod analysis;
 pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod facts;
 pub mod finding;

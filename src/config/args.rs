@@ -1,0 +1,224 @@
+//! The `mcp-scan config` command: its arguments ([`ConfigArgs`]) and [`run`], which discovers or
+//! reads the named files, audits them, optionally hands each server to a deep-scan callback, prints
+//! the report and returns the exit code (0 below `--fail-on`, 1 at or above, 2 when a file could not
+//! be read or parsed).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::discover::{self, Client, DiscoveryEnv};
+use super::render::{self, ConfigReport, DeepOutcome, FileReport, ServerReport};
+use super::{AuditOptions, ConfigError, audit_file};
+use crate::finding::Severity;
+
+/// Output formats of `mcp-scan config`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable text.
+    Text,
+    /// The JSON report (`schema: "mcp-scan-config/1"`).
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+}
+
+/// Arguments of `mcp-scan config`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConfigArgs {
+    /// Config files to audit. Without any, the config files of known MCP clients on this machine
+    /// are found and audited.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Also scan the code each server runs (npm/PyPI packages, local scripts) with the full scanner.
+    #[arg(long)]
+    pub deep: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Exit with 1 when a finding is at or above this severity (info, low, medium, high, critical).
+    #[arg(long, value_name = "SEVERITY", default_value = "high")]
+    pub fail_on: Severity,
+    /// Only these clients (repeatable): claude-desktop, claude-code, cursor, vscode, windsurf,
+    /// gemini-cli, generic. With FILEs and one client, the files are read as that client's format.
+    #[arg(long = "client", value_name = "CLIENT")]
+    pub clients: Vec<Client>,
+    /// Look for configs under this home folder instead of the real one.
+    #[arg(long, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+    /// Look for project-level configs (`.mcp.json`, `.vscode/mcp.json`, …) in this folder instead
+    /// of the current one.
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// Do not check that each server's `command` is on PATH.
+    #[arg(long)]
+    pub no_path_check: bool,
+}
+
+impl Default for ConfigArgs {
+    fn default() -> Self {
+        ConfigArgs {
+            files: Vec::new(),
+            deep: false,
+            format: OutputFormat::Text,
+            fail_on: Severity::High,
+            clients: Vec::new(),
+            home: None,
+            project: None,
+            no_path_check: false,
+        }
+    }
+}
+
+/// What the full scanner said about one server's code, for `--deep`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeepResult {
+    /// The verdict word of the scan report.
+    pub verdict: String,
+    /// The risk score, 0–100.
+    pub score: u8,
+    /// How many findings the scan produced.
+    pub findings: usize,
+    /// The highest severity among them, used for the exit code; `None` when there were none.
+    pub max_severity: Option<Severity>,
+}
+
+/// The deep-scan callback: given a target spec (`npm:pkg`, `pypi:pkg==1.0`, a path), scan it.
+pub type DeepScan<'a> = &'a dyn Fn(&str) -> Result<DeepResult, String>;
+
+/// Runs `mcp-scan config`: audits, deep-scans through `deep` when `args.deep` (servers are listed
+/// as "not scanned" when no callback is given), writes the report to `out`, returns the exit code.
+/// Errors only when the home folder is unknown or writing fails; unreadable files are reported in
+/// the output and give exit code 2.
+pub fn run(
+    args: &ConfigArgs,
+    out: &mut dyn Write,
+    deep: Option<DeepScan<'_>>,
+) -> Result<u8, ConfigError> {
+    let home = args.home.clone().or_else(dirs::home_dir);
+    let opts = AuditOptions {
+        format: None,
+        path_var: if args.no_path_check {
+            None
+        } else {
+            std::env::var_os("PATH")
+        },
+        home: home.clone(),
+        max_bytes: 0,
+    };
+    let mut searched = Vec::new();
+    let targets: Vec<(PathBuf, discover::Format)> = if args.files.is_empty() {
+        let mut env = DiscoveryEnv::from_system()
+            .or_else(|| {
+                home.clone().map(|h| DiscoveryEnv {
+                    home: h,
+                    platform: discover::Platform::current(),
+                    cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+                    appdata: None,
+                    xdg_config_home: None,
+                })
+            })
+            .ok_or_else(|| {
+                ConfigError::Usage(
+                    "no home folder is known; name the config files to audit, or pass --home"
+                        .into(),
+                )
+            })?;
+        if let Some(h) = &args.home {
+            env.home = h.clone();
+            // Per-user folders follow the given home, not the real one.
+            env.appdata = None;
+            env.xdg_config_home = None;
+        }
+        if let Some(p) = &args.project {
+            env.cwd = p.clone();
+        }
+        let wanted = |c: Client| args.clients.is_empty() || args.clients.contains(&c);
+        searched = discover::candidates(&env)
+            .into_iter()
+            .filter(|c| wanted(c.format.client))
+            .map(|c| c.path.display().to_string())
+            .collect();
+        discover::discover(&env)
+            .into_iter()
+            .filter(|c| wanted(c.format.client))
+            .map(|c| (c.path, c.format))
+            .collect()
+    } else {
+        args.files
+            .iter()
+            .map(|p| {
+                let f = match args.clients.as_slice() {
+                    [one] => discover::format_for_client(*one, p),
+                    _ => discover::format_for_path(p),
+                };
+                (p.clone(), f)
+            })
+            .collect()
+    };
+
+    let mut report = ConfigReport {
+        files: Vec::new(),
+        searched,
+        fail_on: args.fail_on,
+        deep: args.deep,
+    };
+    let mut cache: HashMap<String, DeepOutcome> = HashMap::new();
+    for (path, format) in targets {
+        let o = AuditOptions {
+            format: Some(format),
+            ..opts.clone()
+        };
+        match audit_file(&path, &o) {
+            Ok(audit) => {
+                let servers = audit
+                    .servers
+                    .iter()
+                    .map(|s| {
+                        let outcome = if !args.deep {
+                            None
+                        } else {
+                            Some(match (&s.scan_spec, deep) {
+                                (Some(spec), Some(scan)) => cache
+                                    .entry(spec.clone())
+                                    .or_insert_with(|| match scan(spec) {
+                                        Ok(r) => DeepOutcome::Scanned(r),
+                                        Err(e) => DeepOutcome::Failed(e),
+                                    })
+                                    .clone(),
+                                (Some(_), None) => DeepOutcome::NotScanned(
+                                    "deep scanning is not available in this build".into(),
+                                ),
+                                (None, _) => DeepOutcome::NotScanned(
+                                    s.not_scanned
+                                        .clone()
+                                        .unwrap_or_else(|| "nothing to scan".into()),
+                                ),
+                            })
+                        };
+                        ServerReport {
+                            server: s.clone(),
+                            deep: outcome,
+                        }
+                    })
+                    .collect();
+                report.files.push(FileReport::Audited {
+                    file: audit.file.clone(),
+                    client: audit.client,
+                    servers,
+                    findings: audit.findings,
+                });
+            }
+            Err(e) => report.files.push(FileReport::error(&e, format.client)),
+        }
+    }
+
+    match args.format {
+        OutputFormat::Text => render::text(&report, out)?,
+        OutputFormat::Json => render::json(&report, out)?,
+        OutputFormat::Sarif => render::sarif(&report, out)?,
+    }
+    Ok(report.exit_code())
+}

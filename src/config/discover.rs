@@ -1,0 +1,375 @@
+//! Where MCP clients keep their server lists, and finding the files that exist on this machine.
+//!
+//! The client table below is the single source of truth for paths. `~` is the home folder,
+//! `%APPDATA%` is the roaming app-data folder on Windows (`~\AppData\Roaming` unless set),
+//! `$XDG_CONFIG_HOME` is `~/.config` unless set, and `./` is the current (project) folder.
+//!
+//! | Client | File | Shape |
+//! |---|---|---|
+//! | Claude Desktop | macOS `~/Library/Application Support/Claude/claude_desktop_config.json`; Windows `%APPDATA%\Claude\claude_desktop_config.json`; Linux `$XDG_CONFIG_HOME/Claude/claude_desktop_config.json` | `mcpServers`, plain JSON |
+//! | Claude Code | `~/.claude.json` (`mcpServers` and `projects.<dir>.mcpServers`); `./.mcp.json` | `mcpServers`, plain JSON |
+//! | Cursor | `~/.cursor/mcp.json`; `./.cursor/mcp.json` | `mcpServers`, JSONC |
+//! | VS Code | `./.vscode/mcp.json` (`servers`, `inputs`); user `mcp.json` and `settings.json` (`mcp.servers`) in `~/Library/Application Support/Code/User/` (macOS), `%APPDATA%\Code\User\` (Windows), `$XDG_CONFIG_HOME/Code/User/` (Linux) | JSONC |
+//! | Windsurf | `~/.codeium/windsurf/mcp_config.json` | `mcpServers`, plain JSON |
+//! | Gemini CLI | `~/.gemini/settings.json`; `./.gemini/settings.json` | `mcpServers`, JSON with comments |
+//!
+//! Discovery takes the home folder, platform and working folder as parameters ([`DiscoveryEnv`]),
+//! so tests run against a temporary home and never read the real one.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::json::ParseOptions;
+
+/// The operating system whose path conventions apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    /// macOS.
+    MacOs,
+    /// Windows.
+    Windows,
+    /// Linux and other Unix-likes.
+    Linux,
+}
+
+impl Platform {
+    /// The platform this binary was built for.
+    pub fn current() -> Platform {
+        if cfg!(target_os = "macos") {
+            Platform::MacOs
+        } else if cfg!(windows) {
+            Platform::Windows
+        } else {
+            Platform::Linux
+        }
+    }
+}
+
+/// An MCP client whose config format mcp-scan understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Client {
+    /// Anthropic's Claude Desktop app.
+    ClaudeDesktop,
+    /// Anthropic's Claude Code CLI.
+    ClaudeCode,
+    /// Cursor.
+    Cursor,
+    /// Visual Studio Code.
+    VsCode,
+    /// Windsurf (Codeium).
+    Windsurf,
+    /// Google's Gemini CLI.
+    GeminiCli,
+    /// A file mcp-scan could not attribute to a client; read leniently, all shapes tried.
+    Generic,
+}
+
+impl Client {
+    /// Every client, for `--client` help and parsing.
+    pub const ALL: &'static [Client] = &[
+        Client::ClaudeDesktop,
+        Client::ClaudeCode,
+        Client::Cursor,
+        Client::VsCode,
+        Client::Windsurf,
+        Client::GeminiCli,
+        Client::Generic,
+    ];
+
+    /// The `--client` spelling.
+    pub fn word(self) -> &'static str {
+        match self {
+            Client::ClaudeDesktop => "claude-desktop",
+            Client::ClaudeCode => "claude-code",
+            Client::Cursor => "cursor",
+            Client::VsCode => "vscode",
+            Client::Windsurf => "windsurf",
+            Client::GeminiCli => "gemini-cli",
+            Client::Generic => "generic",
+        }
+    }
+
+    /// The product name for messages.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Client::ClaudeDesktop => "Claude Desktop",
+            Client::ClaudeCode => "Claude Code",
+            Client::Cursor => "Cursor",
+            Client::VsCode => "VS Code",
+            Client::Windsurf => "Windsurf",
+            Client::GeminiCli => "Gemini CLI",
+            Client::Generic => "an MCP client",
+        }
+    }
+
+    /// Which JSON extensions this client's reader accepts.
+    pub fn parse_options(self) -> ParseOptions {
+        match self {
+            Client::VsCode | Client::Cursor | Client::Generic => ParseOptions::JSONC,
+            // Gemini CLI strips comments before JSON.parse; trailing commas still fail.
+            Client::GeminiCli => ParseOptions {
+                comments: true,
+                ..ParseOptions::STRICT
+            },
+            Client::ClaudeDesktop | Client::ClaudeCode | Client::Windsurf => ParseOptions::STRICT,
+        }
+    }
+
+    /// Whether the client is a GUI app that does not inherit the shell's `PATH`.
+    pub fn is_gui_app(self) -> bool {
+        matches!(
+            self,
+            Client::ClaudeDesktop | Client::Cursor | Client::VsCode | Client::Windsurf
+        )
+    }
+}
+
+impl std::str::FromStr for Client {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Client::ALL
+            .iter()
+            .copied()
+            .find(|c| c.word() == s)
+            .ok_or_else(|| {
+                let words: Vec<_> = Client::ALL.iter().map(|c| c.word()).collect();
+                format!(
+                    "unknown client `{s}` (expected one of: {})",
+                    words.join(", ")
+                )
+            })
+    }
+}
+
+impl std::fmt::Display for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
+    }
+}
+
+/// Where a file keeps its server list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shape {
+    /// `{"mcpServers": {name: entry}}` (Claude Desktop, Cursor, Windsurf, Gemini CLI, `.mcp.json`).
+    McpServers,
+    /// `~/.claude.json`: top-level `mcpServers` plus `projects.<dir>.mcpServers`.
+    ClaudeCodeUser,
+    /// VS Code `mcp.json`: `{"servers": {…}, "inputs": […]}`.
+    VsCodeMcp,
+    /// VS Code `settings.json`: `{"mcp": {"servers": {…}, "inputs": […]}}`.
+    VsCodeSettings,
+    /// Unknown: every shape above is tried.
+    Any,
+}
+
+/// How a discovered or given file is to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Format {
+    /// The client that reads the file.
+    pub client: Client,
+    /// Where the servers are in it.
+    pub shape: Shape,
+}
+
+/// The machine facts discovery depends on; tests pass a temporary home.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveryEnv {
+    /// The user's home folder.
+    pub home: PathBuf,
+    /// Path conventions to use.
+    pub platform: Platform,
+    /// The project folder whose project-level configs are looked for.
+    pub cwd: PathBuf,
+    /// `%APPDATA%` on Windows; `None` means `home\AppData\Roaming`.
+    pub appdata: Option<PathBuf>,
+    /// `$XDG_CONFIG_HOME` on Linux; `None` means `home/.config`.
+    pub xdg_config_home: Option<PathBuf>,
+}
+
+impl DiscoveryEnv {
+    /// The real machine: home from the OS, current platform, current folder, `APPDATA` and
+    /// `XDG_CONFIG_HOME` from the environment. `None` when there is no home folder.
+    pub fn from_system() -> Option<DiscoveryEnv> {
+        let home = dirs::home_dir()?;
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let nonempty = |v: &str| {
+            std::env::var_os(v)
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from)
+        };
+        Some(DiscoveryEnv {
+            home,
+            platform: Platform::current(),
+            cwd,
+            appdata: nonempty("APPDATA"),
+            xdg_config_home: nonempty("XDG_CONFIG_HOME"),
+        })
+    }
+
+    fn app_config_dir(&self) -> PathBuf {
+        match self.platform {
+            Platform::MacOs => self.home.join("Library").join("Application Support"),
+            Platform::Windows => self
+                .appdata
+                .clone()
+                .unwrap_or_else(|| self.home.join("AppData").join("Roaming")),
+            Platform::Linux => self
+                .xdg_config_home
+                .clone()
+                .unwrap_or_else(|| self.home.join(".config")),
+        }
+    }
+}
+
+/// A config file that exists, with the client that reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiscoveredConfig {
+    /// The file.
+    pub path: PathBuf,
+    /// How to read it.
+    pub format: Format,
+    /// `user` or `project`: whether it applies everywhere or only in the working folder.
+    pub scope: &'static str,
+}
+
+/// Every config location for `env`, whether or not the file exists, in a stable order.
+pub fn candidates(env: &DiscoveryEnv) -> Vec<DiscoveredConfig> {
+    let f = |client, shape| Format { client, shape };
+    let home = &env.home;
+    let app = env.app_config_dir();
+    let code_user = app.join("Code").join("User");
+    let mut out = Vec::new();
+    let mut push = |path: PathBuf, format: Format, scope: &'static str| {
+        out.push(DiscoveredConfig {
+            path,
+            format,
+            scope,
+        });
+    };
+    push(
+        app.join("Claude").join("claude_desktop_config.json"),
+        f(Client::ClaudeDesktop, Shape::McpServers),
+        "user",
+    );
+    push(
+        home.join(".claude.json"),
+        f(Client::ClaudeCode, Shape::ClaudeCodeUser),
+        "user",
+    );
+    push(
+        env.cwd.join(".mcp.json"),
+        f(Client::ClaudeCode, Shape::McpServers),
+        "project",
+    );
+    push(
+        home.join(".cursor").join("mcp.json"),
+        f(Client::Cursor, Shape::McpServers),
+        "user",
+    );
+    push(
+        env.cwd.join(".cursor").join("mcp.json"),
+        f(Client::Cursor, Shape::McpServers),
+        "project",
+    );
+    push(
+        code_user.join("mcp.json"),
+        f(Client::VsCode, Shape::VsCodeMcp),
+        "user",
+    );
+    push(
+        code_user.join("settings.json"),
+        f(Client::VsCode, Shape::VsCodeSettings),
+        "user",
+    );
+    push(
+        env.cwd.join(".vscode").join("mcp.json"),
+        f(Client::VsCode, Shape::VsCodeMcp),
+        "project",
+    );
+    push(
+        home.join(".codeium")
+            .join("windsurf")
+            .join("mcp_config.json"),
+        f(Client::Windsurf, Shape::McpServers),
+        "user",
+    );
+    push(
+        home.join(".gemini").join("settings.json"),
+        f(Client::GeminiCli, Shape::McpServers),
+        "user",
+    );
+    push(
+        env.cwd.join(".gemini").join("settings.json"),
+        f(Client::GeminiCli, Shape::McpServers),
+        "project",
+    );
+    // When the working folder is the home folder, project and user paths coincide.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|c| seen.insert(c.path.clone()));
+    out
+}
+
+/// The config files from [`candidates`] that exist as regular files.
+pub fn discover(env: &DiscoveryEnv) -> Vec<DiscoveredConfig> {
+    candidates(env)
+        .into_iter()
+        .filter(|c| c.path.is_file())
+        .collect()
+}
+
+/// Guesses how to read a file named on the command line from its path.
+pub fn format_for_path(path: &Path) -> Format {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let parent = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    let grand = path
+        .parent()
+        .and_then(|p| p.parent())
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    let f = |client, shape| Format { client, shape };
+    match (name, parent) {
+        ("claude_desktop_config.json", _) => f(Client::ClaudeDesktop, Shape::McpServers),
+        (".claude.json", _) => f(Client::ClaudeCode, Shape::ClaudeCodeUser),
+        (".mcp.json", _) => f(Client::ClaudeCode, Shape::McpServers),
+        ("mcp.json", ".cursor") => f(Client::Cursor, Shape::McpServers),
+        ("mcp.json", ".vscode") => f(Client::VsCode, Shape::VsCodeMcp),
+        ("mcp.json", "User") if grand == "Code" => f(Client::VsCode, Shape::VsCodeMcp),
+        ("settings.json", "User") if grand == "Code" => f(Client::VsCode, Shape::VsCodeSettings),
+        ("settings.json", ".vscode") => f(Client::VsCode, Shape::VsCodeSettings),
+        ("mcp_config.json", _) => f(Client::Windsurf, Shape::McpServers),
+        ("settings.json", ".gemini") => f(Client::GeminiCli, Shape::McpServers),
+        _ => f(Client::Generic, Shape::Any),
+    }
+}
+
+/// The format a client's files have when a file is named with `--client` but not recognised by name.
+pub fn format_for_client(client: Client, path: &Path) -> Format {
+    let guessed = format_for_path(path);
+    if guessed.client == client {
+        return guessed;
+    }
+    let shape = match client {
+        Client::VsCode => {
+            if path.file_name().is_some_and(|n| n == "settings.json") {
+                Shape::VsCodeSettings
+            } else {
+                Shape::VsCodeMcp
+            }
+        }
+        Client::ClaudeCode if path.file_name().is_some_and(|n| n == ".claude.json") => {
+            Shape::ClaudeCodeUser
+        }
+        Client::Generic => Shape::Any,
+        _ => Shape::McpServers,
+    };
+    Format { client, shape }
+}

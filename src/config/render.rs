@@ -1,0 +1,397 @@
+//! Printing a config audit: the report structure shared by the text, JSON and SARIF outputs, and
+//! the exit code it implies. Secrets are already masked by the checks; nothing here sees raw values.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::discover::Client;
+use super::{ConfigError, ConfigFinding, ServerEntry};
+use crate::finding::Severity;
+
+pub use super::args::DeepResult;
+
+/// What `--deep` made of one server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum DeepOutcome {
+    /// The scanner ran on the server's code.
+    Scanned(DeepResult),
+    /// The scan was attempted and failed (fetch error, not found).
+    Failed(String),
+    /// Nothing to scan, and why.
+    NotScanned(String),
+}
+
+/// One server and, with `--deep`, the scan of its code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ServerReport {
+    /// The entry.
+    #[serde(flatten)]
+    pub server: ServerEntry,
+    /// The deep scan, when `--deep` was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deep: Option<DeepOutcome>,
+}
+
+/// The outcome for one config file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum FileReport {
+    /// The file was parsed and audited.
+    Audited {
+        /// The file.
+        file: String,
+        /// The client that reads it.
+        client: Client,
+        /// Its servers.
+        servers: Vec<ServerReport>,
+        /// Config findings, sorted.
+        findings: Vec<ConfigFinding>,
+    },
+    /// The file could not be read or parsed.
+    Error {
+        /// The file.
+        file: String,
+        /// The client that reads it.
+        client: Client,
+        /// Line of the problem, when it has one.
+        line: Option<u32>,
+        /// Column of the problem, when it has one.
+        column: Option<u32>,
+        /// The full diagnostic (with the caret picture for syntax errors).
+        message: String,
+    },
+}
+
+impl FileReport {
+    /// The report of a file that could not be audited.
+    pub fn error(e: &ConfigError, client: Client) -> FileReport {
+        let pos = e.pos();
+        FileReport::Error {
+            file: e.path().unwrap_or("").to_string(),
+            client,
+            line: pos.map(|p| p.line),
+            column: pos.map(|p| p.column),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// Everything `mcp-scan config` reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConfigReport {
+    /// One entry per audited (or failed) file.
+    pub files: Vec<FileReport>,
+    /// With no FILE given: every location looked at.
+    pub searched: Vec<String>,
+    /// The `--fail-on` threshold.
+    pub fail_on: Severity,
+    /// Whether `--deep` was asked for.
+    pub deep: bool,
+}
+
+impl ConfigReport {
+    /// 2 when a file could not be audited, else 1 when a finding (or a deep scan's worst finding)
+    /// is at or above `fail_on`, else 0.
+    pub fn exit_code(&self) -> u8 {
+        if self
+            .files
+            .iter()
+            .any(|f| matches!(f, FileReport::Error { .. }))
+        {
+            return 2;
+        }
+        let worst = self.max_severity();
+        u8::from(worst.is_some_and(|w| w >= self.fail_on))
+    }
+
+    /// The highest severity among config findings and deep scans.
+    pub fn max_severity(&self) -> Option<Severity> {
+        let mut worst = None;
+        for f in &self.files {
+            if let FileReport::Audited {
+                servers, findings, ..
+            } = f
+            {
+                for x in findings {
+                    worst = worst.max(Some(x.finding.severity));
+                }
+                for s in servers {
+                    if let Some(DeepOutcome::Scanned(r)) = &s.deep {
+                        worst = worst.max(r.max_severity);
+                    }
+                }
+            }
+        }
+        worst
+    }
+}
+
+/// Writes the JSON report.
+pub fn json(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
+    let v = json!({
+        "schema": "mcp-scan-config/1",
+        "files": report.files,
+        "searched": report.searched,
+        "fail_on": report.fail_on,
+        "deep": report.deep,
+        "exit_code": report.exit_code(),
+    });
+    serde_json::to_writer_pretty(&mut *out, &v)?;
+    writeln!(out)
+}
+
+/// Writes a SARIF 2.1.0 log: one result per config finding, plus one `config-parse-error` result
+/// per file that could not be read.
+pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
+    let level = |s: Severity| match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "note",
+    };
+    let mut rules: Vec<String> = Vec::new();
+    let mut results = Vec::new();
+    for f in &report.files {
+        match f {
+            FileReport::Audited { findings, .. } => {
+                for cf in findings {
+                    let x = &cf.finding;
+                    if !rules.contains(&x.rule) {
+                        rules.push(x.rule.clone());
+                    }
+                    results.push(json!({
+                        "ruleId": x.rule,
+                        "level": level(x.severity),
+                        "message": { "text": format!("{} Fix: {}", x.message, cf.fix) },
+                        "locations": [{ "physicalLocation": {
+                            "artifactLocation": { "uri": x.file },
+                            "region": { "startLine": x.line, "startColumn": x.column, "snippet": { "text": x.snippet } }
+                        }}],
+                        "properties": {
+                            "category": x.category, "severity": x.severity,
+                            "confidence": x.confidence, "server": x.tool,
+                        },
+                    }));
+                }
+            }
+            FileReport::Error {
+                file,
+                line,
+                column,
+                message,
+                ..
+            } => {
+                if !rules.iter().any(|r| r == "config-parse-error") {
+                    rules.push("config-parse-error".into());
+                }
+                let mut region = serde_json::Map::new();
+                if let Some(l) = line {
+                    region.insert("startLine".into(), json!(l));
+                }
+                if let Some(c) = column {
+                    region.insert("startColumn".into(), json!(c));
+                }
+                let mut loc = json!({ "artifactLocation": { "uri": file } });
+                if !region.is_empty() {
+                    loc["region"] = serde_json::Value::Object(region);
+                }
+                results.push(json!({
+                    "ruleId": "config-parse-error",
+                    "level": "error",
+                    "message": { "text": message },
+                    "locations": [{ "physicalLocation": loc }],
+                }));
+            }
+        }
+    }
+    let rules: Vec<_> = rules.iter().map(|r| json!({ "id": r })).collect();
+    let v = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": { "name": "mcp-scan", "version": env!("CARGO_PKG_VERSION"), "rules": rules } },
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &v)?;
+    writeln!(out)
+}
+
+fn sev_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "CRITICAL",
+        Severity::High => "HIGH",
+        Severity::Medium => "MEDIUM",
+        Severity::Low => "LOW",
+        Severity::Info => "INFO",
+    }
+}
+
+/// Writes the human-readable report.
+pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
+    if report.files.is_empty() {
+        writeln!(out, "No MCP client config found.")?;
+        if !report.searched.is_empty() {
+            writeln!(out, "Looked for:")?;
+            for s in &report.searched {
+                writeln!(out, "  {s}")?;
+            }
+        }
+        return Ok(());
+    }
+    let (mut nservers, mut nfindings, mut nerrors) = (0, 0, 0);
+    for f in &report.files {
+        match f {
+            FileReport::Error {
+                file,
+                client,
+                message,
+                ..
+            } => {
+                nerrors += 1;
+                writeln!(out, "{file} ({})", client.display_name())?;
+                for l in message.lines() {
+                    writeln!(out, "  {l}")?;
+                }
+                writeln!(out)?;
+            }
+            FileReport::Audited {
+                file,
+                client,
+                servers,
+                findings,
+            } => {
+                nservers += servers.len();
+                nfindings += findings.len();
+                writeln!(out, "{file} ({})", client.display_name())?;
+                if servers.is_empty() {
+                    writeln!(out, "  no servers")?;
+                }
+                let width = servers
+                    .iter()
+                    .map(|s| s.server.name.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                for s in servers {
+                    let e = &s.server;
+                    let what = match (&e.command, &e.url) {
+                        (Some(c), _) => std::iter::once(c.as_str())
+                            .chain(e.args.iter().map(String::as_str))
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        (None, Some(u)) => u.clone(),
+                        _ => "(nothing to start)".into(),
+                    };
+                    let mut what: String = what.chars().take(120).collect();
+                    if e.disabled {
+                        what.push_str("  (disabled)");
+                    }
+                    let project = e
+                        .project
+                        .as_deref()
+                        .map(|p| format!(" [project {p}]"))
+                        .unwrap_or_default();
+                    let t = match e.transport {
+                        super::Transport::Stdio => "stdio",
+                        super::Transport::Http => "http",
+                        super::Transport::Sse => "sse",
+                        super::Transport::Unknown => "?",
+                    };
+                    writeln!(out, "  {:width$}  {t:5}  {what}{project}", e.name)?;
+                    match &s.deep {
+                        Some(DeepOutcome::Scanned(r)) => writeln!(
+                            out,
+                            "  {:width$}  deep:  {} → {} (score {}, {} finding{})",
+                            "",
+                            e.scan_spec.as_deref().unwrap_or(""),
+                            r.verdict,
+                            r.score,
+                            r.findings,
+                            if r.findings == 1 { "" } else { "s" }
+                        )?,
+                        Some(DeepOutcome::Failed(why)) => writeln!(
+                            out,
+                            "  {:width$}  deep:  {} → scan failed: {why}",
+                            "",
+                            e.scan_spec.as_deref().unwrap_or("")
+                        )?,
+                        Some(DeepOutcome::NotScanned(why)) => {
+                            writeln!(out, "  {:width$}  deep:  not scanned: {why}", "")?
+                        }
+                        None => {}
+                    }
+                }
+                if !findings.is_empty() {
+                    writeln!(out)?;
+                }
+                for cf in findings {
+                    let x = &cf.finding;
+                    let server = x
+                        .tool
+                        .as_deref()
+                        .map(|t| format!("  [{t}]"))
+                        .unwrap_or_default();
+                    writeln!(
+                        out,
+                        "  {} {}  {}:{}:{}{server}",
+                        sev_word(x.severity),
+                        x.rule,
+                        x.file,
+                        x.line,
+                        x.column
+                    )?;
+                    writeln!(out, "    {}", x.message)?;
+                    if !x.snippet.is_empty() {
+                        writeln!(out, "    | {}", x.snippet)?;
+                    }
+                    writeln!(out, "    fix: {}", cf.fix)?;
+                }
+                writeln!(out)?;
+            }
+        }
+    }
+    let mut counts = Vec::new();
+    for s in Severity::VALUES.iter().rev() {
+        let n = report
+            .files
+            .iter()
+            .filter_map(|f| match f {
+                FileReport::Audited { findings, .. } => Some(findings),
+                _ => None,
+            })
+            .flatten()
+            .filter(|f| f.finding.severity == *s)
+            .count();
+        if n > 0 {
+            counts.push(format!("{n} {s}"));
+        }
+    }
+    let by_sev = if counts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", counts.join(", "))
+    };
+    let files = report.files.len();
+    write!(
+        out,
+        "{files} file{}, {nservers} server{}, {nfindings} finding{}{by_sev}",
+        if files == 1 { "" } else { "s" },
+        if nservers == 1 { "" } else { "s" },
+        if nfindings == 1 { "" } else { "s" },
+    )?;
+    if nerrors > 0 {
+        write!(
+            out,
+            ", {nerrors} file{} could not be read",
+            if nerrors == 1 { "" } else { "s" }
+        )?;
+    }
+    writeln!(
+        out,
+        "; exit {} (fail-on {})",
+        report.exit_code(),
+        report.fail_on
+    )
+}
