@@ -3,6 +3,7 @@
 //! the scan could not run (bad target, broken signatures, unwritable output).
 
 mod args;
+mod config;
 mod help;
 mod rules;
 mod scan;
@@ -38,6 +39,9 @@ enum Command {
     /// Scan a server (directory, file, git URL, npm:/pypi: package, archive). The default command.
     #[command(after_long_help = help::SCAN)]
     Scan(Box<ScanArgs>),
+    /// Audit the MCP servers in your AI clients' config files (Claude Desktop, Claude Code, Cursor,
+    /// VS Code, Windsurf, Gemini CLI); `--deep` also scans each server's code.
+    Config(Box<crate::config::ConfigArgs>),
     /// List, test or check the signatures.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -83,6 +87,7 @@ where
     };
     let result = match app.command {
         Command::Scan(a) => scan::run(&a, out, err),
+        Command::Config(a) => config::run(&a, out, err),
         Command::Rules(r) => rules::run(&r, out, err),
     };
     match result {

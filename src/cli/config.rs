@@ -1,0 +1,48 @@
+//! `mcp-scan config [FILE…]`: audit the MCP client config files on this machine (or the files
+//! given), and with `--deep` scan every server they start with the full scanner.
+
+use std::io::Write;
+
+use super::exit;
+use crate::config::{ConfigArgs, DeepResult, run as run_audit};
+use crate::finding::Severity;
+use crate::scan::Scanner;
+use crate::score::Verdict;
+use crate::source::SourceOptions;
+
+pub(super) fn run(args: &ConfigArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+    let signatures = if args.deep {
+        match super::scan::load_signatures(None, err) {
+            Some(s) => Some(s),
+            None => return Ok(exit::ERROR),
+        }
+    } else {
+        None
+    };
+    let deep = |spec: &str| -> Result<DeepResult, String> {
+        let sigs = signatures.as_ref().ok_or("deep scanning is off")?;
+        let (acquired, target) = crate::target::resolve(spec, &SourceOptions::default()).map_err(|e| e.to_string())?;
+        let report = Scanner::new(sigs).scan(&acquired.root, target);
+        // A server's deep result gates like `mcp-scan scan` does: by its verdict.
+        let max_severity = match report.verdict {
+            Verdict::Clean => None,
+            Verdict::Low => Some(Severity::Low),
+            Verdict::Medium => Some(Severity::Medium),
+            Verdict::High => Some(Severity::High),
+            Verdict::Critical => Some(Severity::Critical),
+        };
+        Ok(DeepResult {
+            verdict: report.verdict.word().to_owned(),
+            score: report.score,
+            findings: report.findings.len(),
+            max_severity,
+        })
+    };
+    match run_audit(args, out, if args.deep { Some(&deep) } else { None }) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            writeln!(err, "mcp-scan: error: {e}")?;
+            Ok(exit::ERROR)
+        }
+    }
+}
