@@ -19,7 +19,9 @@ fn files(root: &Path, ext: &str, out: &mut Vec<PathBuf>) {
 }
 
 fn table(name: &str, dir: &str, ext: &str, code: &mut String) {
-    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join(dir);
+    let root =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join(dir);
     let mut list = Vec::new();
     files(&root, ext, &mut list);
     writeln!(code, "pub(super) static {name}: &[(&str, &str)] = &[").unwrap();

@@ -61,20 +61,22 @@ fn hostile_files_are_scanned_or_listed() {
             .unwrap()
             .contains("symbolic link")
     );
-    for parsed in [
-        "latin1.py",
-        "empty.js",
-        "bundle.min.js",
-        "deep.py",
-        "deep.js",
-    ] {
+    for parsed in ["latin1.py", "empty.js", "deep.py", "deep.js"] {
         assert!(
             skip_reason(&r, parsed).is_none(),
             "{parsed} should be scanned: {:?}",
             r.stats.skipped
         );
     }
-    assert_eq!(r.stats.parsed, 5);
+    // The minified bundle is parsed or, on a loaded machine, listed as over the parse-time
+    // limit: never silently dropped, never a crash.
+    match skip_reason(&r, "bundle.min.js") {
+        None => assert_eq!(r.stats.parsed, 5),
+        Some(reason) => {
+            assert!(reason.contains("parsing took longer than"), "{reason}");
+            assert_eq!(r.stats.parsed, 4);
+        }
+    }
     // Snippets from a minified line are bounded.
     assert!(r.findings.iter().all(|f| f.snippet.chars().count() <= 170));
 }

@@ -10,7 +10,11 @@ use crate::scan::Scanner;
 use crate::score::Verdict;
 use crate::source::SourceOptions;
 
-pub(super) fn run(args: &ConfigArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
+pub(super) fn run(
+    args: &ConfigArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<u8> {
     let signatures = if args.deep {
         match super::scan::load_signatures(None, err) {
             Some(s) => Some(s),
@@ -21,7 +25,8 @@ pub(super) fn run(args: &ConfigArgs, out: &mut dyn Write, err: &mut dyn Write) -
     };
     let deep = |spec: &str| -> Result<DeepResult, String> {
         let sigs = signatures.as_ref().ok_or("deep scanning is off")?;
-        let (acquired, target) = crate::target::resolve(spec, &SourceOptions::default()).map_err(|e| e.to_string())?;
+        let (acquired, target) =
+            crate::target::resolve(spec, &SourceOptions::default()).map_err(|e| e.to_string())?;
         let report = Scanner::new(sigs).scan(&acquired.root, target);
         // A server's deep result gates like `mcp-scan scan` does: by its verdict.
         let max_severity = match report.verdict {

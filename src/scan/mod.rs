@@ -155,9 +155,22 @@ impl<'s> Scanner<'s> {
         out.bytes = bytes.len() as u64;
         match entry.kind {
             FileKind::Special => {
-                let hits = self.signatures.match_path(&entry.rel);
+                // Python's `site` executes the lines of a `.pth` file that start with `import`:
+                // scan exactly those as Python (other lines blanked, so line numbers hold). The
+                // file's presence is matched by path rules (added by `scan_source`).
                 let text = String::from_utf8_lossy(&bytes);
-                out.findings = self.findings_from_hits(&entry.rel, &text, &hits).0;
+                let code: String = text
+                    .lines()
+                    .map(|l| {
+                        if l.starts_with("import ") || l.starts_with("import\t") {
+                            l
+                        } else {
+                            ""
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                self.scan_source(cx, &mut out, Language::Python, code.as_bytes());
             }
             FileKind::Manifest(m) => self.scan_manifest(&mut out, m, &bytes),
             FileKind::Source(lang) => {
