@@ -297,15 +297,16 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
-    /// The innermost function containing a byte offset.
+    /// The innermost function containing a byte offset. Functions are recorded in pre-order
+    /// (sorted by start, parents before children), so the innermost one is the last function
+    /// starting at or before the offset that still contains it: a binary search, then a walk back
+    /// over siblings that ended earlier.
     pub fn function_at(&self, offset: usize) -> Option<u32> {
-        let mut best: Option<(usize, u32)> = None;
-        for (i, r) in self.function_ranges.iter().enumerate() {
-            if r.contains(&offset) && best.is_none_or(|(len, _)| r.len() < len) {
-                best = Some((r.len(), u32::try_from(i).unwrap_or(u32::MAX)));
-            }
-        }
-        best.map(|(_, i)| i)
+        let end = self.function_ranges.partition_point(|r| r.start <= offset);
+        self.function_ranges[..end]
+            .iter()
+            .rposition(|r| r.contains(&offset))
+            .and_then(|i| u32::try_from(i).ok())
     }
 }
 
