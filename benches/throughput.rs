@@ -123,7 +123,10 @@ fn large_trees(sigs: &Signatures, copies: usize, reps: usize) -> Result<(), BoxE
             trees.push(("real packages".into(), real));
             trees.push((format!("corpus x{copies} + real"), both));
         } else {
-            println!("MCP_SCAN_REAL_DIR={} is not a directory: skipped", real.display());
+            println!(
+                "MCP_SCAN_REAL_DIR={} is not a directory: skipped",
+                real.display()
+            );
         }
     }
     let one = pool(1)?;

@@ -111,8 +111,7 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/servers/py-calculator-fork");
         let floor = parse_only(&root, &Limits::default());
         let sigs = crate::Signatures::embedded().expect("built-in signatures compile");
-        let report =
-            crate::Scanner::new(&sigs).scan(&root, crate::report::wire::Target::default());
+        let report = crate::Scanner::new(&sigs).scan(&root, crate::report::wire::Target::default());
         assert_eq!(floor.files, report.stats.files);
         assert_eq!(floor.parsed, report.stats.parsed);
         assert_eq!(floor.bytes, report.stats.bytes);
