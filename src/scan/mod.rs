@@ -9,6 +9,7 @@
 //! startup files by their path.
 
 mod context;
+pub mod floor;
 pub mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};

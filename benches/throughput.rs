@@ -1,0 +1,434 @@
+//! Throughput and linearity of a whole scan, printed as tables (`harness = false`, no criterion).
+//!
+//! 1. **Large trees**: the labelled corpus replicated N times into a temp dir, real published MCP
+//!    packages (a directory of unpacked packages named by `MCP_SCAN_REAL_DIR`, when set), and both
+//!    together. For each: files/s and MB/s of a whole scan, peak resident memory of the scan
+//!    (`VmHWM` from `/proc/self/status`, reset before each measurement), the ratio of the scan to
+//!    the parse-only floor ([`mcp_scan::scan::floor::parse_only`]: same walker, same files, same
+//!    threads, tree-sitter only), and the speed-up from one to two threads.
+//! 2. **Linearity**: generated Python and TypeScript servers at 1×, 4× and 16× size along four
+//!    axes (more files, longer files, deeper nesting, more tools per server). The time ratio
+//!    16×/1× is printed next to the byte ratio, with the exponent `log(time ratio) / log(byte
+//!    ratio)`: 1 is linear, 2 is quadratic.
+//!
+//! `cargo bench --bench throughput` or `benches/run.sh`. Environment: `MCP_SCAN_BENCH_COPIES`
+//! (corpus copies, default 40), `MCP_SCAN_BENCH_REPS` (runs per measurement, median kept; default
+//! 3), `MCP_SCAN_REAL_DIR` (unpacked real packages), `MCP_SCAN_BENCH_ONLY` (`trees` or `slope`).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use mcp_scan::report::wire::Target;
+use mcp_scan::scan::Limits;
+use mcp_scan::scan::floor::{FloorStats, parse_only};
+use mcp_scan::{Report, Scanner, Signatures};
+
+type BoxError = Box<dyn std::error::Error>;
+
+fn main() -> Result<(), BoxError> {
+    let copies: usize = env_or("MCP_SCAN_BENCH_COPIES", 40);
+    let reps: usize = env_or("MCP_SCAN_BENCH_REPS", 3).max(1);
+    let only = std::env::var("MCP_SCAN_BENCH_ONLY").unwrap_or_default();
+    let sigs = Signatures::embedded().map_err(|e| format!("signatures: {} errors", e.len()))?;
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    println!(
+        "mcp-scan throughput bench: {cores} cores, {reps} runs per figure (median), {} signatures",
+        sigs.all().len()
+    );
+    if only.is_empty() || only == "trees" {
+        large_trees(&sigs, copies, reps)?;
+    }
+    if only.is_empty() || only == "slope" {
+        linearity(&sigs, reps)?;
+    }
+    Ok(())
+}
+
+fn env_or(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurement helpers
+
+/// A rayon pool of `n` threads.
+fn pool(n: usize) -> Result<rayon::ThreadPool, BoxError> {
+    Ok(rayon::ThreadPoolBuilder::new().num_threads(n).build()?)
+}
+
+/// Median wall time of `reps` runs of `f` on `pool`, and the last run's result.
+fn median<T: Send>(
+    pool: &rayon::ThreadPool,
+    reps: usize,
+    mut f: impl FnMut() -> T + Send,
+) -> (Duration, T) {
+    let mut times = Vec::with_capacity(reps);
+    let mut last = None;
+    for _ in 0..reps {
+        let start = Instant::now();
+        let out = pool.install(&mut f);
+        times.push(start.elapsed());
+        last = Some(out);
+    }
+    times.sort();
+    (times[times.len() / 2], last.expect("at least one run"))
+}
+
+/// Resets the peak resident set size of this process (Linux ≥ 4.0); false when unsupported.
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Peak resident set size of this process in kB (`VmHWM`), if known.
+fn peak_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn scan(sigs: &Signatures, root: &Path) -> Report {
+    Scanner::new(sigs).scan(root, Target::default())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Large trees
+
+fn large_trees(sigs: &Signatures, copies: usize, reps: usize) -> Result<(), BoxError> {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/servers");
+    let tmp = tempfile::tempdir()?;
+    let replicated = tmp.path().join("corpus");
+    for i in 0..copies {
+        copy_tree(&corpus, &replicated.join(format!("copy-{i:03}")))?;
+    }
+    let mut trees: Vec<(String, PathBuf)> = vec![(format!("corpus x{copies}"), replicated.clone())];
+    if let Some(real) = std::env::var_os("MCP_SCAN_REAL_DIR").map(PathBuf::from) {
+        if real.is_dir() {
+            let both = tmp.path().join("both");
+            copy_tree(&replicated, &both.join("corpus"))?;
+            copy_tree(&real, &both.join("real"))?;
+            trees.push(("real packages".into(), real));
+            trees.push((format!("corpus x{copies} + real"), both));
+        } else {
+            println!(
+                "MCP_SCAN_REAL_DIR={} is not a directory: skipped",
+                real.display()
+            );
+        }
+    }
+    let one = pool(1)?;
+    let two = pool(2)?;
+    println!();
+    println!("## Large trees (whole scan vs the parse-only floor; MB = 10^6 bytes)");
+    println!();
+    println!(
+        "| tree | files | parsed | MB | scan 2T s | files/s | MB/s | peak RSS MB | floor 2T s | scan/floor | scan 1T s | 2T speed-up | floor 1T/2T |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (name, root) in &trees {
+        let limits = Limits::default();
+        // Warm the page cache so that neither side pays for the disk.
+        let warm = two.install(|| parse_only(root, &limits));
+        let (floor2, _) = median(&two, reps, || parse_only(root, &limits));
+        let (floor1, _) = median(&one, reps, || parse_only(root, &limits));
+        let (scan1, _) = median(&one, reps, || scan(sigs, root));
+        let resettable = reset_peak();
+        let (scan2, report) = median(&two, reps, || scan(sigs, root));
+        let peak = peak_kb().unwrap_or(0);
+        let peak_mb = if resettable {
+            format!("{:.0}", peak as f64 / 1024.0)
+        } else {
+            format!("{:.0} (since start)", peak as f64 / 1024.0)
+        };
+        let mb = report.stats.bytes as f64 / 1e6;
+        check_same_files(&warm, &report);
+        println!(
+            "| {name} | {} | {} | {mb:.1} | {:.2} | {:.0} | {:.1} | {peak_mb} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            report.stats.files,
+            report.stats.parsed,
+            secs(scan2),
+            report.stats.files as f64 / secs(scan2),
+            mb / secs(scan2),
+            secs(floor2),
+            secs(scan2) / secs(floor2),
+            secs(scan1),
+            secs(scan1) / secs(scan2),
+            secs(floor1) / secs(floor2),
+        );
+    }
+    println!();
+    println!(
+        "targets: scan/floor <= 1.5; 2-thread speed-up >= 1.8 (a quiet machine; other processes on these cores lower it)"
+    );
+    Ok(())
+}
+
+/// The floor and the scan must have looked at the same files, or the ratio means nothing.
+fn check_same_files(floor: &FloorStats, report: &Report) {
+    if floor.files != report.stats.files || floor.parsed != report.stats.parsed {
+        println!(
+            "WARNING: floor saw {} files ({} parsed), scan {} ({} parsed)",
+            floor.files, floor.parsed, report.stats.files, report.stats.parsed
+        );
+    }
+}
+
+/// Copies a directory tree (regular files and directories only; links are not followed).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let ft = entry.file_type()?;
+        let dest = to.join(entry.file_name());
+        if ft.is_dir() {
+            copy_tree(&entry.path(), &dest)?;
+        } else if ft.is_file() {
+            std::fs::copy(entry.path(), dest)?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Linearity on generated servers
+
+/// The shape of one generated tree.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// Server files.
+    files: usize,
+    /// Tools per file.
+    tools: usize,
+    /// Helper functions per file (each makes an outbound call).
+    helpers: usize,
+    /// Nested constructs per file (string concatenation, calls, lists, closures).
+    nests: usize,
+    /// Nesting depth of each construct.
+    depth: usize,
+}
+
+const BASE: Shape = Shape {
+    files: 8,
+    tools: 6,
+    helpers: 12,
+    nests: 6,
+    depth: 8,
+};
+
+/// The four axes a tree grows along, each scaled by `k`.
+fn axes() -> [(&'static str, fn(usize) -> Shape); 4] {
+    [
+        ("more files", |k| Shape {
+            files: BASE.files * k,
+            ..BASE
+        }),
+        ("longer files", |k| Shape {
+            helpers: BASE.helpers * k,
+            nests: BASE.nests * k,
+            ..BASE
+        }),
+        ("deeper nesting", |k| Shape {
+            depth: BASE.depth * k,
+            nests: BASE.nests * 4,
+            ..BASE
+        }),
+        ("more tools", |k| Shape {
+            files: 1,
+            tools: 48 * k,
+            ..BASE
+        }),
+    ]
+}
+
+#[derive(Clone, Copy)]
+enum Lang {
+    Python,
+    TypeScript,
+}
+
+fn linearity(sigs: &Signatures, reps: usize) -> Result<(), BoxError> {
+    let one = pool(1)?;
+    println!();
+    println!(
+        "## Linearity (one thread; generated servers at 1x, 4x, 16x; exponent = log(time ratio)/log(byte ratio))"
+    );
+    println!();
+    println!(
+        "| axis | lang | 1x KB | 1x ms | 4x ms | 16x ms | bytes 16x/1x | time 16x/1x | exponent | floor 16x ms | scan/floor 16x | tools 16x |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let limits = Limits::default();
+    for (axis, shape_of) in axes() {
+        for lang in [Lang::Python, Lang::TypeScript] {
+            let mut times = Vec::new();
+            let mut bytes = Vec::new();
+            let mut floor16 = Duration::ZERO;
+            let mut tools16 = 0;
+            for k in [1, 4, 16] {
+                let dir = tempfile::tempdir()?;
+                generate(dir.path(), shape_of(k), lang)?;
+                let root = dir.path();
+                let _warm = one.install(|| parse_only(root, &limits));
+                let (t, report) = median(&one, reps, || scan(sigs, root));
+                if k == 16 {
+                    floor16 = median(&one, reps, || parse_only(root, &limits)).0;
+                    tools16 = report.tools.len();
+                }
+                // Every generated file is scanned: the servers parsed, the manifest read as data.
+                if report.stats.parsed + 1 != report.stats.files || !report.stats.skipped.is_empty()
+                {
+                    println!(
+                        "WARNING: {axis}/{} at {k}x: {} of {} files parsed, {} skipped",
+                        lang_name(lang),
+                        report.stats.parsed,
+                        report.stats.files,
+                        report.stats.skipped.len()
+                    );
+                }
+                times.push(t);
+                bytes.push(report.stats.bytes);
+            }
+            let tr = secs(times[2]) / secs(times[0]);
+            let br = bytes[2] as f64 / bytes[0] as f64;
+            println!(
+                "| {axis} | {} | {:.0} | {} | {} | {} | {br:.1} | {tr:.1} | {:.2} | {} | {:.2} | {tools16} |",
+                lang_name(lang),
+                bytes[0] as f64 / 1024.0,
+                ms(times[0]),
+                ms(times[1]),
+                ms(times[2]),
+                tr.ln() / br.ln(),
+                ms(floor16),
+                secs(times[2]) / secs(floor16),
+            );
+        }
+    }
+    println!();
+    println!("target: exponent near 1 on every axis (2 would mean a quadratic step)");
+    Ok(())
+}
+
+fn lang_name(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Python => "python",
+        Lang::TypeScript => "typescript",
+    }
+}
+
+/// Writes `shape.files` server files (plus a manifest) into `dir`.
+fn generate(dir: &Path, shape: Shape, lang: Lang) -> std::io::Result<()> {
+    for i in 0..shape.files {
+        let (name, text) = match lang {
+            Lang::Python => (format!("server_{i}.py"), python_server(i, shape)),
+            Lang::TypeScript => (format!("server_{i}.ts"), ts_server(i, shape)),
+        };
+        std::fs::write(dir.join(name), text)?;
+    }
+    match lang {
+        Lang::Python => std::fs::write(
+            dir.join("pyproject.toml"),
+            "[project]\nname = \"gen-server\"\nversion = \"1.0.0\"\ndependencies = [\"mcp\", \"requests\"]\n",
+        ),
+        Lang::TypeScript => std::fs::write(
+            dir.join("package.json"),
+            r#"{ "name": "gen-server", "version": "1.0.0", "type": "module", "scripts": { "build": "tsc" } }"#,
+        ),
+    }
+}
+
+/// A FastMCP server: helpers that post to a fixed API, tools calling them, nested expressions.
+fn python_server(i: usize, s: Shape) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "\"\"\"Generated server {i} for the mcp-scan throughput bench.\"\"\"\n\nimport json\nimport os\nimport subprocess\n\nimport requests\nfrom mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP(\"gen-{i}\")\nAPI = \"https://api.example.com/v1\"\nTOKEN = os.environ.get(\"GEN_API_TOKEN\", \"\")\n"
+    );
+    for j in 0..s.helpers {
+        let _ = writeln!(
+            o,
+            "\ndef helper_{j}(value: str, limit: int = {j}) -> str:\n    \"\"\"Helper {j}: normalise a value and forward it to the API.\"\"\"\n    data = json.dumps({{\"value\": value.strip(), \"n\": {j}, \"limit\": limit}})\n    if len(data) > {j} + 100:\n        data = data[: {j} + 100]\n    headers = {{\"Authorization\": \"Bearer \" + TOKEN, \"X-Helper\": \"h{j}\"}}\n    r = requests.post(API + \"/h{j}\", data=data, headers=headers, timeout=10)\n    return r.text\n"
+        );
+    }
+    for t in 0..s.tools {
+        let h = t % s.helpers.max(1);
+        let _ = writeln!(
+            o,
+            "\n@mcp.tool()\ndef tool_{t}(query: str, limit: int = 10) -> str:\n    \"\"\"Tool {t}: look up a query and return at most limit rows.\"\"\"\n    rows = [query.upper() for _ in range(limit)]\n    with open(os.path.join(\"/tmp\", \"tool_{t}.log\"), \"a\") as log:\n        log.write(query)\n    out = helper_{h}(query, limit)\n    return \"\\n\".join(rows) + out\n"
+        );
+    }
+    for n in 0..s.nests {
+        let d = s.depth;
+        let mut concat = String::new();
+        for l in 0..d {
+            let _ = write!(concat, "\"p{l}\" + (");
+        }
+        concat.push_str("\"end\"");
+        concat.push_str(&")".repeat(d));
+        let calls = format!("{}value{}", "wrap(".repeat(d), ")".repeat(d));
+        let lists = format!("{}{n}{}", "[".repeat(d), "]".repeat(d));
+        let lambdas = format!("{}{n}", "lambda: ".repeat(d));
+        let _ = writeln!(
+            o,
+            "\ndef nested_{n}(value):\n    text = {concat}\n    called = {calls}\n    rows = {lists}\n    thunk = {lambdas}\n    return text, called, rows, thunk\n"
+        );
+    }
+    o.push_str("\ndef wrap(x):\n    return x\n\n\nif __name__ == \"__main__\":\n    mcp.run()\n");
+    o
+}
+
+/// An McpServer in TypeScript: the same shape as [`python_server`].
+fn ts_server(i: usize, s: Shape) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "#!/usr/bin/env node\n// Generated server {i} for the mcp-scan throughput bench.\nimport {{ McpServer }} from \"@modelcontextprotocol/sdk/server/mcp.js\";\nimport {{ StdioServerTransport }} from \"@modelcontextprotocol/sdk/server/stdio.js\";\nimport {{ z }} from \"zod\";\nimport * as fs from \"node:fs\";\n\nconst server = new McpServer({{ name: \"gen-{i}\", version: \"1.0.0\" }});\nconst API = \"https://api.example.com/v1\";\nconst TOKEN = process.env.GEN_API_TOKEN ?? \"\";\n"
+    );
+    for j in 0..s.helpers {
+        let _ = writeln!(
+            o,
+            "async function helper_{j}(value: string, limit: number = {j}): Promise<string> {{\n  let data = JSON.stringify({{ value: value.trim(), n: {j}, limit }});\n  if (data.length > {j} + 100) {{\n    data = data.slice(0, {j} + 100);\n  }}\n  const res = await fetch(API + \"/h{j}\", {{ method: \"POST\", body: data, headers: {{ Authorization: `Bearer ${{TOKEN}}`, \"X-Helper\": \"h{j}\" }} }});\n  return (await res.text()).trim();\n}}\n"
+        );
+    }
+    for t in 0..s.tools {
+        let h = t % s.helpers.max(1);
+        let _ = writeln!(
+            o,
+            "server.tool(\n  \"tool_{t}\",\n  \"Tool {t}: look up a query and return at most limit rows.\",\n  {{ query: z.string(), limit: z.number().default(10) }},\n  async ({{ query, limit }}) => {{\n    const rows = Array.from({{ length: limit }}, () => query.toUpperCase());\n    fs.appendFileSync(\"/tmp/tool_{t}.log\", query);\n    const out = await helper_{h}(query, limit);\n    return {{ content: [{{ type: \"text\", text: rows.join(\"\\n\") + out }}] }};\n  }},\n);\n"
+        );
+    }
+    for n in 0..s.nests {
+        let d = s.depth;
+        let mut concat = String::new();
+        for l in 0..d {
+            let _ = write!(concat, "\"p{l}\" + (");
+        }
+        concat.push_str("\"end\"");
+        concat.push_str(&")".repeat(d));
+        let calls = format!("{}value{}", "wrap(".repeat(d), ")".repeat(d));
+        let lists = format!("{}{n}{}", "[".repeat(d), "]".repeat(d));
+        let mut closures = String::new();
+        for l in 0..d {
+            let _ = write!(closures, "function c{n}_{l}() {{ return ");
+        }
+        let _ = write!(closures, "{n};{}", " }".repeat(d));
+        let _ = writeln!(
+            o,
+            "function nested_{n}(value: unknown) {{\n  const text = {concat};\n  const called = {calls};\n  const rows = {lists};\n  const thunk = {closures};\n  return [text, called, rows, thunk];\n}}\n"
+        );
+    }
+    o.push_str("function wrap<T>(x: T): T {\n  return x;\n}\n\nawait server.connect(new StdioServerTransport());\n");
+    o
+}

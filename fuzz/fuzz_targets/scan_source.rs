@@ -1,0 +1,93 @@
+//! Fuzz target `scan_source`: the first byte picks a language (or a manifest / special file), the
+//! rest is the file. Parsing, fact extraction, signature matching, findings with their snippets,
+//! and the whole-program phase of a real scan must never panic, whatever the bytes.
+
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use mcp_scan::facts;
+use mcp_scan::lang::Language;
+use mcp_scan::report::wire::Target;
+use mcp_scan::scan::{Limits, ScanContext};
+use mcp_scan::{Scanner, Signatures};
+
+/// The names a fuzzed file is scanned as, picked by the first input byte.
+const NAMES: [&str; 10] = [
+    "server.py",
+    "index.js",
+    "index.ts",
+    "card.tsx",
+    "setup.py",
+    "index.mjs",
+    "package.json",
+    "pyproject.toml",
+    "setup.cfg",
+    "evil.pth",
+];
+
+/// Parses bound to one second: a slow input is a finding of its own (libFuzzer's -timeout).
+const LIMITS: Limits = Limits {
+    max_file_bytes: 8 * 1024 * 1024,
+    max_files: 50_000,
+    max_total_bytes: 512 * 1024 * 1024,
+    parse_timeout_ms: 1_000,
+};
+
+fn signatures() -> &'static Signatures {
+    static SIGS: OnceLock<Signatures> = OnceLock::new();
+    SIGS.get_or_init(|| Signatures::embedded().expect("built-in signatures compile"))
+}
+
+/// One directory per file name, so that a scan sees exactly the current input.
+fn scratch() -> &'static PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir").keep())
+}
+
+fn language(name: &str) -> Option<Language> {
+    Some(match name.rsplit('.').next()? {
+        "py" => Language::Python,
+        "js" | "mjs" => Language::JavaScript,
+        "ts" => Language::TypeScript,
+        "tsx" => Language::Tsx,
+        _ => return None,
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, src)) = data.split_first() else {
+        return;
+    };
+    let name = NAMES[usize::from(pick) % NAMES.len()];
+    let sigs = signatures();
+    let scanner = Scanner::new(sigs).with_limits(LIMITS);
+
+    // The per-file pipeline, stage by stage.
+    if let Some(lang) = language(name) {
+        let mut cx = ScanContext::new();
+        if let Some(tree) = cx.parse(lang, src, LIMITS.parse_timeout_ms) {
+            let f = facts::extract(lang, &tree, src);
+            let hits = sigs.match_source(lang, &f, &tree, src, &mut cx.cursor);
+            for h in &hits {
+                assert!(h.sig < sigs.all().len());
+                assert!(h.span.start <= src.len(), "span past the end: {h:?}");
+            }
+        }
+    }
+
+    // Findings, snippets, effects (what `rules test` runs on a case).
+    let _ = scanner.rules_matching(name, src);
+
+    // A whole scan of a directory holding just this file: walk, read, whole-program phase,
+    // score, and the JSON report.
+    let dir = scratch().join(format!("{}", usize::from(pick) % NAMES.len()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let path = dir.join(name);
+    std::fs::write(&path, src).expect("scratch file");
+    let report = scanner.scan(&dir, Target::default());
+    assert!(report.score <= 100);
+    let _ = serde_json::to_string(&report).expect("a report serialises");
+});
