@@ -229,7 +229,10 @@ const BASE: Shape = Shape {
 };
 
 /// The four axes a tree grows along, each scaled by `k`.
-fn axes() -> [(&'static str, fn(usize) -> Shape); 4] {
+/// A scaling axis: its name and the input shape at a given multiple.
+type Axis = (&'static str, fn(usize) -> Shape);
+
+fn axes() -> [Axis; 4] {
     [
         ("more files", |k| Shape {
             files: BASE.files * k,

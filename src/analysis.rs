@@ -88,7 +88,7 @@ pub struct ToolEffects {
     /// Capabilities.
     pub effects: BTreeSet<Effect>,
     /// Destinations of outbound effects, deduplicated.
-    pub destinations: Vec<Dest>,
+    pub destinations: BTreeSet<Dest>,
     /// Outbound sinks: (unit, hit).
     pub outbound: Vec<(usize, usize)>,
     /// Credential reads: (unit, hit).
@@ -103,9 +103,7 @@ impl ToolEffects {
             self.credentials.push((u, h));
         }
         if let Some(d) = &hit.dest {
-            if !self.destinations.contains(d) {
-                self.destinations.push(d.clone());
-            }
+            self.destinations.insert(d.clone());
             self.outbound.push((u, h));
         }
     }
@@ -128,10 +126,13 @@ pub fn destination(facts: &FileFacts, span: Span, effect: Effect) -> Option<Dest
     if !effect.is_outbound() {
         return None;
     }
-    let call = facts
-        .calls
+    // Calls are recorded in pre-order, so sorted by start: binary search, then the few calls
+    // starting at the same byte (`a()()`).
+    let first = facts.calls.partition_point(|c| c.span.start < span.start);
+    let call = facts.calls[first..]
         .iter()
-        .find(|c| c.span.start == span.start && c.span.end == span.end);
+        .take_while(|c| c.span.start == span.start)
+        .find(|c| c.span.end == span.end);
     let kind = match call {
         Some(c) => call_destination(facts, c, effect),
         // A string match (a webhook URL) is its own destination.

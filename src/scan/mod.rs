@@ -314,6 +314,9 @@ impl<'s> Scanner<'s> {
 
     /// The matches that carry an effect, with their destinations and display data.
     fn effect_hits(&self, facts: &FileFacts, text: &str, hits: &[Hit]) -> Vec<EffectHit> {
+        // One hit per line, effect and destination: a minified bundle's thousand `fetch` calls
+        // on one line are one place, and the snippet is computed once for it.
+        let mut seen = BTreeSet::new();
         let mut out: Vec<EffectHit> = Vec::new();
         for h in hits {
             let sig = &self.signatures.all()[h.sig];
@@ -321,12 +324,7 @@ impl<'s> Scanner<'s> {
             let dest = analysis::destination(facts, h.span, effect);
             let credential =
                 sig.category == Category::CredentialAccess && sig.severity > Severity::Info;
-            if out.iter().any(|e| {
-                e.offset == h.span.start
-                    && e.effect == effect
-                    && e.dest == dest
-                    && e.credential == credential
-            }) {
+            if !seen.insert((h.span.line, effect, dest.clone(), credential)) {
                 continue;
             }
             let (snippet, column) = snippet(text, h.span);
