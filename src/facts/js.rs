@@ -14,11 +14,20 @@ use super::fold::{as_text, base64_decode, hex_decode, unescape_js};
 use super::limits::{ARG_NAMES, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::python::{schema_params, truncate};
 use super::{
-    Arg, Call, FileFacts, Fold, Function, Import, Param, Span, StringLit, Tool, ToolKind, Value,
-    resolve_path, text, walk,
+    Arg, Assign, Call, FileFacts, Fold, Function, Import, Param, RETURN, Span, StringLit, Tool,
+    ToolKind, Value, resolve_path, statement_text, text, walk,
 };
 
 type Folded = (String, Fold);
+
+/// Statements that move data between names ([`Assign`]).
+const FLOW_KINDS: [&str; 5] = [
+    "variable_declarator",
+    "assignment_expression",
+    "augmented_assignment_expression",
+    "for_in_statement",
+    "return_statement",
+];
 
 const FUNCTION_KINDS: [&str; 6] = [
     "function_declaration",
@@ -40,6 +49,7 @@ struct Js<'t, 's> {
     func_nodes: Vec<(Node<'t>, Option<Node<'t>>)>,
     objects_nodes: Vec<Node<'t>>,
     branches: Vec<Node<'t>>,
+    flows: Vec<(Node<'t>, Option<u32>)>,
     covered_until: usize,
 }
 
@@ -55,6 +65,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         func_nodes: Vec::new(),
         objects_nodes: Vec::new(),
         branches: Vec::new(),
+        flows: Vec::new(),
         covered_until: 0,
     };
     let mut stack: Vec<(u32, usize)> = Vec::new();
@@ -68,6 +79,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         }
         let enclosing = stack.last().map(|&(i, _)| i);
         let kind = node.kind();
+        if FLOW_KINDS.contains(&kind) {
+            js.flows.push((node, enclosing));
+        }
         match kind {
             "import_statement" => {
                 imports.push(node);
@@ -106,6 +120,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     }
     for (node, f) in std::mem::take(&mut js.strings) {
         js.string(node, f);
+    }
+    for (node, f) in std::mem::take(&mut js.flows) {
+        js.assign(node, f);
     }
     js.tools();
     js.facts
@@ -485,7 +502,86 @@ impl<'t> Js<'t, '_> {
             args,
             span: Span::of(node),
             function,
+            target: None,
         });
+    }
+
+    /// Records a statement that moves data ([`Assign`]).
+    fn assign(&mut self, node: Node<'t>, function: Option<u32>) {
+        let (target, value) = match node.kind() {
+            "variable_declarator" => (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ),
+            "return_statement" => (None, node.named_child(0).filter(|n| n.kind() != "comment")),
+            _ => (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ),
+        };
+        let Some(value) = value else { return };
+        let mut targets = Vec::new();
+        match target {
+            Some(t) => self.target_names(t, &mut targets),
+            None => targets.push(RETURN.to_owned()),
+        }
+        if targets.is_empty() {
+            return;
+        }
+        self.facts.assigns.push(Assign {
+            targets,
+            names: self.names(value),
+            value: value.byte_range(),
+            span: Span::of(node),
+            function,
+            text: statement_text(node, self.src),
+        });
+    }
+
+    /// The names an assignment target binds or updates: identifiers and patterns, a subscript's
+    /// root, and a member's property and object (`this` left out).
+    fn target_names(&self, node: Node<'_>, out: &mut Vec<String>) {
+        let mut stack = vec![(node, 0u32)];
+        while let Some((n, depth)) = stack.pop() {
+            if depth > FOLD_DEPTH || out.len() >= ARG_NAMES {
+                break;
+            }
+            match n.kind() {
+                "identifier" | "shorthand_property_identifier_pattern" => {
+                    let name = self.text(n);
+                    if !out.contains(&name) {
+                        out.push(name);
+                    }
+                }
+                "member_expression" => {
+                    if let Some(p) = n.child_by_field_name("property") {
+                        let name = self.text(p);
+                        if !out.contains(&name) {
+                            out.push(name);
+                        }
+                    }
+                    stack.extend(n.child_by_field_name("object").map(|o| (o, depth + 1)));
+                }
+                "subscript_expression" => {
+                    stack.extend(n.child_by_field_name("object").map(|o| (o, depth + 1)));
+                }
+                "pair_pattern" => {
+                    stack.extend(n.child_by_field_name("value").map(|v| (v, depth + 1)));
+                }
+                "assignment_pattern" | "object_assignment_pattern" => {
+                    stack.extend(n.child_by_field_name("left").map(|v| (v, depth + 1)));
+                }
+                "object_pattern"
+                | "array_pattern"
+                | "rest_pattern"
+                | "parenthesized_expression" => {
+                    let mut c = n.walk();
+                    let children: Vec<_> = n.named_children(&mut c).collect();
+                    stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+                }
+                _ => {}
+            }
+        }
     }
 
     fn names(&self, node: Node<'_>) -> Vec<String> {

@@ -170,6 +170,8 @@ pub struct Call {
     pub span: Span,
     /// Innermost enclosing function (index into [`FileFacts::functions`]).
     pub function: Option<u32>,
+    /// The function of this file the call lands on by name (`helper(x)`, `self.helper(x)`).
+    pub target: Option<u32>,
 }
 
 impl Call {
@@ -199,6 +201,29 @@ pub struct StringLit {
     pub span: Span,
     /// Innermost enclosing function.
     pub function: Option<u32>,
+}
+
+/// The name a `return` statement binds in [`Assign::targets`]: no identifier can be spelt so.
+pub const RETURN: &str = "<return>";
+
+/// A statement that moves data from the names it reads to the names it binds: an assignment
+/// (`x = …`, `x += …`, `const {a} = …`, `msg["Bcc"] = …`), `with … as x`, a `for x in …` loop, or a
+/// `return` (bound to [`RETURN`]). The dataflow analysis follows values through these.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assign {
+    /// Names bound or updated: identifiers, the root of a subscript or member target (`msg` for
+    /// `msg["To"] = …`) and a member's property (`token` for `self.token = …`).
+    pub targets: Vec<String>,
+    /// Names the value reads (identifiers and member names, bounded).
+    pub names: Vec<String>,
+    /// Byte range of the value expression.
+    pub value: Range<usize>,
+    /// Where the statement is.
+    pub span: Span,
+    /// Innermost enclosing function.
+    pub function: Option<u32>,
+    /// The statement's first line, bounded, for evidence.
+    pub text: String,
 }
 
 /// An import (static or dynamic) of a module.
@@ -291,6 +316,8 @@ pub struct FileFacts {
     pub function_ranges: Vec<Range<usize>>,
     /// MCP tools, resources and prompts.
     pub tools: Vec<Tool>,
+    /// Statements that move data between names, in source order.
+    pub assigns: Vec<Assign>,
     /// Names bound to imports (`S` → `smtplib.SMTP_SSL`), for cross-file resolution.
     #[serde(skip)]
     pub bindings: HashMap<String, String>,
@@ -322,6 +349,8 @@ pub(crate) mod limits {
     pub const CONTAINER_ITEMS: usize = 64;
     /// Longest `written` callee kept.
     pub const WRITTEN_LEN: usize = 200;
+    /// Longest statement text kept for evidence (characters).
+    pub const STATEMENT_TEXT: usize = 120;
 }
 
 /// Extracts the facts of a parsed file.
@@ -382,6 +411,22 @@ pub(crate) fn walk<'t>(
             ancestors.pop();
         }
     }
+}
+
+/// The first line of a statement, whitespace-collapsed and bounded, for evidence notes.
+pub(crate) fn statement_text(node: tree_sitter::Node<'_>, src: &[u8]) -> String {
+    let range = node.byte_range();
+    let end = memchr::memchr(b'\n', &src[range.clone()]).map_or(range.end, |i| range.start + i);
+    let end = end.min(range.start + 4 * limits::STATEMENT_TEXT);
+    let line = String::from_utf8_lossy(&src[range.start..end]);
+    let mut out: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.chars().count() > limits::STATEMENT_TEXT {
+        out = out.chars().take(limits::STATEMENT_TEXT).collect();
+        out.push('…');
+    } else if end < range.end {
+        out.push_str(" …");
+    }
+    out
 }
 
 /// The source text of a node (lossy for invalid UTF-8).

@@ -10,11 +10,22 @@ use tree_sitter::{Node, Tree};
 use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
 use super::limits::{ARG_NAMES, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::{
-    Arg, Call, FileFacts, Fold, Function, Import, Param, Span, StringLit, Tool, ToolKind, Value,
-    resolve_path, text, walk,
+    Arg, Assign, Call, FileFacts, Fold, Function, Import, Param, RETURN, Span, StringLit, Tool,
+    ToolKind, Value, resolve_path, statement_text, text, walk,
 };
 
 type Folded = (String, Fold);
+
+/// Statements that move data between names ([`Assign`]).
+const FLOW_KINDS: [&str; 7] = [
+    "assignment",
+    "augmented_assignment",
+    "named_expression",
+    "with_item",
+    "for_statement",
+    "for_in_clause",
+    "return_statement",
+];
 
 struct Py<'t, 's> {
     src: &'s [u8],
@@ -26,6 +37,7 @@ struct Py<'t, 's> {
     decorated: Vec<Node<'t>>,
     func_nodes: Vec<(Node<'t>, Option<Node<'t>>)>,
     branches: Vec<Node<'t>>,
+    flows: Vec<(Node<'t>, Option<u32>)>,
     covered_until: usize,
 }
 
@@ -40,6 +52,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         decorated: Vec::new(),
         func_nodes: Vec::new(),
         branches: Vec::new(),
+        flows: Vec::new(),
         covered_until: 0,
     };
     // Pass 1: collect, tracking the enclosing function with a stack of (index, end byte).
@@ -53,6 +66,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             stack.pop();
         }
         let enclosing = stack.last().map(|&(i, _)| i);
+        if FLOW_KINDS.contains(&node.kind()) {
+            py.flows.push((node, enclosing));
+        }
         match node.kind() {
             "import_statement" | "import_from_statement" => {
                 imports.push(node);
@@ -93,6 +109,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     }
     for (node, f) in std::mem::take(&mut py.strings) {
         py.string(node, f);
+    }
+    for (node, f) in std::mem::take(&mut py.flows) {
+        py.assign(node, f);
     }
     for node in std::mem::take(&mut py.decorated) {
         py.decorated_tool(node);
@@ -409,7 +428,91 @@ impl<'t> Py<'t, '_> {
             args,
             span: Span::of(node),
             function,
+            target: None,
         });
+    }
+
+    /// Records a statement that moves data ([`Assign`]).
+    fn assign(&mut self, node: Node<'t>, function: Option<u32>) {
+        let (target, value) = match node.kind() {
+            "named_expression" => (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value"),
+            ),
+            "with_item" => match node.child_by_field_name("value") {
+                Some(v) if v.kind() == "as_pattern" => (
+                    v.child_by_field_name("alias")
+                        .and_then(|a| a.named_child(0)),
+                    v.named_child(0),
+                ),
+                _ => return,
+            },
+            "return_statement" => (None, node.named_child(0)),
+            _ => (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("right"),
+            ),
+        };
+        let Some(value) = value else { return };
+        let mut targets = Vec::new();
+        match target {
+            Some(t) => self.target_names(t, &mut targets),
+            None => targets.push(RETURN.to_owned()),
+        }
+        if targets.is_empty() {
+            return;
+        }
+        self.facts.assigns.push(Assign {
+            targets,
+            names: self.names(value),
+            value: value.byte_range(),
+            span: Span::of(node),
+            function,
+            text: statement_text(node, self.src),
+        });
+    }
+
+    /// The names an assignment target binds or updates: identifiers, a subscript's root, and an
+    /// attribute's name and object (`self` and `cls` left out).
+    fn target_names(&self, node: Node<'_>, out: &mut Vec<String>) {
+        let mut stack = vec![(node, 0u32)];
+        while let Some((n, depth)) = stack.pop() {
+            if depth > FOLD_DEPTH || out.len() >= ARG_NAMES {
+                break;
+            }
+            match n.kind() {
+                "identifier" => {
+                    let name = self.text(n);
+                    if name != "self" && name != "cls" && !out.contains(&name) {
+                        out.push(name);
+                    }
+                }
+                "attribute" => {
+                    if let Some(a) = n.child_by_field_name("attribute") {
+                        let name = self.text(a);
+                        if !out.contains(&name) {
+                            out.push(name);
+                        }
+                    }
+                    stack.extend(n.child_by_field_name("object").map(|o| (o, depth + 1)));
+                }
+                "subscript" => {
+                    stack.extend(n.child_by_field_name("value").map(|o| (o, depth + 1)));
+                }
+                "pattern_list"
+                | "tuple_pattern"
+                | "list_pattern"
+                | "list_splat_pattern"
+                | "tuple"
+                | "list"
+                | "parenthesized_expression" => {
+                    let mut c = n.walk();
+                    let children: Vec<_> = n.named_children(&mut c).collect();
+                    stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Identifiers an expression reads, bounded in count and in nodes visited. Attribute names
