@@ -34,6 +34,8 @@ pub struct Program<'u> {
     edges: Vec<Vec<usize>>,
     /// Cross-file call targets per unit: call index → node.
     call_targets: Vec<HashMap<usize, usize>>,
+    /// For each unit, the units that import it.
+    importers: Vec<Vec<usize>>,
 }
 
 impl<'u> Program<'u> {
@@ -68,12 +70,29 @@ impl<'u> Program<'u> {
             }
             call_targets.push(targets);
         }
+        let mut importers: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+        for (ui, u) in units.iter().enumerate() {
+            for imp in &u.facts.imports {
+                if let Some(t) = modules.module(units, ui, &imp.module)
+                    && t != ui
+                    && !importers[t].contains(&ui)
+                {
+                    importers[t].push(ui);
+                }
+            }
+        }
         Program {
             units,
             base,
             edges,
             call_targets,
+            importers,
         }
+    }
+
+    /// The units of the package that import `unit`.
+    pub fn importers(&self, unit: usize) -> &[usize] {
+        &self.importers[unit]
     }
 
     fn node(&self, f: FnRef) -> usize {
@@ -239,13 +258,21 @@ impl ModuleIndex {
         ModuleIndex { python, js }
     }
 
+    /// The unit an import statement's module names, within the package.
+    fn module(&self, units: &[Unit], from: usize, module: &str) -> Option<usize> {
+        if units[from].lang == Language::Python {
+            self.python_module(&units[from].rel, module)
+        } else {
+            self.js_module(&units[from].rel, module)
+        }
+    }
+
     /// The function a cross-file call lands on.
     fn resolve(&self, units: &[Unit], from: usize, call: &Call) -> Option<FnRef> {
         let callee = call.callee.trim_end_matches("()");
         if !callee.contains('.') && !callee.contains('/') {
             return None;
         }
-        let unit = &units[from];
         // Try every split `module.function`, longest module first.
         let dots: Vec<usize> = callee.match_indices('.').map(|(i, _)| i).collect();
         for &d in dots.iter().rev() {
@@ -254,12 +281,7 @@ impl ModuleIndex {
             if module.is_empty() || func.is_empty() {
                 continue;
             }
-            let target = if unit.lang == Language::Python {
-                self.python_module(&unit.rel, module)
-            } else {
-                self.js_module(&unit.rel, module)
-            };
-            let Some(t) = target.filter(|&t| t != from) else {
+            let Some(t) = self.module(units, from, module).filter(|&t| t != from) else {
                 continue;
             };
             let facts = &units[t].facts;

@@ -29,6 +29,14 @@ fn every_rule_case_passes() {
 }
 
 #[test]
+fn built_in_queries_compile_for_every_grammar() {
+    // They are compiled lazily, per grammar, when a scan first needs them; this proves they do.
+    let sigs = Signatures::embedded().unwrap();
+    sigs.compile_queries()
+        .expect("the combined built-in queries compile");
+}
+
+#[test]
 fn every_category_has_rules_for_python_and_js() {
     let sigs = Signatures::embedded().unwrap();
     assert!(

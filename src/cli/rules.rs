@@ -113,6 +113,10 @@ pub(super) fn run(
             let Some(sigs) = load_signatures(signatures.as_deref(), err) else {
                 return Ok(exit::ERROR);
             };
+            if let Err(e) = sigs.compile_queries() {
+                writeln!(err, "mcp-scan: signature error: {e}")?;
+                return Ok(exit::ERROR);
+            }
             writeln!(out, "{} signatures OK", sigs.all().len())?;
             Ok(exit::OK)
         }

@@ -15,7 +15,8 @@ use super::limits::{ARG_NAMES, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LE
 use super::python::{schema_params, truncate};
 use super::{
     Arg, Assign, Call, FileFacts, Fold, Function, Import, Param, RETURN, Span, StringLit, Tool,
-    ToolKind, Value, resolve_path, statement_text, text, walk,
+    ToolKind, Value, bind_loop_variable, list_item, list_len, resolve_path, statement_text, text,
+    walk,
 };
 
 type Folded = (String, Fold);
@@ -42,6 +43,8 @@ struct Js<'t, 's> {
     src: &'s [u8],
     facts: FileFacts,
     consts: HashMap<String, String>,
+    /// Names bound to an array literal → the item a `for (x of name)` loop variable stands for.
+    lists: HashMap<String, Value>,
     objects: HashSet<String>,
     calls: Vec<(Node<'t>, Option<u32>)>,
     strings: Vec<(Node<'t>, Option<u32>)>,
@@ -58,6 +61,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         src,
         facts: FileFacts::default(),
         consts: HashMap::new(),
+        lists: HashMap::new(),
         objects: HashSet::new(),
         calls: Vec::new(),
         strings: Vec::new(),
@@ -101,7 +105,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             "string" | "template_string" | "binary_expression" => {
                 js.strings.push((node, enclosing))
             }
-            "variable_declarator" | "assignment_expression" => js.decls.push(node),
+            "variable_declarator" | "assignment_expression" | "for_in_statement" => {
+                js.decls.push(node);
+            }
             "object" => js.objects_nodes.push(node),
             "switch_case" | "if_statement" => js.branches.push(node),
             _ => {}
@@ -229,15 +235,12 @@ impl<'t> Js<'t, '_> {
                 })
                 .unwrap_or_else(|| "<anonymous>".to_owned());
             let params = self.params(node).into_iter().map(|p| p.name).collect();
-            let doc = node
-                .prev_named_sibling()
-                .filter(|s| s.kind() == "comment" && text(*s, self.src).starts_with("/**"))
-                .map(|s| self.text(s));
             self.facts.functions.push(Function {
                 name,
                 params,
                 span: Span::of(node),
-                doc,
+                doc: None,
+                decorated: false,
                 callees: Vec::new(),
             });
             self.facts.function_ranges.push(node.byte_range());
@@ -311,6 +314,31 @@ impl<'t> Js<'t, '_> {
                 node.child_by_field_name("name"),
                 node.child_by_field_name("value"),
             ),
+            "for_in_statement" => {
+                let of = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| self.text(o) == "of");
+                if let (true, Some(var), Some(over)) = (
+                    of,
+                    node.child_by_field_name("left")
+                        .filter(|l| l.kind() == "identifier"),
+                    node.child_by_field_name("right"),
+                ) {
+                    let item = match unwrap(over).kind() {
+                        "identifier" => self.lists.get(&self.text(over)).cloned(),
+                        _ => list_item(self.describe(over, 0)),
+                    };
+                    if let Some(item) = item {
+                        bind_loop_variable(
+                            self.text(var),
+                            item,
+                            &mut self.consts,
+                            &mut self.facts.bindings,
+                        );
+                    }
+                }
+                return;
+            }
             _ => (
                 node.child_by_field_name("left"),
                 node.child_by_field_name("right"),
@@ -329,6 +357,12 @@ impl<'t> Js<'t, '_> {
                 }
                 if value.kind() == "object" {
                     self.objects.insert(name);
+                    return;
+                }
+                if value.kind() == "array" {
+                    if let Some(item) = list_item(self.describe(value, 0)) {
+                        self.lists.insert(name, item);
+                    }
                     return;
                 }
                 if let Some(module) = self.module_of(value) {
@@ -426,14 +460,16 @@ impl<'t> Js<'t, '_> {
             "subscript_expression" => {
                 let obj = node.child_by_field_name("object")?;
                 let idx = node.child_by_field_name("index")?;
-                let (key, _) = self.fold(idx, depth + 1)?;
+                let (key, how) = self.fold(idx, depth + 1)?;
                 let (head, _) = self.callee_of(obj, depth + 1)?;
-                let head = if head == "globalThis" || head == "global" || head == "window" {
-                    String::new()
-                } else {
-                    head + "."
-                };
-                Some((format!("{head}{key}"), true))
+                // The name is hidden when the key is built from an expression on a module or
+                // namespace (`cp['ex'+'ec']`, a constant holding the name), or when any key
+                // indexes the global object. A literal key (`a['default']`) or a key on a call's
+                // result (`target[name].concat` in a bundle) names data, not a hidden function.
+                let global = head == "globalThis" || head == "global" || head == "window";
+                let computed = global || (how != Fold::Literal && !head.contains("()"));
+                let head = if global { String::new() } else { head + "." };
+                Some((format!("{head}{key}"), computed))
             }
             "call_expression" | "new_expression" => {
                 let f = node
@@ -897,6 +933,7 @@ impl<'t> Js<'t, '_> {
             return;
         }
         let span = Span::of(node);
+        let list_len = list_len(node);
         let folded = self.fold(node, 0);
         if folded.is_some() && node.kind() != "string" {
             self.covered_until = node.end_byte();
@@ -909,6 +946,7 @@ impl<'t> Js<'t, '_> {
                     how,
                     span,
                     function,
+                    list_len,
                 });
             }
             return;
@@ -919,6 +957,7 @@ impl<'t> Js<'t, '_> {
                 how,
                 span,
                 function,
+                list_len,
             }),
             None if node.kind() == "template_string" => {
                 let mut partial = String::new();
@@ -935,6 +974,7 @@ impl<'t> Js<'t, '_> {
                     how: Fold::Folded,
                     span,
                     function,
+                    list_len,
                 });
             }
             None => {}

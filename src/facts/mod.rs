@@ -201,6 +201,19 @@ pub struct StringLit {
     pub span: Span,
     /// Innermost enclosing function.
     pub function: Option<u32>,
+    /// When the string is an item of a list, tuple, set or array literal: how many items that
+    /// literal has (0 otherwise). A name among a syntax highlighter's thousand keywords is a word,
+    /// not a path.
+    pub list_len: u32,
+}
+
+/// Item count of the list, tuple, set or array literal directly holding `node`, or 0.
+pub(crate) fn list_len(node: tree_sitter::Node<'_>) -> u32 {
+    node.parent()
+        .filter(|p| matches!(p.kind(), "list" | "tuple" | "set" | "array"))
+        .map_or(0, |p| {
+            u32::try_from(p.named_child_count()).unwrap_or(u32::MAX)
+        })
 }
 
 /// The name a `return` statement binds in [`Assign::targets`]: no identifier can be spelt so.
@@ -246,8 +259,11 @@ pub struct Function {
     pub params: Vec<String>,
     /// Where it starts.
     pub span: Span,
-    /// Its docstring (Python) or leading JSDoc (JS), if any.
+    /// Its docstring (Python), if any. (A JSDoc comment never reaches a model, so none is kept.)
     pub doc: Option<String>,
+    /// True for a decorated Python function: a tool registered by a decorator the inventory does
+    /// not know (`@tool(...)` of the server's own) still has its docstring read by the model.
+    pub decorated: bool,
     /// Indices of the functions of this file it calls by name.
     pub callees: Vec<u32>,
 }
@@ -378,6 +394,7 @@ fn decode_payloads(facts: &mut FileFacts) {
                 how: Fold::Decoded,
                 span: s.span,
                 function: s.function,
+                list_len: s.list_len,
             })
         })
         .collect();
@@ -410,6 +427,41 @@ pub(crate) fn walk<'t>(
             }
             ancestors.pop();
         }
+    }
+}
+
+/// What a loop over a list literal binds its variable to, for matching: the first item that is a
+/// call, else a string, else a name (`for d in [tmp, os.path.expanduser("~")]` stands for the call,
+/// the rarer and more telling kind).
+pub(crate) fn list_item(list: Value) -> Option<Value> {
+    let Value::List { items } = list else {
+        return None;
+    };
+    let pick = |f: fn(&Value) -> bool| items.iter().find(|v| f(v)).cloned();
+    pick(|v| matches!(v, Value::Call { .. }))
+        .or_else(|| pick(|v| matches!(v, Value::Str { .. })))
+        .or_else(|| pick(|v| matches!(v, Value::Path { .. })))
+}
+
+/// Binds a loop variable to the item of [`list_item`]: a string becomes a constant, a call or a
+/// name a binding, as if the variable had been assigned that item.
+pub(crate) fn bind_loop_variable(
+    var: String,
+    item: Value,
+    consts: &mut HashMap<String, String>,
+    bindings: &mut HashMap<String, String>,
+) {
+    match item {
+        Value::Str { value, .. } => {
+            consts.insert(var, value);
+        }
+        Value::Call { callee } => {
+            bindings.insert(var, format!("{callee}()"));
+        }
+        Value::Path { path } => {
+            bindings.insert(var, path);
+        }
+        _ => {}
     }
 }
 

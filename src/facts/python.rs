@@ -11,7 +11,8 @@ use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
 use super::limits::{ARG_NAMES, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::{
     Arg, Assign, Call, FileFacts, Fold, Function, Import, Param, RETURN, Span, StringLit, Tool,
-    ToolKind, Value, resolve_path, statement_text, text, walk,
+    ToolKind, Value, bind_loop_variable, list_item, list_len, resolve_path, statement_text, text,
+    walk,
 };
 
 type Folded = (String, Fold);
@@ -31,6 +32,8 @@ struct Py<'t, 's> {
     src: &'s [u8],
     facts: FileFacts,
     consts: HashMap<String, String>,
+    /// Names bound to a list literal → the item a `for x in name` loop variable stands for.
+    lists: HashMap<String, Value>,
     calls: Vec<(Node<'t>, Option<u32>)>,
     strings: Vec<(Node<'t>, Option<u32>)>,
     binds: Vec<Node<'t>>,
@@ -46,6 +49,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         src,
         facts: FileFacts::default(),
         consts: HashMap::new(),
+        lists: HashMap::new(),
         calls: Vec::new(),
         strings: Vec::new(),
         binds: Vec::new(),
@@ -91,7 +95,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             "concatenated_string" | "binary_operator" | "subscript" => {
                 py.strings.push((node, enclosing))
             }
-            "assignment" | "with_item" => py.binds.push(node),
+            "assignment" | "with_item" | "for_statement" => py.binds.push(node),
             "if_statement" | "elif_clause" | "case_clause" => py.branches.push(node),
             _ => {}
         }
@@ -205,6 +209,7 @@ impl<'t> Py<'t, '_> {
                 params,
                 span: Span::of(node),
                 doc,
+                decorated: parent.is_some_and(|p| p.kind() == "decorated_definition"),
                 callees: Vec::new(),
             });
             self.facts.function_ranges.push(node.byte_range());
@@ -259,6 +264,27 @@ impl<'t> Py<'t, '_> {
                 node.child_by_field_name("left"),
                 node.child_by_field_name("right"),
             ),
+            "for_statement" => {
+                if let (Some(var), Some(over)) = (
+                    node.child_by_field_name("left")
+                        .filter(|l| l.kind() == "identifier"),
+                    node.child_by_field_name("right"),
+                ) {
+                    let item = match over.kind() {
+                        "identifier" => self.lists.get(&self.text(over)).cloned(),
+                        _ => list_item(self.describe(over, 0)),
+                    };
+                    if let Some(item) = item {
+                        bind_loop_variable(
+                            self.text(var),
+                            item,
+                            &mut self.consts,
+                            &mut self.facts.bindings,
+                        );
+                    }
+                }
+                return;
+            }
             _ => {
                 let Some(v) = node.child_by_field_name("value") else {
                     return;
@@ -282,6 +308,12 @@ impl<'t> Py<'t, '_> {
         let name = self.text(target);
         if let Some((s, _)) = self.fold(value, 0) {
             self.consts.insert(name, s);
+            return;
+        }
+        if matches!(value.kind(), "list" | "tuple") {
+            if let Some(item) = list_item(self.describe(value, 0)) {
+                self.lists.insert(name, item);
+            }
             return;
         }
         match self.describe(value, 0) {
@@ -379,8 +411,32 @@ impl<'t> Py<'t, '_> {
             return Some((format!("{head}.{}", self.text(attr)), computed));
         }
         let p = self.path(node, depth)?;
-        let computed = node.kind() == "subscript";
+        let computed = node.kind() == "subscript" && self.computed_subscript(node, depth);
         Some((resolve_path(&p, &self.facts.bindings), computed))
+    }
+
+    /// Whether a subscript callee hides the name it calls: a key built from an expression
+    /// (`os.__dict__['sys'+'tem']`, a constant holding the name) on a module or namespace, or any
+    /// key on a namespace dict (`globals()['eval']`). A literal key on an ordinary value
+    /// (`request.headers['User-Agent'].endswith`) or any key on a call's result names data, not a
+    /// function.
+    fn computed_subscript(&self, node: Node<'_>, depth: u32) -> bool {
+        let (Some(value), Some(key)) = (
+            node.child_by_field_name("value"),
+            node.child_by_field_name("subscript"),
+        ) else {
+            return false;
+        };
+        let (Some((_, how)), Some(head)) = (self.fold(key, depth + 1), self.path(value, depth + 1))
+        else {
+            return false;
+        };
+        let namespace = matches!(
+            head.as_str(),
+            "globals()" | "locals()" | "vars()" | "__builtins__" | "sys.modules"
+        ) || head.ends_with(".__dict__");
+        namespace
+            || (how != Fold::Literal && !resolve_path(&head, &self.facts.bindings).contains("()"))
     }
 
     fn call(&mut self, node: Node<'t>, function: Option<u32>) {
@@ -831,6 +887,7 @@ impl<'t> Py<'t, '_> {
             return;
         }
         let span = Span::of(node);
+        let list_len = list_len(node);
         let folded = self.fold(node, 0);
         let Some((value, how)) = folded else {
             // An f-string with unknown parts still carries its literal text (`https://host/{x}`).
@@ -849,6 +906,7 @@ impl<'t> Py<'t, '_> {
                     how: Fold::Folded,
                     span,
                     function,
+                    list_len,
                 });
             }
             return;
@@ -858,6 +916,7 @@ impl<'t> Py<'t, '_> {
             how,
             span,
             function,
+            list_len,
         });
     }
 

@@ -427,6 +427,9 @@ fn whole_program(
             f.tool = own
                 .or_else(any)
                 .map(|(tu, t, _)| tool_of(*tu, *t).name.clone());
+            if f.tool.is_none() && outside_the_server(&program, units, u) {
+                demote_outside_the_server(&mut f);
+            }
             f
         })
         .collect();
@@ -497,7 +500,11 @@ fn whole_program(
             effects: &eff,
             path_to: &none,
         };
-        findings.extend(analysis::judge(&scope, units, hits));
+        let mut judged = analysis::judge(&scope, units, hits);
+        if outside_the_server(&program, units, u) {
+            judged.iter_mut().for_each(demote_outside_the_server);
+        }
+        findings.extend(judged);
         add_endpoints(&eff, None);
     }
     let mut endpoints: Vec<Endpoint> = endpoints.into_values().collect();
@@ -508,6 +515,51 @@ fn whole_program(
         findings,
         tools,
         endpoints,
+    }
+}
+
+/// True for a test file that no tool reaches and no file of the server imports: neither the
+/// server nor an install runs it (a test runner does, on a developer's machine). A test file the
+/// server imports runs with it, and so is judged like the rest.
+fn outside_the_server(program: &Program<'_>, units: &[Unit], unit: usize) -> bool {
+    is_test_path(&units[unit].rel)
+        && program
+            .importers(unit)
+            .iter()
+            .all(|&i| is_test_path(&units[i].rel))
+}
+
+/// Test files by the conventions of pytest, unittest, Jest, Mocha and Vitest.
+pub fn is_test_path(rel: &str) -> bool {
+    let mut parts = rel.split('/');
+    let name = parts.next_back().unwrap_or(rel);
+    let in_test_dir = parts.any(|d| {
+        matches!(
+            d,
+            "test" | "tests" | "__tests__" | "__mocks__" | "spec" | "specs" | "testing"
+        )
+    });
+    let stem = name.split('.').next().unwrap_or(name);
+    in_test_dir
+        || name == "conftest.py"
+        || (name.ends_with(".py") && (stem.starts_with("test_") || stem.ends_with("_test")))
+        || name.contains(".test.")
+        || name.contains(".spec.")
+}
+
+/// A finding in code outside the server keeps its place in the report but cannot decide the
+/// verdict: it drops to `low`, and says why.
+fn demote_outside_the_server(f: &mut Finding) {
+    if f.severity > Severity::Low {
+        f.evidence.push(Evidence {
+            file: f.file.clone(),
+            line: f.line,
+            note: format!(
+                "in a test file that no tool reaches and the server does not import: {} lowered to low",
+                f.severity.word()
+            ),
+        });
+        f.severity = Severity::Low;
     }
 }
 

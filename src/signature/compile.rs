@@ -21,6 +21,8 @@ pub(super) struct Ctx<'a> {
     pub file: &'a str,
     pub text: &'a str,
     pub queries: &'a BTreeMap<String, String>,
+    /// Built into the binary (its queries are checked by the test suite, not at every start).
+    pub embedded: bool,
 }
 
 impl Ctx<'_> {
@@ -232,6 +234,8 @@ fn matcher(m: &RawMatch, cx: &Ctx<'_>) -> Result<Matcher, SignatureError> {
             langs,
             re: regex(s, cx)?,
             how,
+            prose: m.prose,
+            max_list: m.max_list,
         });
     }
     if !m.import.is_empty() {
@@ -351,45 +355,50 @@ fn query_matcher(
             "a query is written for one grammar: set `languages`",
         ));
     }
-    let mut per_lang = Vec::new();
-    for &lang in &langs {
-        let q = tree_sitter::Query::new(&lang.grammar(), &source).map_err(|e| {
-            let l = source.lines().nth(e.row).unwrap_or("");
-            cx.err(
-                l.trim(),
-                format!(
-                    "query does not compile for {}: {} at query line {}",
-                    lang.name(),
-                    e.message.trim(),
-                    e.row + 1
-                ),
-            )
-        })?;
-        let names = q.capture_names();
-        if !names.contains(&"match") {
+    let names = capture_names(&source);
+    if !names.contains(&"match") {
+        return Err(cx.err(
+            "query",
+            "the query must capture the reported node as `@match`",
+        ));
+    }
+    for n in &names {
+        if !CAPTURES.contains(n) {
             return Err(cx.err(
-                "query",
-                "the query must capture the reported node as `@match`",
+                &format!("@{n}"),
+                format!("unknown capture `@{n}` (allowed: {})", CAPTURES.join(", ")),
             ));
         }
-        for n in names {
-            if !CAPTURES.contains(n) {
-                return Err(cx.err(
-                    &format!("@{n}"),
-                    format!("unknown capture `@{n}` (allowed: {})", CAPTURES.join(", ")),
-                ));
-            }
-        }
-        for key in m.where_.keys() {
-            if !names.contains(&key.as_str()) {
-                return Err(cx.err(
-                    key,
-                    format!("`where` names capture `{key}`, which the query does not capture"),
-                ));
-            }
-        }
-        per_lang.push(lang);
     }
+    for key in m.where_.keys() {
+        if !names.contains(&key.as_str()) {
+            return Err(cx.err(
+                key,
+                format!("`where` names capture `{key}`, which the query does not capture"),
+            ));
+        }
+    }
+    // Compiling a query costs tens of milliseconds against a large grammar, so the built-in ones
+    // are compiled once, combined per grammar, when a file of that grammar is first scanned
+    // (`rules check` and the test suite compile them all). A user's own query is compiled here,
+    // so a mistake in it is reported at load with its line.
+    if !cx.embedded {
+        for &lang in &langs {
+            tree_sitter::Query::new(&lang.grammar(), &source).map_err(|e| {
+                let l = source.lines().nth(e.row).unwrap_or("");
+                cx.err(
+                    l.trim(),
+                    format!(
+                        "query does not compile for {}: {} at query line {}",
+                        lang.name(),
+                        e.message.trim(),
+                        e.row + 1
+                    ),
+                )
+            })?;
+        }
+    }
+    let per_lang = langs;
     let where_ = m
         .where_
         .iter()
@@ -400,4 +409,51 @@ fn query_matcher(
         source,
         where_,
     }))
+}
+
+/// The capture names a query source uses (`@name`), outside string literals and `;` comments.
+fn capture_names(source: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let b = source.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b';' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'@' => {
+                let start = i + 1;
+                i = start;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b"_.-".contains(&b[i])) {
+                    i += 1;
+                }
+                let name = &source[start..i];
+                if !name.is_empty() && !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::capture_names;
+
+    #[test]
+    fn capture_names_skip_strings_and_comments() {
+        let q = "; @comment here\n(call function: (_) @callee (#eq? @callee \"a@b\\\"@c\")) @match";
+        assert_eq!(capture_names(q), ["callee", "match"]);
+    }
 }

@@ -152,6 +152,8 @@ pub(crate) enum Matcher {
         langs: Vec<Language>,
         re: Regex,
         how: Vec<Fold>,
+        prose: bool,
+        max_list: Option<u32>,
     },
     Import {
         langs: Vec<Language>,
@@ -269,11 +271,49 @@ pub struct Signatures {
     string_set: RegexSet,
     string_owner: Vec<(usize, usize)>,
     description_owner: Vec<(usize, usize)>,
-    queries: Vec<Option<CombinedQuery>>,
+    queries: Vec<Option<GrammarQueries>>,
 }
 
-/// All query patterns of one grammar in one query, with the (signature, matcher) of each pattern.
+/// All query patterns of one grammar, joined into one source and compiled into one
+/// `tree_sitter::Query` the first time a file of that grammar is scanned: a grammar the target
+/// does not use costs nothing, and the scan of a file costs one query pass.
+struct GrammarQueries {
+    lang: Language,
+    /// The joined sources.
+    source: String,
+    /// Where each matcher's source starts in `source`, with its (signature, matcher), ascending.
+    segments: Vec<(usize, (usize, usize))>,
+    compiled: std::sync::OnceLock<Result<CombinedQuery, String>>,
+}
+
+/// The compiled query, with the (signature, matcher) of each of its patterns.
 type CombinedQuery = (tree_sitter::Query, Vec<(usize, usize)>);
+
+impl GrammarQueries {
+    fn get(&self) -> Result<&CombinedQuery, &str> {
+        self.compiled
+            .get_or_init(|| {
+                let q =
+                    tree_sitter::Query::new(&self.lang.grammar(), &self.source).map_err(|e| {
+                        format!(
+                            "combined {} queries do not compile: {}",
+                            self.lang.name(),
+                            e.message
+                        )
+                    })?;
+                let owners = (0..q.pattern_count())
+                    .map(|p| {
+                        let at = q.start_byte_for_pattern(p);
+                        let seg = self.segments.partition_point(|&(start, _)| start <= at);
+                        self.segments[seg.saturating_sub(1)].1
+                    })
+                    .collect();
+                Ok((q, owners))
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
 
 impl std::fmt::Debug for Signatures {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -300,14 +340,15 @@ impl Signatures {
     /// The built-in signatures, plus those of `dir` (`**/*.toml`; a file whose id equals a built-in
     /// one replaces it). Every error is collected; any error fails the whole load.
     pub fn load(dir: Option<&Path>) -> Result<Signatures, Vec<SignatureError>> {
-        let mut files: BTreeMap<String, (String, String)> = BTreeMap::new();
+        // id → (path, text, built in)
+        let mut files: BTreeMap<String, (String, String, bool)> = BTreeMap::new();
         for (path, text) in embedded::SIGNATURES {
             let id = Path::new(path)
                 .file_stem()
                 .and_then(|s| s.to_str())
                 .unwrap_or(path)
                 .to_owned();
-            files.insert(id, (format!("signatures/{path}"), (*text).to_owned()));
+            files.insert(id, (format!("signatures/{path}"), (*text).to_owned(), true));
         }
         let mut errors = Vec::new();
         if let Some(dir) = dir {
@@ -319,7 +360,7 @@ impl Signatures {
                             .and_then(|s| s.to_str())
                             .unwrap_or("")
                             .to_owned();
-                        files.insert(id, (path.display().to_string(), text));
+                        files.insert(id, (path.display().to_string(), text, false));
                     }
                 }
                 Err(e) => errors.push(e),
@@ -327,11 +368,12 @@ impl Signatures {
         }
         let queries = embedded_queries();
         let mut sigs = Vec::new();
-        for (file, text) in files.values() {
+        for (file, text, embedded) in files.values() {
             let cx = compile::Ctx {
                 file,
                 text,
                 queries: &queries,
+                embedded: *embedded,
             };
             let raw: raw::RawSignature = match toml::from_str(text) {
                 Ok(r) => r,
@@ -372,7 +414,7 @@ impl Signatures {
         let mut string_owner = Vec::new();
         let mut description_owner = Vec::new();
         let mut query_src: Vec<String> = vec![String::new(); Language::ALL.len()];
-        let mut query_owner: Vec<Vec<(usize, usize)>> = vec![Vec::new(); Language::ALL.len()];
+        let mut segments: Vec<Vec<(usize, (usize, usize))>> = vec![Vec::new(); Language::ALL.len()];
         for (si, s) in sigs.iter().enumerate() {
             for (mi, m) in s.matchers.iter().enumerate() {
                 match m {
@@ -389,12 +431,10 @@ impl Signatures {
                     Matcher::Description { .. } => description_owner.push((si, mi)),
                     Matcher::Query(q) => {
                         for &lang in &q.langs {
-                            let count = tree_sitter::Query::new(&lang.grammar(), &q.source)
-                                .map(|q| q.pattern_count())
-                                .unwrap_or(0);
-                            query_src[lang.index()].push_str(&q.source);
-                            query_src[lang.index()].push('\n');
-                            query_owner[lang.index()].extend(std::iter::repeat_n((si, mi), count));
+                            let src = &mut query_src[lang.index()];
+                            segments[lang.index()].push((src.len(), (si, mi)));
+                            src.push_str(&q.source);
+                            src.push('\n');
                         }
                     }
                     _ => {}
@@ -411,24 +451,18 @@ impl Signatures {
                     message: format!("the combined rule set does not compile: {e}"),
                 })
         };
-        let mut queries = Vec::new();
-        for lang in Language::ALL {
-            let src = &query_src[lang.index()];
-            if src.is_empty() {
-                queries.push(None);
-                continue;
-            }
-            let q = tree_sitter::Query::new(&lang.grammar(), src).map_err(|e| SignatureError {
-                file: "signatures/".into(),
-                line: 1,
-                message: format!(
-                    "combined {} queries do not compile: {}",
-                    lang.name(),
-                    e.message
-                ),
-            })?;
-            queries.push(Some((q, std::mem::take(&mut query_owner[lang.index()]))));
-        }
+        let queries = Language::ALL
+            .into_iter()
+            .map(|lang| {
+                let source = std::mem::take(&mut query_src[lang.index()]);
+                (!source.is_empty()).then(|| GrammarQueries {
+                    lang,
+                    source,
+                    segments: std::mem::take(&mut segments[lang.index()]),
+                    compiled: std::sync::OnceLock::new(),
+                })
+            })
+            .collect();
         Ok(Signatures {
             call_set: set(&call_pats)?,
             call_owner,
@@ -438,6 +472,20 @@ impl Signatures {
             queries,
             sigs,
         })
+    }
+
+    /// Compiles the query patterns of every grammar now (they are otherwise compiled when a file
+    /// of their grammar is first scanned): `rules check` and the test suite use this to prove the
+    /// built-in queries compile.
+    pub fn compile_queries(&self) -> Result<(), SignatureError> {
+        for q in self.queries.iter().flatten() {
+            q.get().map_err(|message| SignatureError {
+                file: "signatures/".into(),
+                line: 1,
+                message: message.to_owned(),
+            })?;
+        }
+        Ok(())
     }
 
     /// Every signature, sorted by id.
@@ -483,9 +531,17 @@ impl Signatures {
         for s in &facts.strings {
             for pi in self.string_set.matches(&s.value).iter() {
                 let (si, mi) = self.string_owner[pi];
-                if let Matcher::String { langs, how, .. } = &self.sigs[si].matchers[mi]
+                if let Matcher::String {
+                    langs,
+                    how,
+                    prose,
+                    max_list,
+                    ..
+                } = &self.sigs[si].matchers[mi]
                     && applies(langs)
                     && (how.is_empty() || how.contains(&s.how))
+                    && max_list.is_none_or(|n| s.list_len <= n)
+                    && (!prose || is_prose(&s.value))
                 {
                     let detail = match s.how {
                         Fold::Literal => None,
@@ -526,7 +582,11 @@ impl Signatures {
             }
         }
         self.match_descriptions(lang, facts, &mut hits);
-        if let Some((query, owners)) = &self.queries[lang.index()] {
+        // A combined query that does not compile is reported by `rules check`; built-in ones are
+        // proven by the test suite, and a user's are compiled one by one at load.
+        if let Some(Ok((query, owners))) =
+            self.queries[lang.index()].as_ref().map(GrammarQueries::get)
+        {
             self.match_queries(query, owners, tree, src, cursor, &mut hits);
         }
         hits
@@ -550,11 +610,21 @@ impl Signatures {
                     .iter()
                     .filter_map(move |p| Some((p.description.as_deref()?, t.span)))
             }))
+            // Docstrings of decorated functions that are not a known tool's handler (whose
+            // docstring is already its description): a tool the inventory missed.
             .chain(
                 facts
                     .functions
                     .iter()
-                    .filter_map(|f| Some((f.doc.as_deref()?, f.span))),
+                    .enumerate()
+                    .filter(|(i, f)| {
+                        f.decorated
+                            && !facts
+                                .tools
+                                .iter()
+                                .any(|t| t.handler == u32::try_from(*i).ok())
+                    })
+                    .filter_map(|(_, f)| Some((f.doc.as_deref()?, f.span))),
             );
         for (text, span) in texts {
             for &(si, mi) in &self.description_owner {
@@ -805,6 +875,31 @@ pub fn url_host(s: &str) -> Option<String> {
 pub fn is_ip(host: &str) -> bool {
     host.parse::<std::net::IpAddr>()
         .is_ok_and(|ip| !ip.is_loopback() && !ip.is_unspecified())
+}
+
+/// True for text written for people: setting invisible and formatting characters aside (zero
+/// width, bidirectional controls, the tag block, combining marks), at least half of the rest is
+/// ASCII letters, digits, spaces and punctuation.
+pub fn is_prose(s: &str) -> bool {
+    let (mut plain, mut other) = (0usize, 0usize);
+    for c in s.chars() {
+        match c {
+            '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{FE00}'..='\u{FE0F}' => {}
+            c if c.is_ascii_alphanumeric()
+                || c.is_ascii_whitespace()
+                || c.is_ascii_punctuation() =>
+            {
+                plain += 1;
+            }
+            _ => other += 1,
+        }
+    }
+    plain > 0 && plain >= other
 }
 
 /// Shortens text for display at a character boundary.

@@ -57,6 +57,15 @@ pub struct RawMatch {
     /// Restricts `string` to strings obtained this way: `literal`, `folded`, `decoded`.
     #[serde(default)]
     pub how: Vec<String>,
+    /// Restricts `string` to text written for people: once invisible and formatting characters
+    /// are set aside, at least half of what is left is ASCII letters, digits, spaces and
+    /// punctuation. A character table (`"\u200c\u200d\xb7\u0300-\u036f…"`) is not.
+    #[serde(default)]
+    pub prose: bool,
+    /// Restricts `string` to strings that are not items of a list, tuple, set or array literal of
+    /// more than this many items (a keyword table of a syntax highlighter).
+    #[serde(default)]
+    pub max_list: Option<u32>,
     /// Module globs matched against imports.
     #[serde(default)]
     pub import: Vec<String>,
