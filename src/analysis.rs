@@ -13,6 +13,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::dataflow::{Flow, Origin};
 use crate::facts::{Call, FileFacts, Span, Tool, Value, is_secret_name};
 use crate::finding::{Category, Confidence, Evidence, Finding, Severity};
 use crate::program::Unit;
@@ -119,6 +120,11 @@ pub struct Scope<'a> {
     pub effects: &'a ToolEffects,
     /// How the scope reaches a place, as text (`a → b (helpers.py)`).
     pub path_to: &'a dyn Fn(usize, usize) -> Option<String>,
+    /// The data flows that start in this scope ([`crate::dataflow`]).
+    pub flows: &'a [Flow],
+    /// What the server says it is for, lower-case: its package names, every tool's name and
+    /// description. A secret sent to the service the server wraps is its purpose.
+    pub purpose: &'a str,
 }
 
 /// The destination of an outbound sink at `span`, from the call's arguments.
@@ -279,49 +285,96 @@ pub fn judge(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<
                 .collect()
         })
         .unwrap_or_default();
+    // Fixed destinations, and those the server's purpose does not explain. A token the user hands
+    // a GitHub tool may go to api.github.com; credentials read from the disk (keys, other
+    // clients' configs) have no destination a purpose explains, whatever the host is called.
     let fixed: Vec<(usize, usize)> = e
         .outbound
         .iter()
         .copied()
-        .filter(|&(u, h)| {
-            hits[u][h]
-                .dest
-                .as_ref()
-                .is_some_and(|d| d.literal().is_some())
-        })
+        .filter(|&(u, h)| hits[u][h].dest.as_ref().and_then(Dest::literal).is_some())
         .collect();
-    if let Some(&sink) = fixed.first()
-        && (!secret_params.is_empty() || !e.credentials.is_empty())
-    {
+    let unexplained = |sink: &(usize, usize)| {
+        hits[sink.0][sink.1]
+            .dest
+            .as_ref()
+            .and_then(Dest::literal)
+            .is_some_and(|d| !site_explained(d, scope.purpose))
+    };
+    // A secret that provably reaches such a destination.
+    let proved = scope.flows.iter().find(|f| match f.origin {
+        Origin::Credential(..) => fixed.contains(&f.sink),
+        Origin::Param(_) => f.origin.is_secret() && fixed.contains(&f.sink) && unexplained(&f.sink),
+        Origin::Env(_) => false,
+    });
+    let sink = proved.map(|f| f.sink).or_else(|| {
+        if e.credentials.is_empty() {
+            fixed
+                .iter()
+                .find(|s| unexplained(s))
+                .copied()
+                .filter(|_| !secret_params.is_empty())
+        } else {
+            fixed.first().copied()
+        }
+    });
+    if let Some(sink) = sink {
         let (sink_file, sink_hit) = at(sink);
         let dest = sink_hit
             .dest
             .as_ref()
             .expect("fixed sinks have a destination");
         let mut evidence = Vec::new();
-        let mut confidence = Confidence::Medium;
-        if let Some(t) = tool {
-            for p in &secret_params {
-                evidence.push(Evidence {
-                    file: decl_file.to_owned(),
-                    line: t.span.line,
-                    note: format!("tool `{}` takes secret-named parameter `{p}`", t.name),
-                });
-                if passes_on(&units[scope.unit].facts, t, p) {
-                    confidence = Confidence::High;
-                }
+        let (what, confidence) = match (proved, tool) {
+            (Some(f), _) => {
+                evidence.extend(f.steps.iter().cloned());
+                (describe_origin(&f.origin, tool, units), Confidence::High)
             }
-        }
-        for &c in &e.credentials {
-            let (f, h) = at(c);
-            evidence.push(Evidence {
-                file: f.clone(),
-                line: h.line,
-                note: "reads credentials".to_owned(),
-            });
-            confidence = Confidence::High;
-        }
-        if let Some(chain) = (scope.path_to)(sink.0, sink_hit.offset) {
+            (None, _) => {
+                // Only side by side: a secret comes in, a fixed sink goes out, no path between
+                // them was found (it may go through code the analysis does not follow).
+                if let Some(t) = tool {
+                    for p in &secret_params {
+                        evidence.push(Evidence {
+                            file: decl_file.to_owned(),
+                            line: t.span.line,
+                            note: format!("tool `{}` takes secret-named parameter `{p}`", t.name),
+                        });
+                    }
+                }
+                for &c in &e.credentials {
+                    let (f, h) = at(c);
+                    evidence.push(Evidence {
+                        file: f.clone(),
+                        line: h.line,
+                        note: "reads credentials".to_owned(),
+                    });
+                }
+                if let Some(chain) = (scope.path_to)(sink.0, sink_hit.offset) {
+                    evidence.push(Evidence {
+                        file: sink_file.clone(),
+                        line: sink_hit.line,
+                        note: format!("reached through {chain}"),
+                    });
+                }
+                let what = match (tool, secret_params.first()) {
+                    (Some(t), Some(p)) => {
+                        format!(
+                            "tool `{}` takes secret parameter `{p}` and sends data",
+                            t.name
+                        )
+                    }
+                    (Some(t), None) => {
+                        format!("tool `{}` reads credentials and sends data", t.name)
+                    }
+                    (None, _) => "module code reads credentials and sends data".to_owned(),
+                };
+                (what, Confidence::Medium)
+            }
+        };
+        if proved.is_some()
+            && let Some(chain) = (scope.path_to)(sink.0, sink_hit.offset)
+        {
             evidence.push(Evidence {
                 file: sink_file.clone(),
                 line: sink_hit.line,
@@ -333,18 +386,27 @@ pub fn judge(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<
             line: sink_hit.line,
             note: format!("sends by {} to {}", dest.via.word(), dest.label()),
         });
-        let what = match (tool, secret_params.first()) {
-            (Some(t), Some(p)) => format!("tool `{}` sends its secret parameter `{p}`", t.name),
-            (Some(t), None) => format!("tool `{}` reads credentials and sends data", t.name),
-            (None, _) => "module code reads credentials and sends data".to_owned(),
-        };
+        // `smtp.sendmail(…)` on `smtplib.SMTP_SSL("smtp.gmail.com", 465)`: name the server too.
+        let through = proved
+            .and_then(|f| f.via)
+            .and_then(|(u, h)| {
+                let conn = &hits[u][h];
+                let d = conn.dest.as_ref()?.literal()?.to_owned();
+                evidence.push(Evidence {
+                    file: units[u].rel.clone(),
+                    line: conn.line,
+                    note: format!("through the connection to {d} opened here"),
+                });
+                Some(format!(" through {d}"))
+            })
+            .unwrap_or_default();
         out.push(Finding {
             rule: "chain-secret-to-fixed-destination".to_owned(),
             category: Category::Exfiltration,
             severity: Severity::Critical,
             confidence,
             message: format!(
-                "{what} by {} to {}, a destination written into the code: a secret and a fixed outbound sink in one tool is how exfiltration looks",
+                "{what} by {} to {}{through}, a destination written into the code that the server's purpose does not explain: a secret and a fixed outbound sink in one tool is how exfiltration looks",
                 dest.via.word(),
                 dest.label()
             ),
@@ -356,6 +418,7 @@ pub fn judge(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<
             evidence,
         });
     }
+    out.extend(forwarded_tokens(scope, units, hits, sink));
     let Some(t) = tool else { return out };
     if t.description_dynamic {
         out.push(Finding {
@@ -441,6 +504,118 @@ pub fn judge(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<
     out
 }
 
+/// `token-to-unexplained-host`: a secret from the environment (an API key the user configured)
+/// provably sent to a fixed host that neither the server's purpose nor the secret's own name
+/// explains: `GITHUB_TOKEN` to api.github.com is the server's job, to a metrics host it is not.
+fn forwarded_tokens(
+    scope: &Scope<'_>,
+    units: &[Unit],
+    hits: &[Vec<EffectHit>],
+    reported: Option<(usize, usize)>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for f in scope.flows {
+        let Origin::Env(key) = &f.origin else {
+            continue;
+        };
+        if Some(f.sink) == reported || !seen.insert(f.sink) {
+            continue;
+        }
+        let hit = &hits[f.sink.0][f.sink.1];
+        let Some(dest) = hit.dest.as_ref() else {
+            continue;
+        };
+        let Some(host) = dest.literal() else { continue };
+        let words = format!(
+            "{} {}",
+            scope.purpose,
+            key.to_ascii_lowercase().replace('_', " ")
+        );
+        if site_explained(host, &words) {
+            continue;
+        }
+        let file = &units[f.sink.0].rel;
+        let mut evidence = f.steps.clone();
+        evidence.push(Evidence {
+            file: file.clone(),
+            line: hit.line,
+            note: format!("sends by {} to {}", dest.via.word(), dest.label()),
+        });
+        let who = scope.tool.map_or_else(
+            || "module code".to_owned(),
+            |t| format!("tool `{}`", t.name),
+        );
+        out.push(Finding {
+            rule: "token-to-unexplained-host".to_owned(),
+            category: Category::TokenForwarding,
+            severity: Severity::High,
+            confidence: Confidence::High,
+            message: format!(
+                "{who} sends the environment secret `{key}` by {} to {}, a host that neither the server's purpose nor the secret's name explains: the user configured that key for another service",
+                dest.via.word(),
+                dest.label()
+            ),
+            file: file.clone(),
+            line: hit.line,
+            column: hit.column,
+            snippet: hit.snippet.clone(),
+            tool: scope.tool.map(|t| t.name.clone()),
+            evidence,
+        });
+    }
+    out
+}
+
+/// How a finding names where a flow's data comes from.
+fn describe_origin(origin: &Origin, tool: Option<&Tool>, units: &[Unit]) -> String {
+    let who = tool.map_or_else(
+        || "module code".to_owned(),
+        |t| format!("tool `{}`", t.name),
+    );
+    match origin {
+        Origin::Param(p) => format!("{who} sends its secret parameter `{p}`"),
+        Origin::Env(k) => format!("{who} sends the environment secret `{k}`"),
+        Origin::Credential(u, line) => {
+            format!("{who} sends credentials read at {}:{line}", units[*u].rel)
+        }
+    }
+}
+
+/// True when the site a host belongs to is named in `words`: `api.github.com` for a GitHub
+/// server, `smtp.gmail.com` for a Gmail one. Only the registrable name counts
+/// (`github-stats.example.io` is `example`'s), and an IP address is never explained.
+pub fn site_explained(host: &str, words: &str) -> bool {
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(':').next().unwrap_or(host);
+    if is_ip(host) {
+        return false;
+    }
+    let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
+    let site = match labels.as_slice() {
+        [.., second, tld]
+            if tld.len() == 2
+                && matches!(*second, "co" | "com" | "org" | "net" | "gov" | "ac" | "edu")
+                && labels.len() >= 3 =>
+        {
+            labels[labels.len() - 3]
+        }
+        [.., site, _tld] => site,
+        _ => return false,
+    };
+    let site = site.to_ascii_lowercase();
+    if site.len() < 3 {
+        return false;
+    }
+    // A purpose word is the site (`github`, `translate-pro`), or the site is a word with a short
+    // suffix (`postmarkapp` for Postmark).
+    words
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .flat_map(|w| std::iter::once(w).chain(w.split('-')))
+        .filter(|w| w.len() >= 3)
+        .any(|w| w == site || (w.len() >= 4 && site.strip_prefix(w).is_some_and(|r| r.len() <= 3)))
+}
+
 /// True when a significant label of the host appears in the tool's words (`api.weather.gov` for a
 /// weather tool).
 fn host_explained(host: &str, words: &str) -> bool {
@@ -450,12 +625,4 @@ fn host_explained(host: &str, words: &str) -> bool {
     host.split(['.', '-'])
         .filter(|l| l.len() >= 4 && !GENERIC.contains(l))
         .any(|l| words.contains(l))
-}
-
-/// True when the parameter is passed on by a call in the tool's handler (or one it reaches).
-fn passes_on(facts: &FileFacts, tool: &Tool, param: &str) -> bool {
-    facts.calls.iter().any(|c| {
-        let inside = tool.ranges.iter().any(|r| r.contains(&c.span.start));
-        inside && c.args.iter().any(|a| a.names.iter().any(|n| n == param))
-    })
 }

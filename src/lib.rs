@@ -15,12 +15,14 @@
 //!
 //! The pipeline, one module per stage: [`target`] (what to scan) → [`scan`] (walk, parse, in
 //! parallel) → [`facts`] (what each file says) → [`signature`] (data-driven rules) →
-//! [`analysis`] (per-tool chains) → [`score`] → [`report`].
+//! [`program`] (the package's call graph) → [`dataflow`] (sources to sinks) → [`analysis`]
+//! (per-tool chains) → [`score`] → [`report`].
 
 pub mod analysis;
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod dataflow;
 pub mod error;
 pub mod facts;
 pub mod finding;

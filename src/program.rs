@@ -90,6 +90,16 @@ impl<'u> Program<'u> {
         }
     }
 
+    /// The function a call lands on: one of its own file by name (`helper(x)`, `self.helper(x)`),
+    /// else one of another file of the package through an import.
+    pub fn call_target(&self, unit: usize, call: usize) -> Option<FnRef> {
+        let c = self.units[unit].facts.calls.get(call)?;
+        if let Some(t) = c.target {
+            return Some((unit, t));
+        }
+        self.call_targets[unit].get(&call).map(|&n| self.fn_of(n))
+    }
+
     /// The units of the package that import `unit`.
     pub fn importers(&self, unit: usize) -> &[usize] {
         &self.importers[unit]

@@ -47,7 +47,8 @@ struct Js<'t, 's> {
     lists: HashMap<String, Value>,
     objects: HashSet<String>,
     calls: Vec<(Node<'t>, Option<u32>)>,
-    strings: Vec<(Node<'t>, Option<u32>)>,
+    /// (node, enclosing function, item count of the list literal holding it)
+    strings: Vec<(Node<'t>, Option<u32>, u32)>,
     decls: Vec<Node<'t>>,
     func_nodes: Vec<(Node<'t>, Option<Node<'t>>)>,
     objects_nodes: Vec<Node<'t>>,
@@ -98,12 +99,12 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             }
             "call_expression" => {
                 js.calls.push((node, enclosing));
-                js.strings.push((node, enclosing));
+                js.strings.push((node, enclosing, list_len(parent)));
             }
             "new_expression" => js.calls.push((node, enclosing)),
             "binary_expression" if parent.is_some_and(|p| p.kind() == "binary_expression") => {}
             "string" | "template_string" | "binary_expression" => {
-                js.strings.push((node, enclosing))
+                js.strings.push((node, enclosing, list_len(parent)))
             }
             "variable_declarator" | "assignment_expression" | "for_in_statement" => {
                 js.decls.push(node);
@@ -124,8 +125,8 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     for (node, f) in std::mem::take(&mut js.calls) {
         js.call(node, f);
     }
-    for (node, f) in std::mem::take(&mut js.strings) {
-        js.string(node, f);
+    for (node, f, n) in std::mem::take(&mut js.strings) {
+        js.string(node, f, n);
     }
     for (node, f) in std::mem::take(&mut js.flows) {
         js.assign(node, f);
@@ -927,13 +928,12 @@ impl<'t> Js<'t, '_> {
         Some(s.chars().rev().collect())
     }
 
-    fn string(&mut self, node: Node<'t>, function: Option<u32>) {
+    fn string(&mut self, node: Node<'t>, function: Option<u32>, list_len: u32) {
         // Only the root of a folded string expression is recorded: `'a' + 'b'` once, as "ab".
         if node.start_byte() < self.covered_until {
             return;
         }
         let span = Span::of(node);
-        let list_len = list_len(node);
         let folded = self.fold(node, 0);
         if folded.is_some() && node.kind() != "string" {
             self.covered_until = node.end_byte();

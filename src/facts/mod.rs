@@ -207,9 +207,10 @@ pub struct StringLit {
     pub list_len: u32,
 }
 
-/// Item count of the list, tuple, set or array literal directly holding `node`, or 0.
-pub(crate) fn list_len(node: tree_sitter::Node<'_>) -> u32 {
-    node.parent()
+/// Item count of `parent` when it is a list, tuple, set or array literal, else 0. Takes the parent
+/// from the walk: `Node::parent` re-walks from the root, which is quadratic on deep trees.
+pub(crate) fn list_len(parent: Option<tree_sitter::Node<'_>>) -> u32 {
+    parent
         .filter(|p| matches!(p.kind(), "list" | "tuple" | "set" | "array"))
         .map_or(0, |p| {
             u32::try_from(p.named_child_count()).unwrap_or(u32::MAX)

@@ -35,7 +35,8 @@ struct Py<'t, 's> {
     /// Names bound to a list literal → the item a `for x in name` loop variable stands for.
     lists: HashMap<String, Value>,
     calls: Vec<(Node<'t>, Option<u32>)>,
-    strings: Vec<(Node<'t>, Option<u32>)>,
+    /// (node, enclosing function, item count of the list literal holding it)
+    strings: Vec<(Node<'t>, Option<u32>, u32)>,
     binds: Vec<Node<'t>>,
     decorated: Vec<Node<'t>>,
     func_nodes: Vec<(Node<'t>, Option<Node<'t>>)>,
@@ -86,14 +87,14 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             "decorated_definition" => py.decorated.push(node),
             "call" => {
                 py.calls.push((node, enclosing));
-                py.strings.push((node, enclosing));
+                py.strings.push((node, enclosing, list_len(parent)));
             }
             "string" if parent.is_none_or(|p| p.kind() != "concatenated_string") => {
-                py.strings.push((node, enclosing));
+                py.strings.push((node, enclosing, list_len(parent)));
             }
             "binary_operator" if parent.is_some_and(|p| p.kind() == "binary_operator") => {}
             "concatenated_string" | "binary_operator" | "subscript" => {
-                py.strings.push((node, enclosing))
+                py.strings.push((node, enclosing, list_len(parent)))
             }
             "assignment" | "with_item" | "for_statement" => py.binds.push(node),
             "if_statement" | "elif_clause" | "case_clause" => py.branches.push(node),
@@ -111,8 +112,8 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     for (node, f) in std::mem::take(&mut py.calls) {
         py.call(node, f);
     }
-    for (node, f) in std::mem::take(&mut py.strings) {
-        py.string(node, f);
+    for (node, f, n) in std::mem::take(&mut py.strings) {
+        py.string(node, f, n);
     }
     for (node, f) in std::mem::take(&mut py.flows) {
         py.assign(node, f);
@@ -881,13 +882,12 @@ impl<'t> Py<'t, '_> {
             .collect()
     }
 
-    fn string(&mut self, node: Node<'t>, function: Option<u32>) {
+    fn string(&mut self, node: Node<'t>, function: Option<u32>, list_len: u32) {
         // Only the root of a folded string expression is recorded: `'a' + 'b'` once, as "ab".
         if node.start_byte() < self.covered_until {
             return;
         }
         let span = Span::of(node);
-        let list_len = list_len(node);
         let folded = self.fold(node, 0);
         let Some((value, how)) = folded else {
             // An f-string with unknown parts still carries its literal text (`https://host/{x}`).

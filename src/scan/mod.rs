@@ -22,6 +22,7 @@ pub use context::ScanContext;
 pub use walk::{Entry, Limits};
 
 use crate::analysis::{self, Dest, EffectHit, Scope, ToolEffects};
+use crate::dataflow::{Dataflow, Flow};
 use crate::facts::{self, FileFacts, Span, Tool};
 use crate::finding::{Category, Evidence, Finding, Severity, Skip};
 use crate::lang::{FileKind, Language, Manifest};
@@ -51,6 +52,9 @@ pub struct FileScan {
     pub unit: Option<Unit>,
     /// Why the file was not scanned, if it was not.
     pub skip: Option<Skip>,
+    /// The package name a manifest declares (`name` of package.json, `project.name` of
+    /// pyproject.toml, `metadata.name` of setup.cfg).
+    pub package: Option<String>,
 }
 
 /// Scans trees with one compiled rule set.
@@ -92,7 +96,9 @@ impl<'s> Scanner<'s> {
         let mut units = Vec::new();
         let mut hits = Vec::new();
         let mut located: Vec<(usize, usize, Finding)> = Vec::new();
+        let mut packages = Vec::new();
         for s in scans {
+            packages.extend(s.package);
             stats.bytes += s.bytes;
             stats.parsed += usize::from(s.parsed);
             skipped.extend(s.skip);
@@ -111,7 +117,7 @@ impl<'s> Scanner<'s> {
                 None => findings.extend(s.findings),
             }
         }
-        let whole = whole_program(&units, &hits, located);
+        let whole = whole_program(&units, &hits, located, &packages);
         findings.extend(whole.findings);
         let tools = whole.tools;
         let endpoints = whole.endpoints;
@@ -193,9 +199,11 @@ impl<'s> Scanner<'s> {
         let name = out.rel.rsplit('/').next().unwrap_or(&out.rel).to_owned();
         let hits = match m {
             Manifest::PackageJson => match serde_json::from_str::<serde_json::Value>(&text) {
-                Ok(v) => self
-                    .signatures
-                    .match_manifest(&name, &ManifestData::Json(&v, &text)),
+                Ok(v) => {
+                    out.package = v["name"].as_str().map(str::to_owned);
+                    self.signatures
+                        .match_manifest(&name, &ManifestData::Json(&v, &text))
+                }
                 Err(e) => {
                     out.skip = Some(Skip {
                         path: out.rel.clone(),
@@ -205,9 +213,15 @@ impl<'s> Scanner<'s> {
                 }
             },
             Manifest::Pyproject => match toml::from_str::<toml::Value>(&text) {
-                Ok(v) => self
-                    .signatures
-                    .match_manifest(&name, &ManifestData::Toml(&v, &text)),
+                Ok(v) => {
+                    out.package = v
+                        .get("project")
+                        .and_then(|p| p.get("name"))
+                        .and_then(toml::Value::as_str)
+                        .map(str::to_owned);
+                    self.signatures
+                        .match_manifest(&name, &ManifestData::Toml(&v, &text))
+                }
                 Err(e) => {
                     out.skip = Some(Skip {
                         path: out.rel.clone(),
@@ -397,8 +411,11 @@ fn whole_program(
     units: &[Unit],
     hits: &[Vec<EffectHit>],
     located: Vec<(usize, usize, Finding)>,
+    packages: &[String],
 ) -> Whole {
     let program = Program::new(units);
+    let dataflow = Dataflow::new(&program, units, hits);
+    let purpose = purpose(units, packages);
     let reaches: Vec<(usize, usize, Reach)> = units
         .iter()
         .enumerate()
@@ -473,15 +490,25 @@ fn whole_program(
                 .function_reached(reach, hu, off)
                 .and_then(|f| program.path_to(reach, f))
         };
+        let flows = dataflow.from_tool(*u, tool);
         let scope = Scope {
             tool: Some(tool),
             unit: *u,
             effects: &eff,
             path_to: &path_to,
+            flows: &flows,
+            purpose: &purpose,
         };
         findings.extend(analysis::judge(&scope, units, hits));
         add_endpoints(&eff, Some(&tool.name));
         tools.push(tool_report(&units[*u], tool, &eff, hits));
+    }
+    // Flows from the secrets the code reads on its own, where no tool reaches them.
+    let mut loose: Vec<Vec<Flow>> = vec![Vec::new(); units.len()];
+    for f in dataflow.from_sources() {
+        if !covered[f.sink.0][f.sink.1] {
+            loose[f.sink.0].push(f);
+        }
     }
     for (u, list) in hits.iter().enumerate() {
         let mut eff = ToolEffects::default();
@@ -499,6 +526,8 @@ fn whole_program(
             unit: u,
             effects: &eff,
             path_to: &none,
+            flows: &loose[u],
+            purpose: &purpose,
         };
         let mut judged = analysis::judge(&scope, units, hits);
         if outside_the_server(&program, units, u) {
@@ -516,6 +545,21 @@ fn whole_program(
         tools,
         endpoints,
     }
+}
+
+/// What the server says it is for, lower-case: its package names and every tool's name and
+/// description ([`analysis::Scope::purpose`]).
+fn purpose(units: &[Unit], packages: &[String]) -> String {
+    let mut words: Vec<String> = packages.iter().map(|p| p.to_ascii_lowercase()).collect();
+    for unit in units {
+        for t in &unit.facts.tools {
+            words.push(t.name.to_ascii_lowercase());
+            if let Some(d) = &t.description {
+                words.push(d.to_ascii_lowercase());
+            }
+        }
+    }
+    words.join(" ")
 }
 
 /// True for a test file that no tool reaches and no file of the server imports: neither the

@@ -1,6 +1,6 @@
 //! The signature file format, exactly as written in `signatures/<category>/<id>.toml`. These types
 //! mirror the TOML one to one (`deny_unknown_fields`: a misspelt key is an error, not a silently
-//! ignored rule part); [`super::compile`] turns them into matchers.
+//! ignored rule part); the private `compile` module turns them into matchers.
 
 use serde::Deserialize;
 
