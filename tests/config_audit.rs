@@ -819,3 +819,92 @@ fn passwords_inside_connection_urls_in_env_are_secrets() {
     );
     assert_no_raw(&a, &["Pg-Pass-2291x"]);
 }
+
+/// What each client's own reader does with `//` comments and trailing commas (the sources are in
+/// `Client::parse_options`): Claude Desktop, Claude Code and Windsurf take plain JSON; Gemini CLI
+/// strips comments but `JSON.parse` still refuses a trailing comma; VS Code and Cursor read JSONC.
+#[test]
+fn each_client_accepts_exactly_the_json_extensions_its_reader_accepts() {
+    // (client, shape, comments accepted, trailing commas accepted)
+    let table = [
+        (Client::ClaudeDesktop, Shape::McpServers, false, false),
+        (Client::ClaudeCode, Shape::McpServers, false, false),
+        (Client::ClaudeCode, Shape::ClaudeCodeUser, false, false),
+        (Client::Windsurf, Shape::McpServers, false, false),
+        (Client::GeminiCli, Shape::McpServers, true, false),
+        (Client::Cursor, Shape::McpServers, true, true),
+        (Client::VsCode, Shape::VsCodeMcp, true, true),
+        (Client::VsCode, Shape::VsCodeSettings, true, true),
+    ];
+    for (client, shape, comments, commas) in table {
+        let name = client.display_name();
+        let c = audit_as("broken/comment_in_strict.json", client, shape);
+        let t = audit_as("broken/trailing_comma.json", client, shape);
+        let both = audit_as("broken/comment_and_trailing_comma.json", client, shape);
+        assert_eq!(c.is_ok(), comments, "{name}: comment: {c:?}");
+        assert_eq!(t.is_ok(), commas, "{name}: trailing comma: {t:?}");
+        assert_eq!(both.is_ok(), comments && commas, "{name}: both: {both:?}");
+        for (what, r) in [("comment", &c), ("trailing comma", &t)] {
+            if let Err(e) = r {
+                let shown = e.to_string();
+                assert!(shown.contains(name), "{name}, {what}: {shown}");
+                assert!(
+                    shown.contains("remove the comment") || shown.contains("remove this comma"),
+                    "{name}, {what}: {shown}"
+                );
+            }
+        }
+        if let Ok(a) = &both {
+            // Accepted files are audited as usual (settings.json keeps servers under "mcp").
+            if shape != Shape::VsCodeSettings {
+                assert!(a.servers.iter().any(|s| s.name == "fetch"), "{name}");
+            }
+        }
+    }
+    // Where a client's reader is lenient about one thing only, the hint says which.
+    let e = audit_as(
+        "broken/trailing_comma.json",
+        Client::GeminiCli,
+        Shape::McpServers,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("Gemini CLI strips comments but otherwise reads plain JSON"),
+        "{e}"
+    );
+    assert!(e.contains("stops at start-up"), "{e}");
+    let e = audit_as(
+        "broken/comment_in_strict.json",
+        Client::ClaudeCode,
+        Shape::ClaudeCodeUser,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("may rewrite a file it cannot parse"), "{e}");
+}
+
+#[test]
+fn a_syntax_error_on_a_line_with_a_token_shows_the_line_masked() {
+    let e = audit_as(
+        "broken/secret_on_error_line.json",
+        Client::ClaudeDesktop,
+        Shape::McpServers,
+    )
+    .unwrap_err();
+    let shown = e.to_string();
+    assert!(!shown.contains("R8s7T6u5V4w3"), "{shown}");
+    assert!(shown.contains("ghp_****H2i1"), "{shown}");
+    // The place is the real one; the caret sits under the spot where the comma is missing, in
+    // the masked line as printed.
+    let ConfigError::Syntax { error, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!((error.pos.line, error.pos.column), (6, 90));
+    assert!(shown.contains("--> "), "{shown}");
+    assert!(shown.contains(":6:90"), "{shown}");
+    let lines: Vec<&str> = shown.lines().collect();
+    let code = lines.iter().position(|l| l.starts_with("6 | ")).unwrap();
+    let at = lines[code + 1].find('^').unwrap();
+    assert_eq!(&lines[code][at - 1..=at], "\" ", "{shown}");
+}

@@ -962,6 +962,81 @@ fn known_secrets(value: &str) -> Vec<Hit> {
     hits
 }
 
+/// Masks the secrets in one raw source line that could not be parsed (a syntax error's line), so a
+/// diagnostic never prints a credential: every known credential format, and the value of every
+/// `"key-like name": "random-looking value"` pair (`"API_KEY": "…"`, `"Authorization": "Bearer …"`).
+/// `column` (1-based, in characters) is moved to the same place in the masked line; a column inside
+/// a secret lands on the start of its mask.
+pub fn mask_line(line: &str, column: u32) -> (String, u32) {
+    static PAIR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#""([^"\\]{1,100})"\s*:\s*"([^"\\]{8,})""#).expect("pair pattern compiles")
+    });
+    // Byte ranges to replace, with their masks; known formats first, then named values.
+    let mut spans: Vec<(usize, usize, String)> = Vec::new();
+    let overlaps = |spans: &[(usize, usize, String)], s: usize, e: usize| {
+        spans.iter().any(|&(a, b, _)| s < b && a < e)
+    };
+    for hit in known_secrets(line) {
+        let mut from = 0;
+        while let Some(i) = line[from..].find(&hit.raw) {
+            let (s, e) = (from + i, from + i + hit.raw.len());
+            if !overlaps(&spans, s, e) {
+                spans.push((s, e, hit.masked.clone()));
+            }
+            from = e;
+        }
+    }
+    for c in PAIR.captures_iter(line) {
+        let (Some(k), Some(v)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let lk = k.as_str().to_ascii_lowercase();
+        let value = v.as_str();
+        let (vs, cred) = if lk == "authorization" || lk == "proxy-authorization" {
+            match value.split_once(' ') {
+                Some((scheme, cred)) if scheme.chars().all(|c| c.is_ascii_alphabetic()) => {
+                    (v.start() + scheme.len() + 1, cred)
+                }
+                _ => (v.start(), value),
+            }
+        } else if key_like(k.as_str()) && random_looking(value) {
+            (v.start(), value)
+        } else {
+            continue;
+        };
+        if cred.chars().count() >= 8 && !placeholder(cred) && !overlaps(&spans, vs, v.end()) {
+            spans.push((vs, v.end(), mask(cred, 0)));
+        }
+    }
+    if spans.is_empty() {
+        return (line.to_string(), column);
+    }
+    spans.sort_by_key(|s| s.0);
+    let target = line
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
+    let mut out = String::with_capacity(line.len());
+    let mut new_col = None;
+    let mut last = 0;
+    for (s, e, m) in &spans {
+        if new_col.is_none() && target < *s {
+            new_col = Some(out.chars().count() + line[last..target].chars().count() + 1);
+        }
+        out.push_str(&line[last..*s]);
+        if new_col.is_none() && target < *e {
+            new_col = Some(out.chars().count() + 1);
+        }
+        out.push_str(m);
+        last = *e;
+    }
+    if new_col.is_none() {
+        new_col = Some(out.chars().count() + line[last..target.max(last)].chars().count() + 1);
+    }
+    out.push_str(&line[last..]);
+    (out, new_col.map_or(column, |c| c as u32))
+}
+
 /// The words of a key name, lowercase: `GITHUB_PERSONAL_ACCESS_TOKEN` → [github, personal, access, token].
 fn key_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -2472,6 +2547,32 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn unparsed_lines_are_masked_and_the_caret_follows() {
+        let line = r#"    "env": {"GITHUB_TOKEN": "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"},"#;
+        // The caret on the trailing comma, after the token.
+        let col = line.chars().count() as u32;
+        let (m, c) = mask_line(line, col);
+        assert!(!m.contains("A1b2C3d4"), "{m}");
+        assert!(m.contains("ghp_****Q7r8"), "{m}");
+        assert_eq!(m.chars().nth(c as usize - 1), Some(','), "{m} {c}");
+        // A caret before the secret stays; one inside it moves to the mask.
+        assert_eq!(mask_line(line, 3).1, 3);
+        let inside = line.find("A1b2").unwrap() as u32 + 1;
+        let (m, c) = mask_line(line, inside);
+        assert_eq!(&m[c as usize - 1..c as usize + 3], "ghp_");
+        // Named values and Authorization headers, not ordinary settings.
+        let (m, _) = mask_line(
+            r#"{"MY_SERVICE_TOKEN": "q8Zr2Lx9Vt4Kw7Pn3Jm6", "Authorization": "Bearer abcdef1234567890secret", "LOG_LEVEL": "debugverbose1"}"#,
+            1,
+        );
+        assert!(!m.contains("q8Zr2Lx9") && !m.contains("abcdef1234"), "{m}");
+        assert!(m.contains("\"Bearer ****cret\""), "{m}");
+        assert!(m.contains("debugverbose1"), "{m}");
+        let plain = r#"  "command": "uvx","#;
+        assert_eq!(mask_line(plain, 5), (plain.to_string(), 5));
     }
 
     #[test]

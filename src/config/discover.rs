@@ -4,14 +4,14 @@
 //! `%APPDATA%` is the roaming app-data folder on Windows (`~\AppData\Roaming` unless set),
 //! `$XDG_CONFIG_HOME` is `~/.config` unless set, and `./` is the current (project) folder.
 //!
-//! | Client | File | Shape |
-//! |---|---|---|
-//! | Claude Desktop | macOS `~/Library/Application Support/Claude/claude_desktop_config.json`; Windows `%APPDATA%\Claude\claude_desktop_config.json`; Linux `$XDG_CONFIG_HOME/Claude/claude_desktop_config.json` | `mcpServers`, plain JSON |
-//! | Claude Code | `~/.claude.json` (`mcpServers` and `projects.<dir>.mcpServers`); `./.mcp.json` | `mcpServers`, plain JSON |
-//! | Cursor | `~/.cursor/mcp.json`; `./.cursor/mcp.json` | `mcpServers`, JSONC |
-//! | VS Code | `./.vscode/mcp.json` (`servers`, `inputs`); user `mcp.json` and `settings.json` (`mcp.servers`) in `~/Library/Application Support/Code/User/` (macOS), `%APPDATA%\Code\User\` (Windows), `$XDG_CONFIG_HOME/Code/User/` (Linux) | JSONC |
-//! | Windsurf | `~/.codeium/windsurf/mcp_config.json` | `mcpServers`, plain JSON |
-//! | Gemini CLI | `~/.gemini/settings.json`; `./.gemini/settings.json` | `mcpServers`, JSON with comments |
+//! | Client | File | Shape | Comments / trailing commas |
+//! |---|---|---|---|
+//! | Claude Desktop | macOS `~/Library/Application Support/Claude/claude_desktop_config.json`; Windows `%APPDATA%\Claude\claude_desktop_config.json`; Linux `$XDG_CONFIG_HOME/Claude/claude_desktop_config.json` | `mcpServers` | no / no (plain `JSON.parse`) |
+//! | Claude Code | `~/.claude.json` (`mcpServers` and `projects.<dir>.mcpServers`); `./.mcp.json` | `mcpServers` | no / no (a comment in `~/.claude.json` gets the file rewritten) |
+//! | Cursor | `~/.cursor/mcp.json`; `./.cursor/mcp.json` | `mcpServers` | yes / yes (its VS Code base; closed source, so from user reports) |
+//! | VS Code | `./.vscode/mcp.json` (`servers`, `inputs`); user `mcp.json` and `settings.json` (`mcp.servers`) in `~/Library/Application Support/Code/User/` (macOS), `%APPDATA%\Code\User\` (Windows), `$XDG_CONFIG_HOME/Code/User/` (Linux) | `servers` | yes / yes (VS Code's JSONC parser) |
+//! | Windsurf | `~/.codeium/windsurf/mcp_config.json` | `mcpServers` (`serverUrl` for remotes) | no / no |
+//! | Gemini CLI | `~/.gemini/settings.json`; `./.gemini/settings.json` | `mcpServers` (`httpUrl` for remotes) | yes / no (`strip-json-comments`, then `JSON.parse`) |
 //!
 //! Discovery takes the home folder, platform and working folder as parameters ([`DiscoveryEnv`]),
 //! so tests run against a temporary home and never read the real one.
@@ -105,11 +105,38 @@ impl Client {
         }
     }
 
-    /// Which JSON extensions this client's reader accepts.
+    /// Which JSON extensions this client's reader accepts. Each choice and what backs it:
+    ///
+    /// - VS Code: comments and trailing commas. `McpResourceScannerService` (microsoft/vscode,
+    ///   `src/vs/platform/mcp/common/mcpResourceScannerService.ts`) reads `mcp.json` with
+    ///   `parse(text, errors, { allowTrailingComma: true, allowEmptyContent: true })` from
+    ///   `base/common/json` (comments allowed by default); `settings.json` goes through the same
+    ///   JSONC parser.
+    /// - Gemini CLI: comments, but no trailing commas. `loadSettings` (google-gemini/gemini-cli,
+    ///   `packages/cli/src/config/settings.ts`) does `JSON.parse(stripJsonComments(content))`;
+    ///   strip-json-comments leaves trailing commas unless asked (`trailingCommas: false` is its
+    ///   default), so `JSON.parse` throws and the CLI stops with a `FatalConfigError`.
+    /// - Claude Desktop: plain JSON. Its errors are V8's `JSON.parse` messages ("Unexpected token
+    ///   ',' in JSON at position …", "Unexpected non-whitespace character after JSON at position 4
+    ///   (line 2 column 1)": GLips/Figma-Context-MCP#89, TonybotNi/ZotLink#2,
+    ///   tanviet12/chat-quality-agent#49).
+    /// - Claude Code: plain JSON. A `/* */` comment in `~/.claude.json` makes Claude Code rewrite
+    ///   the file and drop its servers (anthropics/claude-code#69354); `claude mcp add-json` refuses
+    ///   a trailing comma with "Invalid JSON" (tim-smart/effect-mcp#7); `/doctor` reports a
+    ///   `.mcp.json` it cannot parse as "MCP config is not a valid JSON" (anthropics/claude-code#30172).
+    /// - Windsurf: plain JSON. Its docs call `mcp_config.json` "a JSON file", and the file is read by
+    ///   the Go language server (its logs come from `interceptor.go`,
+    ///   `LanguageServerService/ListMcpResources`: imskyleen/animate-ui#71), whose JSON decoder
+    ///   has no comments or trailing commas. No source shows either accepted.
+    /// - Cursor: comments and trailing commas, as its VS Code base reads JSONC. Cursor is closed
+    ///   source, so this is the weakest of these choices: user write-ups show `//` and `/* */`
+    ///   comments in a working `~/.cursor/mcp.json` (zenn.dev/manase/scraps/e229facd691446), and
+    ///   the envmcp README (Gomah/envmcp) shows Cursor configs with trailing commas. When unsure,
+    ///   accepting is the safer side: a wrong "cannot be parsed" would hide every other finding.
+    /// - Generic (a file of no known client): lenient, so that whatever it holds is audited.
     pub fn parse_options(self) -> ParseOptions {
         match self {
             Client::VsCode | Client::Cursor | Client::Generic => ParseOptions::JSONC,
-            // Gemini CLI strips comments before JSON.parse; trailing commas still fail.
             Client::GeminiCli => ParseOptions {
                 comments: true,
                 ..ParseOptions::STRICT

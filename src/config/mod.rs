@@ -246,8 +246,11 @@ impl ConfigError {
 const LINE_WINDOW: usize = 160;
 
 /// Renders `path:line:col`, the line, a caret under the column, and the hint, like a compiler.
+/// Secrets on the line are masked first ([`checks::mask_line`]): a file that cannot be parsed is
+/// still a file full of tokens.
 fn caret(path: &str, pos: Pos, line_text: &str, message: &str, hint: &str) -> String {
-    let (shown, col) = window(line_text, pos.column as usize);
+    let (masked, masked_col) = checks::mask_line(line_text, pos.column);
+    let (shown, col) = window(&masked, masked_col as usize);
     // Keep tabs so the caret lines up under tab-indented text.
     let pad: String = shown
         .chars()
@@ -402,10 +405,28 @@ pub fn audit_bytes(
     Ok(checks::audit_document(file, text, &doc, format, opts))
 }
 
-/// Names the client in "this client reads plain JSON" hints.
+/// Names the client in "this client reads plain JSON" hints, and says what that client does with
+/// such a file.
 fn explain_extension(mut e: SyntaxError, client: Client) -> SyntaxError {
     if e.hint.starts_with("this client") {
         e.hint = e.hint.replacen("this client", client.display_name(), 1);
+        // See `Client::parse_options` for the sources.
+        if client == Client::GeminiCli {
+            e.hint = e.hint.replacen(
+                "Gemini CLI reads plain JSON",
+                "Gemini CLI strips comments but otherwise reads plain JSON",
+                1,
+            );
+        }
+        let consequence = match client {
+            Client::ClaudeCode => {
+                " (Claude Code may rewrite a file it cannot parse and lose the servers in it)"
+            }
+            Client::GeminiCli => " (Gemini CLI stops at start-up until it is fixed)",
+            Client::ClaudeDesktop => " (Claude Desktop then starts none of the servers)",
+            _ => "",
+        };
+        e.hint.push_str(consequence);
     }
     e
 }
