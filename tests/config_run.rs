@@ -88,9 +88,17 @@ fn deep_scans_both_packages_of_the_done_when_config() {
         "claude-desktop/claude_desktop_config.json",
     ]);
     twice.deep = true;
-    let (_, text) = run_to_string(&twice, Some(&count));
+    let (code, text) = run_to_string(&twice, Some(&count));
     assert_eq!(*calls.borrow(), 2);
     assert!(text.contains("scan failed: registry unreachable"), "{text}");
+    assert_eq!(
+        code, 2,
+        "a deep scan that failed exits 2, as `scan` does:\n{text}"
+    );
+    assert!(
+        text.contains("4 servers could not be deep-scanned; exit 2"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -23,10 +23,18 @@ pub(super) fn run(
     } else {
         None
     };
+    let source = SourceOptions {
+        npm_registry: args.npm_registry.clone(),
+        pypi_index: args.pypi_index.clone(),
+        cache_dir: args.cache_dir.clone(),
+        offline: args.offline,
+        no_cache: args.no_cache,
+        ..SourceOptions::default()
+    };
     let deep = |spec: &str| -> Result<DeepResult, String> {
         let sigs = signatures.as_ref().ok_or("deep scanning is off")?;
         let (acquired, target) =
-            crate::target::resolve(spec, &SourceOptions::default()).map_err(|e| e.to_string())?;
+            crate::target::resolve(spec, &source).map_err(|e| e.to_string())?;
         let report = Scanner::new(sigs).scan(&acquired.root, target);
         // A server's deep result gates like `mcp-scan scan` does: by its verdict.
         let max_severity = match report.verdict {

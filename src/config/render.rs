@@ -19,9 +19,15 @@ pub enum DeepOutcome {
     /// The scanner ran on the server's code.
     Scanned(DeepResult),
     /// The scan was attempted and failed (fetch error, not found).
-    Failed(String),
+    Failed {
+        /// What went wrong.
+        reason: String,
+    },
     /// Nothing to scan, and why.
-    NotScanned(String),
+    NotScanned {
+        /// Why not ("docker image `…`: container images are not scanned").
+        reason: String,
+    },
 }
 
 /// One server and, with `--deep`, the scan of its code.
@@ -93,18 +99,33 @@ pub struct ConfigReport {
 }
 
 impl ConfigReport {
-    /// 2 when a file could not be audited, else 1 when a finding (or a deep scan's worst finding)
-    /// is at or above `fail_on`, else 0.
+    /// 2 when a file could not be audited or a `--deep` scan failed (as `mcp-scan scan` exits 2
+    /// when it cannot scan), else 1 when a finding (or a deep scan's worst finding) is at or above
+    /// `fail_on`, else 0. Servers `--deep` does not scan by design (docker, remote) do not count.
     pub fn exit_code(&self) -> u8 {
         if self
             .files
             .iter()
             .any(|f| matches!(f, FileReport::Error { .. }))
+            || self.deep_failures() > 0
         {
             return 2;
         }
         let worst = self.max_severity();
         u8::from(worst.is_some_and(|w| w >= self.fail_on))
+    }
+
+    /// How many servers `--deep` tried and failed to scan (fetch error, no such package).
+    pub fn deep_failures(&self) -> usize {
+        self.files
+            .iter()
+            .filter_map(|f| match f {
+                FileReport::Audited { servers, .. } => Some(servers),
+                FileReport::Error { .. } => None,
+            })
+            .flatten()
+            .filter(|s| matches!(s.deep, Some(DeepOutcome::Failed { .. })))
+            .count()
     }
 
     /// The highest severity among config findings and deep scans.
@@ -219,6 +240,14 @@ pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
+/// The client named after a file's path in text output.
+fn heading(client: Client) -> &'static str {
+    match client {
+        Client::Generic => "no known client: every layout tried, comments allowed",
+        c => c.display_name(),
+    }
+}
+
 fn sev_word(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "CRITICAL",
@@ -251,7 +280,7 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
                 ..
             } => {
                 nerrors += 1;
-                writeln!(out, "{file} ({})", client.display_name())?;
+                writeln!(out, "{file} ({})", heading(*client))?;
                 for l in message.lines() {
                     writeln!(out, "  {l}")?;
                 }
@@ -265,7 +294,7 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
             } => {
                 nservers += servers.len();
                 nfindings += findings.len();
-                writeln!(out, "{file} ({})", client.display_name())?;
+                writeln!(out, "{file} ({})", heading(*client))?;
                 if servers.is_empty() {
                     writeln!(out, "  no servers")?;
                 }
@@ -311,13 +340,13 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
                             r.findings,
                             if r.findings == 1 { "" } else { "s" }
                         )?,
-                        Some(DeepOutcome::Failed(why)) => writeln!(
+                        Some(DeepOutcome::Failed { reason: why }) => writeln!(
                             out,
                             "  {:width$}  deep:  {} → scan failed: {why}",
                             "",
                             e.scan_spec.as_deref().unwrap_or("")
                         )?,
-                        Some(DeepOutcome::NotScanned(why)) => {
+                        Some(DeepOutcome::NotScanned { reason: why }) => {
                             writeln!(out, "  {:width$}  deep:  not scanned: {why}", "")?
                         }
                         None => {}
@@ -384,8 +413,16 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     if nerrors > 0 {
         write!(
             out,
-            ", {nerrors} file{} could not be read",
+            ", {nerrors} file{} could not be read or parsed",
             if nerrors == 1 { "" } else { "s" }
+        )?;
+    }
+    let failed = report.deep_failures();
+    if failed > 0 {
+        write!(
+            out,
+            ", {failed} server{} could not be deep-scanned",
+            if failed == 1 { "" } else { "s" }
         )?;
     }
     writeln!(
