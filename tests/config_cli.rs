@@ -212,6 +212,42 @@ fn deep_scans_npm_and_pypi_servers_through_the_loopback_registry() {
     );
     assert!(g.get("scan_spec").is_none_or(Value::is_null));
 
+    // SARIF: the config findings plus one result per server whose code has findings, at the
+    // server's entry; the clean or low time server is there only if it has findings.
+    let (scode, out, _) =
+        run(deep_args(&mut mcp_scan(home.path()), &server, &file).args(["--format", "sarif"]));
+    assert_eq!(scode, 1);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let verdict = results
+        .iter()
+        .find(|r| r["ruleId"] == "config-deep-verdict" && r["properties"]["server"] == "calc")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(verdict["level"], "error");
+    let region = &verdict["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(3), Some(5))
+    );
+    assert!(
+        verdict["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("runs npm:calculator-plus@2.1.0, which the scanner rates"),
+        "{verdict}"
+    );
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "config-unpinned-docker")
+    );
+    assert!(
+        !results
+            .iter()
+            .any(|r| r["properties"]["server"] == "github" && r["ruleId"] == "config-deep-verdict"),
+        "docker is not scanned, so it has no verdict"
+    );
+
     // --fail-on: only the calculator's verdict can reach critical (config findings stop at
     // medium), so the exit code follows that verdict exactly.
     let calc_critical = c["deep"]["verdict"] == "critical";
@@ -259,6 +295,17 @@ fn deep_scan_failures_are_reported_per_server_without_stopping_the_others() {
     assert_eq!(ghost["status"], "failed", "{ghost}");
     assert_eq!(ghost["reason"], "no such package on npm: no-such-package");
     assert_eq!((jcode, v["exit_code"].as_i64()), (2, Some(2)));
+    let (_, out, _) =
+        run(deep_args(&mut mcp_scan(home.path()), &server, &file).args(["--format", "sarif"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let failed = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "config-deep-scan-failed")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(failed["level"], "error");
+    assert_eq!(failed["properties"]["server"], "ghost");
     // Like `mcp-scan scan` on a target it cannot fetch: exit 2, said in the summary.
     assert_eq!(code, 2, "{text}");
     assert!(

@@ -164,8 +164,9 @@ pub fn json(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-/// Writes a SARIF 2.1.0 log: one result per config finding, plus one `config-parse-error` result
-/// per file that could not be read.
+/// Writes a SARIF 2.1.0 log: one result per config finding, one `config-parse-error` result per
+/// file that could not be read, and with `--deep` one `config-deep-verdict` result per server whose
+/// code has findings (at the level of its worst one) or `config-deep-scan-failed` per failed scan.
 pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     let level = |s: Severity| match s {
         Severity::Critical | Severity::High => "error",
@@ -176,7 +177,12 @@ pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     let mut results = Vec::new();
     for f in &report.files {
         match f {
-            FileReport::Audited { findings, .. } => {
+            FileReport::Audited {
+                file,
+                findings,
+                servers,
+                ..
+            } => {
                 for cf in findings {
                     let x = &cf.finding;
                     if !rules.contains(&x.rule) {
@@ -194,6 +200,53 @@ pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
                             "category": x.category, "severity": x.severity,
                             "confidence": x.confidence, "server": x.tool,
                         },
+                    }));
+                }
+                // With --deep, each server's verdict (and each failed scan) is a result at the
+                // server's entry, so a dashboard fed only SARIF still sees what the code does.
+                for s in servers {
+                    let e = &s.server;
+                    let spec = e.scan_spec.as_deref().unwrap_or("");
+                    let (rule, lvl, text) = match &s.deep {
+                        Some(DeepOutcome::Scanned(r)) => {
+                            let Some(worst) = r.max_severity else {
+                                continue;
+                            };
+                            (
+                                "config-deep-verdict",
+                                level(worst),
+                                format!(
+                                    "server \"{}\" runs {spec}, which the scanner rates {} (score {}, {} finding{}). Fix: run `mcp-scan scan {spec}` for the findings and remove the server unless each is explained.",
+                                    e.name,
+                                    r.verdict,
+                                    r.score,
+                                    r.findings,
+                                    if r.findings == 1 { "" } else { "s" }
+                                ),
+                            )
+                        }
+                        Some(DeepOutcome::Failed { reason }) => (
+                            "config-deep-scan-failed",
+                            "error",
+                            format!(
+                                "server \"{}\" runs {spec}, which could not be scanned: {reason}",
+                                e.name
+                            ),
+                        ),
+                        _ => continue,
+                    };
+                    if !rules.iter().any(|r| r == rule) {
+                        rules.push(rule.into());
+                    }
+                    results.push(json!({
+                        "ruleId": rule,
+                        "level": lvl,
+                        "message": { "text": text },
+                        "locations": [{ "physicalLocation": {
+                            "artifactLocation": { "uri": file },
+                            "region": { "startLine": e.line, "startColumn": e.column }
+                        }}],
+                        "properties": { "server": e.name, "scan_spec": spec, "deep": s.deep },
                     }));
                 }
             }
