@@ -908,3 +908,46 @@ fn a_syntax_error_on_a_line_with_a_token_shows_the_line_masked() {
     let at = lines[code + 1].find('^').unwrap();
     assert_eq!(&lines[code][at - 1..=at], "\" ", "{shown}");
 }
+
+#[test]
+fn relative_scripts_resolve_against_the_folder_the_client_starts_the_server_in() {
+    let text = br#"{"projects": {"/srv/app": {"mcpServers": {
+        "a": {"command": "node", "args": ["./index.js"]},
+        "b": {"command": "python", "args": ["tools/run.py"], "cwd": "sub"}
+    }}}, "mcpServers": {"c": {"command": "node", "args": ["./index.js"]}}}"#;
+    let fmt = Format {
+        client: Client::ClaudeCode,
+        shape: Shape::ClaudeCodeUser,
+    };
+    let a = audit_bytes("claude.json", text, fmt, &AuditOptions::default()).unwrap();
+    let spec = |n: &str| {
+        a.servers
+            .iter()
+            .find(|s| s.name == n)
+            .unwrap()
+            .scan_spec
+            .clone()
+    };
+    let p = |s: &str| Some(Path::new(s).display().to_string());
+    assert_eq!(spec("a"), p("/srv/app/./index.js"));
+    assert_eq!(spec("b"), p("/srv/app/sub/tools/run.py"));
+    // A user-wide entry has no project: left relative, as the client would start it anywhere.
+    assert_eq!(spec("c").as_deref(), Some("./index.js"));
+    // A project-level file's base folder comes from the caller.
+    let opts = AuditOptions {
+        base_dir: Some(PathBuf::from("/work/proj")),
+        ..Default::default()
+    };
+    let fmt = Format {
+        client: Client::ClaudeCode,
+        shape: Shape::McpServers,
+    };
+    let a = audit_bytes(
+        ".mcp.json",
+        br#"{"mcpServers": {"d": {"command": "node", "args": ["server.js"]}}}"#,
+        fmt,
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(a.servers[0].scan_spec, p("/work/proj/server.js"));
+}

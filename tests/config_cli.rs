@@ -469,3 +469,43 @@ fn help_teaches_examples_deep_and_exit_codes() {
         assert!(out.contains(want), "missing {want:?} in:\n{out}");
     }
 }
+
+#[test]
+fn relative_scripts_in_project_files_resolve_against_the_project_not_the_current_folder() {
+    let home = tempfile::tempdir().unwrap();
+    let project = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let p = project.path();
+    std::fs::write(
+        p.join("package.json"),
+        r#"{"name": "p", "version": "1.0.0"}"#,
+    )
+    .unwrap();
+    std::fs::write(p.join("server.js"), "console.log('hello')\n").unwrap();
+    std::fs::write(
+        p.join(".mcp.json"),
+        r#"{"mcpServers": {"loc": {"command": "node", "args": ["./server.js"]}}}"#,
+    )
+    .unwrap();
+    std::fs::create_dir(p.join(".vscode")).unwrap();
+    std::fs::write(
+        p.join(".vscode/mcp.json"),
+        r#"{"servers": {"ws": {"command": "node", "args": ["${workspaceFolder}/server.js"]}}}"#,
+    )
+    .unwrap();
+    let shown = std::path::absolute(p).unwrap().display().to_string();
+    for file in [".mcp.json", ".vscode/mcp.json"] {
+        let (code, out, _) = run(mcp_scan(home.path())
+            .current_dir(elsewhere.path())
+            .arg("config")
+            .arg(p.join(file))
+            .args(["--deep", "--no-path-check"]));
+        // The script's project (the folder with package.json) is scanned, wherever mcp-scan runs.
+        assert!(
+            out.contains(&format!("deep:  {shown} → ")),
+            "{file}:\n{out}"
+        );
+        assert!(!out.contains("scan failed"), "{file}:\n{out}");
+        assert_eq!(code, 0, "{file}:\n{out}");
+    }
+}

@@ -226,3 +226,37 @@ fn formats_from_paths_and_client_override() {
             .contains("claude-desktop")
     );
 }
+
+#[test]
+fn project_dir_of_project_level_files_only() {
+    use mcp_scan::config::discover::project_dir;
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let proj = h.join("code/app");
+    assert_eq!(
+        project_dir(&proj.join(".mcp.json"), Some(h)),
+        Some(proj.clone())
+    );
+    for f in [
+        ".cursor/mcp.json",
+        ".vscode/mcp.json",
+        ".gemini/settings.json",
+    ] {
+        assert_eq!(
+            project_dir(&proj.join(f), Some(h)),
+            Some(proj.clone()),
+            "{f}"
+        );
+        // The same names directly under the home folder are the user-level files.
+        assert_eq!(project_dir(&h.join(f), Some(h)), None, "{f}");
+    }
+    assert_eq!(project_dir(&h.join(".claude.json"), Some(h)), None);
+    assert_eq!(
+        project_dir(&proj.join("claude_desktop_config.json"), Some(h)),
+        None
+    );
+    assert_eq!(
+        project_dir(&proj.join(".cursor/settings.json"), Some(h)),
+        None
+    );
+}

@@ -167,6 +167,7 @@ pub fn run(
         },
         home: home.clone(),
         max_bytes: 0,
+        base_dir: None,
     };
     let mut searched = Vec::new();
     let targets: Vec<(PathBuf, discover::Format)> = if args.files.is_empty() {
@@ -229,6 +230,7 @@ pub fn run(
     for (path, format) in targets {
         let o = AuditOptions {
             format: Some(format),
+            base_dir: discover::project_dir(&path, home.as_deref()),
             ..opts.clone()
         };
         match audit_file(&path, &o) {

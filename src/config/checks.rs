@@ -550,8 +550,22 @@ fn entry(cx: &mut Cx, m: &Member, project: Option<String>) -> ServerEntry {
     if let Some((cmd, cpos)) = command {
         server.transport = Transport::Stdio;
         server.command = Some(cmd.to_string());
-        let cwd = e.get("cwd").and_then(|c| c.value.as_str());
-        stdio_checks(cx, &mut server, cmd, cpos, &args, cwd);
+        // Where the client starts the server: its own "cwd" (relative to the project, if any),
+        // else the project folder (a `~/.claude.json` project entry's key, or the project of a
+        // project-level file).
+        let base = server
+            .project
+            .as_deref()
+            .map(PathBuf::from)
+            .or_else(|| cx.opts.base_dir.clone());
+        let own = e.get("cwd").and_then(|c| c.value.as_str());
+        let cwd = match (own, &base) {
+            (Some(c), Some(b)) if !is_absolute_any(c) => Some(b.join(c).display().to_string()),
+            (Some(c), _) => Some(c.to_string()),
+            (None, Some(b)) => Some(b.display().to_string()),
+            (None, None) => None,
+        };
+        stdio_checks(cx, &mut server, cmd, cpos, &args, cwd.as_deref());
     } else if let Some((key, u, upos)) = url {
         server.transport = if ty.eq_ignore_ascii_case("sse")
             || (ty.is_empty() && key != "httpUrl" && u.trim_end_matches('/').ends_with("/sse"))
@@ -2185,7 +2199,15 @@ fn stdio_checks(
         }
     }
 
-    let l = launch(&cmd_eff, &plain_eff, cwd);
+    // VS Code and Cursor expand `${workspaceFolder}` to the project folder before starting.
+    let expand = |a: &String| match (cx.opts.base_dir.as_deref(), cx.client) {
+        (Some(b), Client::VsCode | Client::Cursor) => a
+            .replace("${workspaceFolder}", &b.display().to_string())
+            .replace("${workspaceRoot}", &b.display().to_string()),
+        _ => a.clone(),
+    };
+    let launch_args: Vec<String> = plain_eff.iter().map(expand).collect();
+    let l = launch(&expand(&cmd_eff), &launch_args, cwd);
     // Positions refer to the real args; when the command held the args, point at the command.
     let offset_pos = |i: usize| if plain.is_empty() { cpos } else { arg_pos(i) };
     let mut skip_args: HashSet<usize> = HashSet::new();

@@ -348,6 +348,27 @@ pub fn discover(env: &DiscoveryEnv) -> Vec<DiscoveredConfig> {
         .collect()
 }
 
+/// The project folder of a project-level config file, which its client starts the servers in:
+/// the folder holding `.mcp.json`, or the one above `.cursor/`, `.vscode/` or `.gemini/` (unless
+/// that is the home folder, where the same names are user-level files). `None` for user-level
+/// files, whose servers start wherever the client happens to run.
+pub fn project_dir(path: &Path, home: Option<&Path>) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    let name = abs.file_name()?.to_str()?;
+    let parent = abs.parent()?;
+    if name == ".mcp.json" {
+        return Some(parent.to_path_buf());
+    }
+    let pname = parent.file_name()?.to_str()?;
+    let grand = parent.parent()?;
+    let project_file = matches!(
+        (pname, name),
+        (".cursor", "mcp.json") | (".vscode", "mcp.json") | (".gemini", "settings.json")
+    );
+    let at_home = home.is_some_and(|h| std::path::absolute(h).is_ok_and(|h| h == grand));
+    (project_file && !at_home).then(|| grand.to_path_buf())
+}
+
 /// Guesses how to read a file named on the command line from its path.
 pub fn format_for_path(path: &Path) -> Format {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");

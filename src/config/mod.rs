@@ -47,6 +47,11 @@ pub struct AuditOptions {
     pub home: Option<PathBuf>,
     /// Size limit in bytes; `0` means [`MAX_CONFIG_BYTES`].
     pub max_bytes: u64,
+    /// The folder the client starts this file's servers in, when it is known: the project of a
+    /// project-level file ([`discover::project_dir`]). Relative script paths (and VS Code's
+    /// `${workspaceFolder}`) resolve against it for `--deep`; `None` leaves them relative to the
+    /// current folder.
+    pub base_dir: Option<PathBuf>,
 }
 
 impl AuditOptions {
@@ -57,6 +62,7 @@ impl AuditOptions {
             path_var: std::env::var_os("PATH"),
             home: dirs::home_dir(),
             max_bytes: 0,
+            base_dir: None,
         }
     }
 }
