@@ -509,3 +509,36 @@ fn relative_scripts_in_project_files_resolve_against_the_project_not_the_current
         assert_eq!(code, 0, "{file}:\n{out}");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::process::Stdio;
+    let home = tempfile::tempdir().unwrap();
+    // Far more output than a pipe buffers, so the write fails whenever the reader leaves.
+    let servers: Vec<String> = (0..3000)
+        .map(|i| format!(r#""s{i}": {{"command": "npx", "args": ["-y", "pkg{i}"]}}"#))
+        .collect();
+    let file = home.path().join("claude_desktop_config.json");
+    std::fs::write(
+        &file,
+        format!(r#"{{"mcpServers": {{{}}}}}"#, servers.join(",")),
+    )
+    .unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("mcp-scan");
+    let mut child = std::process::Command::new(bin)
+        .env("HOME", home.path())
+        .current_dir(home.path())
+        .arg("config")
+        .arg(&file)
+        .args(["--no-path-check", "--format", "sarif"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Like `mcp-scan config | head -0`: the pipe is closed before anything is read.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::exit;
-use crate::config::{ConfigArgs, DeepResult, run as run_audit};
+use crate::config::{ConfigArgs, ConfigError, DeepResult, run as run_audit};
 use crate::finding::Severity;
 use crate::scan::Scanner;
 use crate::score::Verdict;
@@ -53,6 +53,8 @@ pub(super) fn run(
     };
     match run_audit(args, out, if args.deep { Some(&deep) } else { None }) {
         Ok(code) => Ok(code),
+        // `mcp-scan config | head`: the reader left; that is not an error (as for `scan`).
+        Err(ConfigError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(exit::OK),
         Err(e) => {
             writeln!(err, "mcp-scan: error: {e}")?;
             Ok(exit::ERROR)
