@@ -239,6 +239,10 @@ fn sarif_has_one_result_per_finding_and_parse_errors() {
     assert_eq!(err["level"], "error");
     let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), 4);
+    for r in rules {
+        let d = r["shortDescription"]["text"].as_str().unwrap_or("");
+        assert!(!d.is_empty(), "rule without a description: {r}");
+    }
 }
 
 #[test]

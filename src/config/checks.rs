@@ -27,6 +27,109 @@ use super::{
 };
 use crate::finding::{Category, Confidence, Finding, Severity};
 
+/// Every rule id the config audit reports, with a one-line description (SARIF `shortDescription`).
+pub const RULES: &[(&str, &str)] = &[
+    (
+        "config-parse-error",
+        "The config file cannot be read or parsed as its client reads it",
+    ),
+    (
+        "config-secret-in-env",
+        "A credential in plain text in a server's env",
+    ),
+    (
+        "config-secret-in-args",
+        "A credential in plain text in a server's arguments",
+    ),
+    (
+        "config-secret-in-headers",
+        "A credential in plain text in a remote server's headers",
+    ),
+    (
+        "config-secret-in-url",
+        "A credential in plain text in a remote server's URL",
+    ),
+    (
+        "config-unpinned-npx",
+        "An npm package run by npx, bunx, pnpm dlx or npm exec without an exact version",
+    ),
+    (
+        "config-unpinned-uvx",
+        "A Python package run by uvx without an exact == version",
+    ),
+    (
+        "config-unpinned-pipx",
+        "A Python package run by pipx run without an exact == version",
+    ),
+    (
+        "config-unpinned-docker",
+        "A container image run without a digest",
+    ),
+    (
+        "config-broad-fs-grant",
+        "A server is given the whole filesystem, a drive, a home folder or a personal folder",
+    ),
+    (
+        "config-plain-http",
+        "A remote server reached over plain http://",
+    ),
+    (
+        "config-docker-privileged",
+        "A container with host control (privileged, host PID, Docker socket)",
+    ),
+    (
+        "config-docker-no-isolation",
+        "A container started without isolating flags",
+    ),
+    (
+        "config-command-not-found",
+        "The server's program is not on PATH or does not exist",
+    ),
+    (
+        "config-command-not-on-app-path",
+        "The server's program is found only through the shell's PATH",
+    ),
+    (
+        "config-command-with-args",
+        "A whole command line in \"command\"",
+    ),
+    (
+        "config-server-no-command",
+        "A server entry with neither a command nor a URL",
+    ),
+    (
+        "config-bad-entry",
+        "A server entry or field of the wrong type",
+    ),
+    ("config-bad-url", "A remote server URL that does not parse"),
+    (
+        "config-undeclared-input",
+        "A ${input:ID} reference to an input the file does not declare",
+    ),
+    (
+        "config-duplicate-key",
+        "A key repeated in one object; the client uses the later one",
+    ),
+    (
+        "config-misspelt-key",
+        "A key the client does not read, close to one it does",
+    ),
+    ("config-bom", "A byte-order mark the client may not accept"),
+    (
+        "config-deep-verdict",
+        "The scanner's verdict on the code a server runs (--deep)",
+    ),
+    (
+        "config-deep-scan-failed",
+        "The code a server runs could not be fetched or scanned (--deep)",
+    ),
+];
+
+/// The description of a config rule id ("" for an unknown id).
+pub fn rule_summary(id: &str) -> &'static str {
+    RULES.iter().find(|(r, _)| *r == id).map_or("", |(_, d)| d)
+}
+
 /// Audits a parsed config document (the root is an object).
 pub fn audit_document(
     file: &str,
@@ -2569,6 +2672,26 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn every_rule_id_in_this_module_is_described() {
+        // Every `"config-…"` literal in the config audit's sources has an entry in RULES.
+        let sources = [
+            include_str!("checks.rs"),
+            include_str!("render.rs"),
+            include_str!("mod.rs"),
+            include_str!("args.rs"),
+        ];
+        let re = Regex::new(r#""(config-[a-z-]+)""#).unwrap();
+        let mut seen = 0;
+        for src in sources {
+            for c in re.captures_iter(src) {
+                seen += 1;
+                assert!(!rule_summary(&c[1]).is_empty(), "{} is not in RULES", &c[1]);
+            }
+        }
+        assert!(seen > RULES.len());
     }
 
     #[test]

@@ -280,7 +280,10 @@ pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    let rules: Vec<_> = rules.iter().map(|r| json!({ "id": r })).collect();
+    let rules: Vec<_> = rules
+        .iter()
+        .map(|r| json!({ "id": r, "shortDescription": { "text": super::checks::rule_summary(r) } }))
+        .collect();
     let v = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
