@@ -121,13 +121,15 @@ impl Client {
     ///   (line 2 column 1)": GLips/Figma-Context-MCP#89, TonybotNi/ZotLink#2,
     ///   tanviet12/chat-quality-agent#49).
     /// - Claude Code: plain JSON. A `/* */` comment in `~/.claude.json` makes Claude Code rewrite
-    ///   the file and drop its servers (anthropics/claude-code#69354); `claude mcp add-json` refuses
-    ///   a trailing comma with "Invalid JSON" (tim-smart/effect-mcp#7); `/doctor` reports a
-    ///   `.mcp.json` it cannot parse as "MCP config is not a valid JSON" (anthropics/claude-code#30172).
+    ///   the file and drop its servers (anthropics/claude-code#69354); a `//` line in its
+    ///   `settings.json` gets "Invalid or malformed JSON" and the whole file is discarded
+    ///   (anthropics/claude-code#83190); `claude mcp add-json` refuses a trailing comma with
+    ///   "Invalid JSON" (tim-smart/effect-mcp#7).
     /// - Windsurf: plain JSON. Its docs call `mcp_config.json` "a JSON file", and the file is read by
     ///   the Go language server (its logs come from `interceptor.go`,
-    ///   `LanguageServerService/ListMcpResources`: imskyleen/animate-ui#71), whose JSON decoder
-    ///   has no comments or trailing commas. No source shows either accepted.
+    ///   `LanguageServerService/ListMcpResources`: imskyleen/animate-ui#71); Go's `encoding/json`
+    ///   takes neither comments nor trailing commas. This is inferred, not read in its (closed)
+    ///   source, but no source shows either accepted.
     /// - Cursor: comments and trailing commas, as its VS Code base reads JSONC. Cursor is closed
     ///   source, so this is the weakest of these choices: user write-ups show `//` and `/* */`
     ///   comments in a working `~/.cursor/mcp.json` (zenn.dev/manase/scraps/e229facd691446), and
