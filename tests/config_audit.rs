@@ -951,3 +951,36 @@ fn relative_scripts_resolve_against_the_folder_the_client_starts_the_server_in()
     .unwrap();
     assert_eq!(a.servers[0].scan_spec, p("/work/proj/server.js"));
 }
+
+#[test]
+fn a_token_inside_command_is_found_and_masked_in_messages_fixes_and_listings() {
+    let fmt = Format {
+        client: Client::ClaudeDesktop,
+        shape: Shape::McpServers,
+    };
+    let text = r#"{"mcpServers": {
+        "line": {"command": "npx -y srv@1.0.0 --token ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"},
+        "path": {"command": "/opt/ghp_Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2/run"}
+    }}"#;
+    let a = audit_bytes("x.json", text.as_bytes(), fmt, &AuditOptions::default()).unwrap();
+    assert_no_raw(&a, &["A1b2C3d4E5f6G7h8I9j0", "Z9y8X7w6V5u4T3s2R1q0"]);
+    let f = find(&a, "config-secret-in-args", "line");
+    assert!(
+        f.finding.message.contains("in `command`"),
+        "{}",
+        f.finding.message
+    );
+    assert_eq!(f.finding.severity, Severity::High);
+    assert!(has(&a, "config-secret-in-args", "path"));
+    // The other findings that quote the command are masked too.
+    let split = find(&a, "config-command-with-args", "line");
+    assert!(split.fix.contains("ghp_****Q7r8"), "{}", split.fix);
+    let missing = find(&a, "config-command-not-found", "path");
+    assert!(
+        missing.finding.message.contains("/opt/ghp_****"),
+        "{}",
+        missing.finding.message
+    );
+    let line = a.servers.iter().find(|s| s.name == "line").unwrap();
+    assert!(line.command.as_deref().unwrap().contains("ghp_****Q7r8"));
+}

@@ -542,3 +542,24 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert!(err.is_empty(), "{err}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn a_token_in_command_never_reaches_any_output_format() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("claude_desktop_config.json");
+    std::fs::write(
+        &file,
+        r#"{"mcpServers": {"c": {"command": "npx -y srv@1.0.0 --token ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"}}}"#,
+    )
+    .unwrap();
+    for format in ["text", "json", "sarif"] {
+        let (code, out, _) = run(mcp_scan(home.path()).arg("config").arg(&file).args([
+            "--no-path-check",
+            "--format",
+            format,
+        ]));
+        assert!(!out.contains("A1b2C3d4E5f6"), "{format}:\n{out}");
+        assert!(out.contains("ghp_****Q7r8"), "{format}:\n{out}");
+        assert_eq!(code, 1, "a plain-text GitHub token is high: {format}");
+    }
+}

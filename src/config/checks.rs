@@ -193,12 +193,26 @@ pub fn audit_document(
             .or_insert_with(|| masker.mask_mapped(lines.line(line)));
         f.finding.snippet = masked.snippet_at(offset.saturating_sub(lines.start(line)));
     }
+    // Messages and fixes quote values too ("the program `…` does not exist", "put … in args").
+    for f in &mut findings {
+        f.finding.message = masker.mask(&f.finding.message);
+        f.fix = masker.mask(&f.fix);
+    }
     for s in &mut servers {
         for a in &mut s.args {
             *a = masker.mask(a);
         }
         if let Some(u) = &mut s.url {
             *u = masker.mask(u);
+        }
+        if let Some(c) = &mut s.command {
+            *c = masker.mask(c);
+        }
+        if let Some(spec) = &mut s.scan_spec {
+            *spec = masker.mask(spec);
+        }
+        if let Some(n) = &mut s.not_scanned {
+            *n = masker.mask(n);
         }
     }
     findings.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
@@ -637,6 +651,14 @@ fn entry(cx: &mut Cx, m: &Member, project: Option<String>) -> ServerEntry {
     let command = e
         .get("command")
         .and_then(|c| c.value.as_str().map(|s| (s, c.value.pos)));
+    // A token can sit in "command" too: a whole command line, or a path.
+    if let Some((cmd, cpos)) = command {
+        let words: Vec<(String, Pos)> = cmd
+            .split_whitespace()
+            .map(|w| (w.to_string(), cpos))
+            .collect();
+        secrets_in_words(cx, tool, &words, &|_| "command".to_string());
+    }
     if let Some(c) = e.get("command").filter(|c| c.value.as_str().is_none()) {
         bad_shape(cx, tool, c, "a string naming the program to start");
     }
@@ -1432,6 +1454,16 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn secrets_in_args(cx: &mut Cx, tool: Option<&str>, args: &[(String, Pos)]) {
+    secrets_in_words(cx, tool, args, &|i| format!("args[{i}]"));
+}
+
+/// Secrets in a list of command-line words: `args`, or the words of a `"command"` string.
+fn secrets_in_words(
+    cx: &mut Cx,
+    tool: Option<&str>,
+    args: &[(String, Pos)],
+    place: &dyn Fn(usize) -> String,
+) {
     for (i, (a, pos)) in args.iter().enumerate() {
         let mut hits = if a.contains("://") {
             secrets_in_url(a)
@@ -1461,7 +1493,7 @@ fn secrets_in_args(cx: &mut Cx, tool: Option<&str>, args: &[(String, Pos)]) {
                 cx,
                 "config-secret-in-args",
                 tool,
-                &format!("args[{i}]"),
+                &place(i),
                 &name,
                 hit,
                 *pos,
