@@ -477,11 +477,13 @@ fn windsurf_server_url_over_http_and_aws_keys() {
         Severity::Medium,
         "high-entropy, not a known format"
     );
+    let aws = find(&a, "config-secret-in-env", "aws");
+    assert!(aws.finding.message.contains("AWS access key id"));
+    // Windsurf expands ${env:NAME}, so the fix says to use it.
     assert!(
-        find(&a, "config-secret-in-env", "aws")
-            .finding
-            .message
-            .contains("AWS access key id")
+        aws.fix.contains("write \"${env:AWS_ACCESS_KEY_ID}\""),
+        "{}",
+        aws.fix
     );
     assert_eq!(
         a.findings

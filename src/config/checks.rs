@@ -1312,7 +1312,11 @@ fn secret_fix(client: Client, name: &str) -> String {
             id = norm(name)
         ),
         Client::ClaudeCode => format!("set it in your shell and write \"${{{name}}}\" (Claude Code expands environment variables)"),
-        Client::Cursor => format!("set it in your environment and write \"${{env:{name}}}\""),
+        // Cursor and Windsurf both expand `${env:NAME}` in their MCP configs (their docs;
+        // Windsurf's also in syllago.dev's provider table and docs.sevalla.com's Windsurf page).
+        Client::Cursor | Client::Windsurf => {
+            format!("set it in your environment and write \"${{env:{name}}}\"")
+        }
         Client::GeminiCli => format!("set it in your environment and write \"${name}\""),
         _ => "keep this file out of backups, dotfile repositories and screen shares, or use a server that reads the token from the OS keychain".into(),
     };
