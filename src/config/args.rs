@@ -34,6 +34,7 @@ Examples:
   mcp-scan config --deep                   also fetch and scan each server's code
   mcp-scan config --format sarif           SARIF 2.1.0 for a code-scanning dashboard
   mcp-scan config --fail-on medium         exit 1 from the first medium finding
+  mcp-scan config --fail-on never          report only (exit 2 still means broken)
 
 Without FILE, the configs of Claude Desktop, Claude Code (~/.claude.json,
 ./.mcp.json), Cursor (~/.cursor/mcp.json, ./.cursor/mcp.json), VS Code (user
@@ -77,9 +78,11 @@ pub struct ConfigArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
-    /// Exit with 1 when a finding is at or above this severity (info, low, medium, high, critical).
-    #[arg(long, value_name = "SEVERITY", default_value = "high")]
-    pub fail_on: Severity,
+    /// Exit with 1 when a finding, or a `--deep` server verdict, is at or above this severity
+    /// (info, low, medium, high, critical), or `never` to report without gating.
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_fail_on)]
+    // Spelt out so that clap takes the parser's `Option` as the value, not as "may be absent".
+    pub fail_on: std::option::Option<Severity>,
     /// Only these clients (repeatable): claude-desktop, claude-code, cursor, vscode, windsurf,
     /// gemini-cli, generic. With FILEs and one client, the files are read as that client's format.
     #[arg(long = "client", value_name = "CLIENT")]
@@ -118,7 +121,7 @@ impl Default for ConfigArgs {
             files: Vec::new(),
             deep: false,
             format: OutputFormat::Text,
-            fail_on: Severity::High,
+            fail_on: Some(Severity::High),
             clients: Vec::new(),
             home: None,
             project: None,
@@ -130,6 +133,16 @@ impl Default for ConfigArgs {
             no_cache: false,
         }
     }
+}
+
+/// `--fail-on`: a severity, or `never` (`None`: nothing makes the exit code 1), as for `scan`.
+pub fn parse_fail_on(s: &str) -> Result<Option<Severity>, String> {
+    if s == "never" {
+        return Ok(None);
+    }
+    s.parse::<Severity>()
+        .map(Some)
+        .map_err(|e| e.replace(")", ", never)"))
 }
 
 /// What the full scanner said about one server's code, for `--deep`.

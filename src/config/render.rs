@@ -92,8 +92,9 @@ pub struct ConfigReport {
     pub files: Vec<FileReport>,
     /// With no FILE given: every location looked at.
     pub searched: Vec<String>,
-    /// The `--fail-on` threshold.
-    pub fail_on: Severity,
+    /// The `--fail-on` threshold; `None` is `never`.
+    #[serde(serialize_with = "fail_on_word")]
+    pub fail_on: Option<Severity>,
     /// Whether `--deep` was asked for.
     pub deep: bool,
 }
@@ -112,7 +113,7 @@ impl ConfigReport {
             return 2;
         }
         let worst = self.max_severity();
-        u8::from(worst.is_some_and(|w| w >= self.fail_on))
+        u8::from(matches!((worst, self.fail_on), (Some(w), Some(bar)) if w >= bar))
     }
 
     /// How many servers `--deep` tried and failed to scan (fetch error, no such package).
@@ -150,13 +151,22 @@ impl ConfigReport {
     }
 }
 
+/// The `--fail-on` word: a severity or `never`.
+fn fail_on_text(f: Option<Severity>) -> &'static str {
+    f.map_or("never", Severity::word)
+}
+
+fn fail_on_word<S: serde::Serializer>(f: &Option<Severity>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(fail_on_text(*f))
+}
+
 /// Writes the JSON report.
 pub fn json(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     let v = json!({
         "schema": "mcp-scan-config/1",
         "files": report.files,
         "searched": report.searched,
-        "fail_on": report.fail_on,
+        "fail_on": fail_on_text(report.fail_on),
         "deep": report.deep,
         "exit_code": report.exit_code(),
     });
@@ -485,6 +495,6 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
         out,
         "; exit {} (fail-on {})",
         report.exit_code(),
-        report.fail_on
+        fail_on_text(report.fail_on)
     )
 }
