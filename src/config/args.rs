@@ -192,6 +192,7 @@ pub fn run(
                     cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
                     appdata: None,
                     xdg_config_home: None,
+                    local_appdata: None,
                 })
             })
             .ok_or_else(|| {
@@ -205,6 +206,7 @@ pub fn run(
             // Per-user folders follow the given home, not the real one.
             env.appdata = None;
             env.xdg_config_home = None;
+            env.local_appdata = None;
         }
         if let Some(p) = &args.project {
             env.cwd = p.clone();

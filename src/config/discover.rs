@@ -2,11 +2,12 @@
 //!
 //! The client table below is the single source of truth for paths. `~` is the home folder,
 //! `%APPDATA%` is the roaming app-data folder on Windows (`~\AppData\Roaming` unless set),
+//! `%LOCALAPPDATA%` the local one (`~\AppData\Local` unless set),
 //! `$XDG_CONFIG_HOME` is `~/.config` unless set, and `./` is the current (project) folder.
 //!
 //! | Client | File | Shape | Comments / trailing commas |
 //! |---|---|---|---|
-//! | Claude Desktop | macOS `~/Library/Application Support/Claude/claude_desktop_config.json`; Windows `%APPDATA%\Claude\claude_desktop_config.json`; Linux `$XDG_CONFIG_HOME/Claude/claude_desktop_config.json` | `mcpServers` | no / no (plain `JSON.parse`) |
+//! | Claude Desktop | macOS `~/Library/Application Support/Claude/claude_desktop_config.json`; Windows `%LOCALAPPDATA%\Packages\Claude_*\LocalCache\Roaming\Claude\claude_desktop_config.json` (the MSIX install, since 2026) and `%APPDATA%\Claude\claude_desktop_config.json`; Linux `$XDG_CONFIG_HOME/Claude/claude_desktop_config.json` | `mcpServers` | no / no (plain `JSON.parse`) |
 //! | Claude Code | `~/.claude.json` (`mcpServers` and `projects.<dir>.mcpServers`); `./.mcp.json` | `mcpServers` | no / no (a comment in `~/.claude.json` gets the file rewritten) |
 //! | Cursor | `~/.cursor/mcp.json`; `./.cursor/mcp.json` | `mcpServers` | yes / yes (its VS Code base; closed source, so from user reports) |
 //! | VS Code | `./.vscode/mcp.json` (`servers`, `inputs`); user `mcp.json` and `settings.json` (`mcp.servers`) in `~/Library/Application Support/Code/User/` (macOS), `%APPDATA%\Code\User\` (Windows), `$XDG_CONFIG_HOME/Code/User/` (Linux) | `servers` | yes / yes (VS Code's JSONC parser) |
@@ -217,6 +218,8 @@ pub struct DiscoveryEnv {
     pub appdata: Option<PathBuf>,
     /// `$XDG_CONFIG_HOME` on Linux; `None` means `home/.config`.
     pub xdg_config_home: Option<PathBuf>,
+    /// `%LOCALAPPDATA%` on Windows; `None` means `home\AppData\Local`.
+    pub local_appdata: Option<PathBuf>,
 }
 
 impl DiscoveryEnv {
@@ -236,7 +239,44 @@ impl DiscoveryEnv {
             cwd,
             appdata: nonempty("APPDATA"),
             xdg_config_home: nonempty("XDG_CONFIG_HOME"),
+            local_appdata: nonempty("LOCALAPPDATA"),
         })
+    }
+
+    /// Where Claude Desktop keeps its config when installed as an MSIX package (the Windows
+    /// installer's format since February 2026, Store and direct download alike): the package's
+    /// virtualised `LocalCache\Roaming\Claude` folder. The app reads only this one; a file at
+    /// `%APPDATA%\Claude` is then not seen (anthropics/claude-code#26073,
+    /// akitaonrails/ai-memory#250, taiste/harvest-mcp-server#12). Every `Claude_*` package
+    /// folder that exists is listed, else the usual package name.
+    fn claude_msix_configs(&self) -> Vec<PathBuf> {
+        let packages = self
+            .local_appdata
+            .clone()
+            .unwrap_or_else(|| self.home.join("AppData").join("Local"))
+            .join("Packages");
+        let tail = |p: PathBuf| {
+            p.join("LocalCache")
+                .join("Roaming")
+                .join("Claude")
+                .join("claude_desktop_config.json")
+        };
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&packages)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with("Claude_"))
+            })
+            .map(|e| tail(e.path()))
+            .collect();
+        found.sort();
+        if found.is_empty() {
+            found.push(tail(packages.join("Claude_pzs8sxrjxfjjc")));
+        }
+        found
     }
 
     fn app_config_dir(&self) -> PathBuf {
@@ -279,6 +319,11 @@ pub fn candidates(env: &DiscoveryEnv) -> Vec<DiscoveredConfig> {
             scope,
         });
     };
+    if env.platform == Platform::Windows {
+        for p in env.claude_msix_configs() {
+            push(p, f(Client::ClaudeDesktop, Shape::McpServers), "user");
+        }
+    }
     push(
         app.join("Claude").join("claude_desktop_config.json"),
         f(Client::ClaudeDesktop, Shape::McpServers),
