@@ -215,6 +215,18 @@ fn bom_is_skipped_and_flagged_for_strict_clients() {
         .find(|f| f.finding.rule == "config-bom")
         .expect("bom finding");
     assert_eq!(bom.finding.line, 1);
+    // The client cannot parse the file at all: as bad as a broken file, so it gates by default.
+    assert_eq!(bom.finding.severity, Severity::High);
+    assert!(
+        bom.finding.message.contains("Claude Desktop cannot parse"),
+        "{}",
+        bom.finding.message
+    );
+    assert!(bom.fix.contains("UTF-8 without BOM"));
+    for client in [Client::ClaudeCode, Client::GeminiCli, Client::Windsurf] {
+        let a = audit_as("broken/bom.json", client, Shape::McpServers).unwrap();
+        assert!(has_rule(&a, "config-bom"), "{client:?}");
+    }
     let a = audit_as("broken/bom.json", Client::VsCode, Shape::McpServers).unwrap();
     assert!(!has_rule(&a, "config-bom"));
 }

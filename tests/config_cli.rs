@@ -563,3 +563,26 @@ fn a_token_in_command_never_reaches_any_output_format() {
         assert_eq!(code, 1, "a plain-text GitHub token is high: {format}");
     }
 }
+
+#[test]
+fn a_byte_order_mark_that_claude_desktop_cannot_parse_gates_by_default() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("claude_desktop_config.json");
+    // As PowerShell 5.1's `Set-Content -Encoding UTF8` writes it.
+    std::fs::write(
+        &file,
+        "\u{feff}{\r\n  \"mcpServers\": {\"t\": {\"command\": \"uvx\", \"args\": [\"mcp-server-time==0.6.2\"]}}\r\n}\r\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(mcp_scan(home.path())
+        .arg("config")
+        .arg(&file)
+        .arg("--no-path-check"));
+    assert!(out.contains("HIGH config-bom"), "{out}");
+    assert!(out.contains("Claude Desktop cannot parse"), "{out}");
+    assert!(
+        out.contains("  t  stdio  uvx mcp-server-time==0.6.2"),
+        "still audited:\n{out}"
+    );
+    assert_eq!(code, 1, "{out}");
+}

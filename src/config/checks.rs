@@ -12,7 +12,8 @@
 //! | `config-docker-privileged` | high | `code-execution` | the container runs with host control |
 //! | `config-docker-no-isolation` | info | `code-execution` | the container keeps default capabilities and network |
 //! | `config-command-not-found`, `config-command-not-on-app-path`, `config-command-with-args`, `config-server-no-command`, `config-bad-entry`, `config-bad-url`, `config-undeclared-input` | medium / low | `code-execution` | they decide which program the client runs, or that it fails to |
-//! | `config-duplicate-key`, `config-misspelt-key`, `config-bom` | medium / low | `code-execution` | the entry the client runs is not the one the reader sees |
+//! | `config-duplicate-key`, `config-misspelt-key` | medium / low | `code-execution` | the entry the client runs is not the one the reader sees |
+//! | `config-bom` | high | `code-execution` | the client cannot parse the file, so none of its servers start |
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -114,7 +115,10 @@ pub const RULES: &[(&str, &str)] = &[
         "config-misspelt-key",
         "A key the client does not read, close to one it does",
     ),
-    ("config-bom", "A byte-order mark the client may not accept"),
+    (
+        "config-bom",
+        "A byte-order mark at the start of a file the client reads as plain JSON",
+    ),
     (
         "config-deep-verdict",
         "The scanner's verdict on the code a server runs (--deep)",
@@ -148,17 +152,24 @@ pub fn audit_document(
         secrets: Vec::new(),
     };
     let lines = LineIndex::new(text);
+    // A UTF-8 byte-order mark: `JSON.parse` and Go's decoder refuse it. Claude Desktop then starts
+    // no server and may rewrite the file without its "mcpServers" (homeassistant-ai/ha-mcp#281,
+    // tradesdontlie/tradingview-mcp#406); Claude Code reports its `.mcp.json` and settings as
+    // malformed (anthropics/claude-code#9906); Gemini CLI reads with `readFileSync(…, 'utf-8')`,
+    // which keeps the mark, then `JSON.parse`. The file is still audited here: the secrets in it
+    // are there all the same.
     if doc.bom
         && !matches!(
             format.client,
             Client::VsCode | Client::Cursor | Client::Generic
         )
     {
+        let c = format.client.display_name();
         cx.push(
             "config-bom",
             Category::CodeExecution,
-            Severity::Low,
-            Confidence::Medium,
+            Severity::High,
+            Confidence::High,
             Pos {
                 line: 1,
                 column: 1,
@@ -166,10 +177,14 @@ pub fn audit_document(
             },
             None,
             format!(
-                "the file starts with a byte-order mark, which {} may fail to read",
-                format.client.display_name()
+                "the file starts with an invisible byte-order mark (BOM), which {c} cannot parse, so none of its servers start{}",
+                if format.client == Client::ClaudeDesktop {
+                    " and Claude Desktop may rewrite the file without them"
+                } else {
+                    ""
+                }
             ),
-            "save the file as UTF-8 without BOM".into(),
+            "save the file as UTF-8 without BOM (in Notepad: Save As → Encoding → UTF-8; in PowerShell 5.1 use [IO.File]::WriteAllText, not Set-Content -Encoding UTF8)".into(),
         );
     }
     duplicates_in(&mut cx, &doc.root, None);
