@@ -215,6 +215,18 @@ fn bom_is_skipped_and_flagged_for_strict_clients() {
         .find(|f| f.finding.rule == "config-bom")
         .expect("bom finding");
     assert_eq!(bom.finding.line, 1);
+    // The client cannot parse the file at all: as bad as a broken file, so it gates by default.
+    assert_eq!(bom.finding.severity, Severity::High);
+    assert!(
+        bom.finding.message.contains("Claude Desktop cannot parse"),
+        "{}",
+        bom.finding.message
+    );
+    assert!(bom.fix.contains("UTF-8 without BOM"));
+    for client in [Client::ClaudeCode, Client::GeminiCli, Client::Windsurf] {
+        let a = audit_as("broken/bom.json", client, Shape::McpServers).unwrap();
+        assert!(has_rule(&a, "config-bom"), "{client:?}");
+    }
     let a = audit_as("broken/bom.json", Client::VsCode, Shape::McpServers).unwrap();
     assert!(!has_rule(&a, "config-bom"));
 }
@@ -477,11 +489,13 @@ fn windsurf_server_url_over_http_and_aws_keys() {
         Severity::Medium,
         "high-entropy, not a known format"
     );
+    let aws = find(&a, "config-secret-in-env", "aws");
+    assert!(aws.finding.message.contains("AWS access key id"));
+    // Windsurf expands ${env:NAME}, so the fix says to use it.
     assert!(
-        find(&a, "config-secret-in-env", "aws")
-            .finding
-            .message
-            .contains("AWS access key id")
+        aws.fix.contains("write \"${env:AWS_ACCESS_KEY_ID}\""),
+        "{}",
+        aws.fix
     );
     assert_eq!(
         a.findings
@@ -818,4 +832,169 @@ fn passwords_inside_connection_urls_in_env_are_secrets() {
         f.finding.snippet
     );
     assert_no_raw(&a, &["Pg-Pass-2291x"]);
+}
+
+/// What each client's own reader does with `//` comments and trailing commas (the sources are in
+/// `Client::parse_options`): Claude Desktop, Claude Code and Windsurf take plain JSON; Gemini CLI
+/// strips comments but `JSON.parse` still refuses a trailing comma; VS Code and Cursor read JSONC.
+#[test]
+fn each_client_accepts_exactly_the_json_extensions_its_reader_accepts() {
+    // (client, shape, comments accepted, trailing commas accepted)
+    let table = [
+        (Client::ClaudeDesktop, Shape::McpServers, false, false),
+        (Client::ClaudeCode, Shape::McpServers, false, false),
+        (Client::ClaudeCode, Shape::ClaudeCodeUser, false, false),
+        (Client::Windsurf, Shape::McpServers, false, false),
+        (Client::GeminiCli, Shape::McpServers, true, false),
+        (Client::Cursor, Shape::McpServers, true, true),
+        (Client::VsCode, Shape::VsCodeMcp, true, true),
+        (Client::VsCode, Shape::VsCodeSettings, true, true),
+    ];
+    for (client, shape, comments, commas) in table {
+        let name = client.display_name();
+        let c = audit_as("broken/comment_in_strict.json", client, shape);
+        let t = audit_as("broken/trailing_comma.json", client, shape);
+        let both = audit_as("broken/comment_and_trailing_comma.json", client, shape);
+        assert_eq!(c.is_ok(), comments, "{name}: comment: {c:?}");
+        assert_eq!(t.is_ok(), commas, "{name}: trailing comma: {t:?}");
+        assert_eq!(both.is_ok(), comments && commas, "{name}: both: {both:?}");
+        for (what, r) in [("comment", &c), ("trailing comma", &t)] {
+            if let Err(e) = r {
+                let shown = e.to_string();
+                assert!(shown.contains(name), "{name}, {what}: {shown}");
+                assert!(
+                    shown.contains("remove the comment") || shown.contains("remove this comma"),
+                    "{name}, {what}: {shown}"
+                );
+            }
+        }
+        if let Ok(a) = &both {
+            // Accepted files are audited as usual (settings.json keeps servers under "mcp").
+            if shape != Shape::VsCodeSettings {
+                assert!(a.servers.iter().any(|s| s.name == "fetch"), "{name}");
+            }
+        }
+    }
+    // Where a client's reader is lenient about one thing only, the hint says which.
+    let e = audit_as(
+        "broken/trailing_comma.json",
+        Client::GeminiCli,
+        Shape::McpServers,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("Gemini CLI strips comments but otherwise reads plain JSON"),
+        "{e}"
+    );
+    assert!(e.contains("stops at start-up"), "{e}");
+    let e = audit_as(
+        "broken/comment_in_strict.json",
+        Client::ClaudeCode,
+        Shape::ClaudeCodeUser,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("may rewrite a file it cannot parse"), "{e}");
+}
+
+#[test]
+fn a_syntax_error_on_a_line_with_a_token_shows_the_line_masked() {
+    let e = audit_as(
+        "broken/secret_on_error_line.json",
+        Client::ClaudeDesktop,
+        Shape::McpServers,
+    )
+    .unwrap_err();
+    let shown = e.to_string();
+    assert!(!shown.contains("R8s7T6u5V4w3"), "{shown}");
+    assert!(shown.contains("ghp_****H2i1"), "{shown}");
+    // The place is the real one; the caret sits under the spot where the comma is missing, in
+    // the masked line as printed.
+    let ConfigError::Syntax { error, .. } = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!((error.pos.line, error.pos.column), (6, 90));
+    assert!(shown.contains("--> "), "{shown}");
+    assert!(shown.contains(":6:90"), "{shown}");
+    let lines: Vec<&str> = shown.lines().collect();
+    let code = lines.iter().position(|l| l.starts_with("6 | ")).unwrap();
+    let at = lines[code + 1].find('^').unwrap();
+    assert_eq!(&lines[code][at - 1..=at], "\" ", "{shown}");
+}
+
+#[test]
+fn relative_scripts_resolve_against_the_folder_the_client_starts_the_server_in() {
+    let text = br#"{"projects": {"/srv/app": {"mcpServers": {
+        "a": {"command": "node", "args": ["./index.js"]},
+        "b": {"command": "python", "args": ["tools/run.py"], "cwd": "sub"}
+    }}}, "mcpServers": {"c": {"command": "node", "args": ["./index.js"]}}}"#;
+    let fmt = Format {
+        client: Client::ClaudeCode,
+        shape: Shape::ClaudeCodeUser,
+    };
+    let a = audit_bytes("claude.json", text, fmt, &AuditOptions::default()).unwrap();
+    let spec = |n: &str| {
+        a.servers
+            .iter()
+            .find(|s| s.name == n)
+            .unwrap()
+            .scan_spec
+            .clone()
+    };
+    let p = |s: &str| Some(Path::new(s).display().to_string());
+    assert_eq!(spec("a"), p("/srv/app/./index.js"));
+    assert_eq!(spec("b"), p("/srv/app/sub/tools/run.py"));
+    // A user-wide entry has no project: left relative, as the client would start it anywhere.
+    assert_eq!(spec("c").as_deref(), Some("./index.js"));
+    // A project-level file's base folder comes from the caller.
+    let opts = AuditOptions {
+        base_dir: Some(PathBuf::from("/work/proj")),
+        ..Default::default()
+    };
+    let fmt = Format {
+        client: Client::ClaudeCode,
+        shape: Shape::McpServers,
+    };
+    let a = audit_bytes(
+        ".mcp.json",
+        br#"{"mcpServers": {"d": {"command": "node", "args": ["server.js"]}}}"#,
+        fmt,
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(a.servers[0].scan_spec, p("/work/proj/server.js"));
+}
+
+#[test]
+fn a_token_inside_command_is_found_and_masked_in_messages_fixes_and_listings() {
+    let fmt = Format {
+        client: Client::ClaudeDesktop,
+        shape: Shape::McpServers,
+    };
+    let text = r#"{"mcpServers": {
+        "line": {"command": "npx -y srv@1.0.0 --token ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"},
+        "path": {"command": "/opt/ghp_Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2/run"}
+    }}"#;
+    let a = audit_bytes("x.json", text.as_bytes(), fmt, &AuditOptions::default()).unwrap();
+    assert_no_raw(&a, &["A1b2C3d4E5f6G7h8I9j0", "Z9y8X7w6V5u4T3s2R1q0"]);
+    let f = find(&a, "config-secret-in-args", "line");
+    assert!(
+        f.finding.message.contains("in `command`"),
+        "{}",
+        f.finding.message
+    );
+    assert_eq!(f.finding.severity, Severity::High);
+    assert!(has(&a, "config-secret-in-args", "path"));
+    // The other findings that quote the command are masked too.
+    let split = find(&a, "config-command-with-args", "line");
+    assert!(split.fix.contains("ghp_****Q7r8"), "{}", split.fix);
+    let missing = find(&a, "config-command-not-found", "path");
+    assert!(
+        missing.finding.message.contains("/opt/ghp_****"),
+        "{}",
+        missing.finding.message
+    );
+    let line = a.servers.iter().find(|s| s.name == "line").unwrap();
+    assert!(line.command.as_deref().unwrap().contains("ghp_****Q7r8"));
 }

@@ -20,6 +20,7 @@ fn env(home: &Path, cwd: &Path, platform: Platform) -> DiscoveryEnv {
         cwd: cwd.to_path_buf(),
         appdata: None,
         xdg_config_home: None,
+        local_appdata: None,
     }
 }
 
@@ -155,6 +156,51 @@ fn linux_uses_xdg_config_and_windows_uses_appdata() {
     let mut roaming = env(h, &h.join("nowhere"), Platform::Windows);
     roaming.appdata = Some(h.join(".config"));
     assert_eq!(found(&roaming).len(), 2);
+
+    // The MSIX install (Windows' default since 2026) reads its package's virtualised copy; every
+    // Claude_* package folder is found, listed before the %APPDATA% file.
+    let msix = "AppData/Local/Packages/Claude_pzs8sxrjxfjjc/LocalCache/Roaming/Claude/claude_desktop_config.json";
+    write(&h.join(msix), "{}");
+    write(
+        &h.join(
+            "AppData/Local/Packages/Other_1/LocalCache/Roaming/Claude/claude_desktop_config.json",
+        ),
+        "{}",
+    );
+    assert_eq!(
+        found(&env(h, &h.join("nowhere"), Platform::Windows)),
+        [
+            (Client::ClaudeDesktop, format!("~/{msix}")),
+            (
+                Client::ClaudeDesktop,
+                "~/AppData/Roaming/Claude/claude_desktop_config.json".to_string()
+            ),
+        ]
+    );
+    let mut local = env(h, &h.join("nowhere"), Platform::Windows);
+    local.local_appdata = Some(h.join("elsewhere"));
+    write(
+        &h.join(
+            "elsewhere/Packages/Claude_x1/LocalCache/Roaming/Claude/claude_desktop_config.json",
+        ),
+        "{}",
+    );
+    assert_eq!(
+        found(&local)[0].1,
+        "~/elsewhere/Packages/Claude_x1/LocalCache/Roaming/Claude/claude_desktop_config.json"
+    );
+    // With no package installed, the usual package path is still among the places looked at.
+    let empty = tempfile::tempdir().unwrap();
+    let listed: Vec<String> = candidates(&env(empty.path(), empty.path(), Platform::Windows))
+        .into_iter()
+        .map(|c| c.path.display().to_string().replace('\\', "/"))
+        .collect();
+    assert!(
+        listed.iter().any(|p| p.ends_with(
+            "Packages/Claude_pzs8sxrjxfjjc/LocalCache/Roaming/Claude/claude_desktop_config.json"
+        )),
+        "{listed:?}"
+    );
 }
 
 #[test]
@@ -224,5 +270,39 @@ fn formats_from_paths_and_client_override() {
             .parse::<Client>()
             .unwrap_err()
             .contains("claude-desktop")
+    );
+}
+
+#[test]
+fn project_dir_of_project_level_files_only() {
+    use mcp_scan::config::discover::project_dir;
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let proj = h.join("code/app");
+    assert_eq!(
+        project_dir(&proj.join(".mcp.json"), Some(h)),
+        Some(proj.clone())
+    );
+    for f in [
+        ".cursor/mcp.json",
+        ".vscode/mcp.json",
+        ".gemini/settings.json",
+    ] {
+        assert_eq!(
+            project_dir(&proj.join(f), Some(h)),
+            Some(proj.clone()),
+            "{f}"
+        );
+        // The same names directly under the home folder are the user-level files.
+        assert_eq!(project_dir(&h.join(f), Some(h)), None, "{f}");
+    }
+    assert_eq!(project_dir(&h.join(".claude.json"), Some(h)), None);
+    assert_eq!(
+        project_dir(&proj.join("claude_desktop_config.json"), Some(h)),
+        None
+    );
+    assert_eq!(
+        project_dir(&proj.join(".cursor/settings.json"), Some(h)),
+        None
     );
 }

@@ -88,24 +88,40 @@ fn deep_scans_both_packages_of_the_done_when_config() {
         "claude-desktop/claude_desktop_config.json",
     ]);
     twice.deep = true;
-    let (_, text) = run_to_string(&twice, Some(&count));
+    let (code, text) = run_to_string(&twice, Some(&count));
     assert_eq!(*calls.borrow(), 2);
     assert!(text.contains("scan failed: registry unreachable"), "{text}");
+    assert_eq!(
+        code, 2,
+        "a deep scan that failed exits 2, as `scan` does:\n{text}"
+    );
+    assert!(
+        text.contains("4 servers could not be deep-scanned; exit 2"),
+        "{text}"
+    );
 }
 
 #[test]
 fn fail_on_threshold_sets_the_exit_code() {
     let mut a = args(&["claude-desktop/claude_desktop_config.json"]);
-    a.fail_on = Severity::Medium;
+    a.fail_on = Some(Severity::Medium);
     assert_eq!(run_to_string(&a, None).0, 1);
-    a.fail_on = Severity::Critical;
+    a.fail_on = Some(Severity::Critical);
     assert_eq!(run_to_string(&a, None).0, 0);
-    let secrets = args(&["claude-code/home/.claude.json"]);
+    let mut secrets = args(&["claude-code/home/.claude.json"]);
     assert_eq!(
         run_to_string(&secrets, None).0,
         1,
         "a plain-text GitHub token is high"
     );
+    // `never` reports without gating, as `scan --fail-on never` does; a broken file still exits 2.
+    secrets.fail_on = None;
+    let (code, text) = run_to_string(&secrets, None);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.ends_with("; exit 0 (fail-on never)\n"), "{text}");
+    let mut broken = args(&["broken/empty.json"]);
+    broken.fail_on = None;
+    assert_eq!(run_to_string(&broken, None).0, 2);
 }
 
 #[test]
@@ -231,6 +247,10 @@ fn sarif_has_one_result_per_finding_and_parse_errors() {
     assert_eq!(err["level"], "error");
     let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), 4);
+    for r in rules {
+        let d = r["shortDescription"]["text"].as_str().unwrap_or("");
+        assert!(!d.is_empty(), "rule without a description: {r}");
+    }
 }
 
 #[test]
@@ -299,7 +319,11 @@ fn config_args_parse_with_clap() {
     assert_eq!(c.files.len(), 2);
     assert!(c.deep);
     assert_eq!(c.format, OutputFormat::Sarif);
-    assert_eq!(c.fail_on, Severity::Medium);
+    assert_eq!(c.fail_on, Some(Severity::Medium));
+    let never = Cli::try_parse_from(["mcp-scan", "--fail-on", "never"]).unwrap();
+    assert_eq!(never.config.fail_on, None);
+    let dflt = Cli::try_parse_from(["mcp-scan"]).unwrap();
+    assert_eq!(dflt.config.fail_on, Some(Severity::High));
     assert_eq!(c.clients.len(), 2);
     assert!(Cli::try_parse_from(["mcp-scan", "--client", "notepad"]).is_err());
     assert!(Cli::try_parse_from(["mcp-scan", "--fail-on", "huge"]).is_err());

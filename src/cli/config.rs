@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::exit;
-use crate::config::{ConfigArgs, DeepResult, run as run_audit};
+use crate::config::{ConfigArgs, ConfigError, DeepResult, run as run_audit};
 use crate::finding::Severity;
 use crate::scan::Scanner;
 use crate::score::Verdict;
@@ -23,10 +23,18 @@ pub(super) fn run(
     } else {
         None
     };
+    let source = SourceOptions {
+        npm_registry: args.npm_registry.clone(),
+        pypi_index: args.pypi_index.clone(),
+        cache_dir: args.cache_dir.clone(),
+        offline: args.offline,
+        no_cache: args.no_cache,
+        ..SourceOptions::default()
+    };
     let deep = |spec: &str| -> Result<DeepResult, String> {
         let sigs = signatures.as_ref().ok_or("deep scanning is off")?;
         let (acquired, target) =
-            crate::target::resolve(spec, &SourceOptions::default()).map_err(|e| e.to_string())?;
+            crate::target::resolve(spec, &source).map_err(|e| e.to_string())?;
         let report = Scanner::new(sigs).scan(&acquired.root, target);
         // A server's deep result gates like `mcp-scan scan` does: by its verdict.
         let max_severity = match report.verdict {
@@ -45,6 +53,8 @@ pub(super) fn run(
     };
     match run_audit(args, out, if args.deep { Some(&deep) } else { None }) {
         Ok(code) => Ok(code),
+        // `mcp-scan config | head`: the reader left; that is not an error (as for `scan`).
+        Err(ConfigError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(exit::OK),
         Err(e) => {
             writeln!(err, "mcp-scan: error: {e}")?;
             Ok(exit::ERROR)

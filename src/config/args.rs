@@ -25,22 +25,64 @@ pub enum OutputFormat {
     Sarif,
 }
 
+/// Shown after `mcp-scan config --help`.
+pub const HELP_AFTER: &str = "\
+Examples:
+  mcp-scan config                          audit every client config on this machine
+  mcp-scan config ~/.cursor/mcp.json       one file (its name tells the client)
+  mcp-scan config a.json --client vscode   a file read as VS Code reads mcp.json
+  mcp-scan config --deep                   also fetch and scan each server's code
+  mcp-scan config --format sarif           SARIF 2.1.0 for a code-scanning dashboard
+  mcp-scan config --fail-on medium         exit 1 from the first medium finding
+  mcp-scan config --fail-on never          report only (exit 2 still means broken)
+
+Without FILE, the configs of Claude Desktop, Claude Code (~/.claude.json,
+./.mcp.json), Cursor (~/.cursor/mcp.json, ./.cursor/mcp.json), VS Code (user
+mcp.json and settings.json, ./.vscode/mcp.json), Windsurf
+(~/.codeium/windsurf/mcp_config.json) and Gemini CLI (~/.gemini/settings.json,
+./.gemini/settings.json) are looked for; the README lists every path. A file
+is read as its client reads it: comments and trailing commas pass only where
+that client accepts them. A file that cannot be parsed is shown with
+file:line:column, the line, a caret and a hint.
+
+Each server is checked for secrets in env, args, headers and URLs (always
+masked), unpinned npx/bunx/pnpm dlx/uvx/pipx packages and docker images, broad
+filesystem grants, commands not on PATH, plain-http remotes, docker without
+isolation, and misspelt or repeated keys. Each finding has a rule id, a
+severity, its place in the file and a fix.
+
+--deep resolves each local server to the code it runs and scans that code
+with the full scanner; nothing is installed or run. npx/bunx/pnpm dlx PKG is
+npm:PKG, uvx/pipx run/python -m PKG is pypi:PKG, a local script is its project
+folder; docker images and remote servers are listed as not scanned. The report
+gives one verdict per server beside the config findings, and each verdict
+gates like `mcp-scan scan` does. --npm-registry and --pypi-index choose where
+packages come from.
+
+Exit codes: 0 nothing at or above --fail-on · 1 a finding or a server verdict
+at or above it · 2 a file could not be read or parsed, or a --deep scan failed.";
+
 /// Arguments of `mcp-scan config`.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_long_help = HELP_AFTER)]
 pub struct ConfigArgs {
     /// Config files to audit. Without any, the config files of known MCP clients on this machine
     /// are found and audited.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Also scan the code each server runs (npm/PyPI packages, local scripts) with the full scanner.
+    /// Also fetch and scan the code each server runs (npm/PyPI packages, local scripts) with the
+    /// full scanner, one verdict per server; nothing is installed or run. Docker images and remote
+    /// servers are listed as not scanned.
     #[arg(long)]
     pub deep: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
-    /// Exit with 1 when a finding is at or above this severity (info, low, medium, high, critical).
-    #[arg(long, value_name = "SEVERITY", default_value = "high")]
-    pub fail_on: Severity,
+    /// Exit with 1 when a finding, or a `--deep` server verdict, is at or above this severity
+    /// (info, low, medium, high, critical), or `never` to report without gating.
+    #[arg(long, value_name = "SEVERITY", default_value = "high", value_parser = parse_fail_on)]
+    // Spelt out so that clap takes the parser's `Option` as the value, not as "may be absent".
+    pub fail_on: std::option::Option<Severity>,
     /// Only these clients (repeatable): claude-desktop, claude-code, cursor, vscode, windsurf,
     /// gemini-cli, generic. With FILEs and one client, the files are read as that client's format.
     #[arg(long = "client", value_name = "CLIENT")]
@@ -55,6 +97,22 @@ pub struct ConfigArgs {
     /// Do not check that each server's `command` is on PATH.
     #[arg(long)]
     pub no_path_check: bool,
+    /// npm registry `--deep` fetches packages from (default: $NPM_CONFIG_REGISTRY, else the
+    /// public registry).
+    #[arg(long, value_name = "URL", help_heading = "Deep scan (--deep)")]
+    pub npm_registry: Option<String>,
+    /// Python package index `--deep` fetches packages from (default: $PIP_INDEX_URL, else PyPI).
+    #[arg(long, value_name = "URL", help_heading = "Deep scan (--deep)")]
+    pub pypi_index: Option<String>,
+    /// Where `--deep` caches downloads (default: the platform cache directory).
+    #[arg(long, value_name = "DIR", help_heading = "Deep scan (--deep)")]
+    pub cache_dir: Option<PathBuf>,
+    /// `--deep` uses only what is cached and never touches the network.
+    #[arg(long, conflicts_with = "no_cache", help_heading = "Deep scan (--deep)")]
+    pub offline: bool,
+    /// `--deep` neither reads nor writes the download cache.
+    #[arg(long, help_heading = "Deep scan (--deep)")]
+    pub no_cache: bool,
 }
 
 impl Default for ConfigArgs {
@@ -63,13 +121,28 @@ impl Default for ConfigArgs {
             files: Vec::new(),
             deep: false,
             format: OutputFormat::Text,
-            fail_on: Severity::High,
+            fail_on: Some(Severity::High),
             clients: Vec::new(),
             home: None,
             project: None,
             no_path_check: false,
+            npm_registry: None,
+            pypi_index: None,
+            cache_dir: None,
+            offline: false,
+            no_cache: false,
         }
     }
+}
+
+/// `--fail-on`: a severity, or `never` (`None`: nothing makes the exit code 1), as for `scan`.
+pub fn parse_fail_on(s: &str) -> Result<Option<Severity>, String> {
+    if s == "never" {
+        return Ok(None);
+    }
+    s.parse::<Severity>()
+        .map(Some)
+        .map_err(|e| e.replace(")", ", never)"))
 }
 
 /// What the full scanner said about one server's code, for `--deep`.
@@ -107,6 +180,7 @@ pub fn run(
         },
         home: home.clone(),
         max_bytes: 0,
+        base_dir: None,
     };
     let mut searched = Vec::new();
     let targets: Vec<(PathBuf, discover::Format)> = if args.files.is_empty() {
@@ -118,6 +192,7 @@ pub fn run(
                     cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
                     appdata: None,
                     xdg_config_home: None,
+                    local_appdata: None,
                 })
             })
             .ok_or_else(|| {
@@ -131,6 +206,7 @@ pub fn run(
             // Per-user folders follow the given home, not the real one.
             env.appdata = None;
             env.xdg_config_home = None;
+            env.local_appdata = None;
         }
         if let Some(p) = &args.project {
             env.cwd = p.clone();
@@ -169,6 +245,7 @@ pub fn run(
     for (path, format) in targets {
         let o = AuditOptions {
             format: Some(format),
+            base_dir: discover::project_dir(&path, home.as_deref()),
             ..opts.clone()
         };
         match audit_file(&path, &o) {
@@ -185,17 +262,18 @@ pub fn run(
                                     .entry(spec.clone())
                                     .or_insert_with(|| match scan(spec) {
                                         Ok(r) => DeepOutcome::Scanned(r),
-                                        Err(e) => DeepOutcome::Failed(e),
+                                        Err(reason) => DeepOutcome::Failed { reason },
                                     })
                                     .clone(),
-                                (Some(_), None) => DeepOutcome::NotScanned(
-                                    "deep scanning is not available in this build".into(),
-                                ),
-                                (None, _) => DeepOutcome::NotScanned(
-                                    s.not_scanned
+                                (Some(_), None) => DeepOutcome::NotScanned {
+                                    reason: "deep scanning is not available in this build".into(),
+                                },
+                                (None, _) => DeepOutcome::NotScanned {
+                                    reason: s
+                                        .not_scanned
                                         .clone()
                                         .unwrap_or_else(|| "nothing to scan".into()),
-                                ),
+                                },
                             })
                         };
                         ServerReport {

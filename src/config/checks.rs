@@ -12,7 +12,8 @@
 //! | `config-docker-privileged` | high | `code-execution` | the container runs with host control |
 //! | `config-docker-no-isolation` | info | `code-execution` | the container keeps default capabilities and network |
 //! | `config-command-not-found`, `config-command-not-on-app-path`, `config-command-with-args`, `config-server-no-command`, `config-bad-entry`, `config-bad-url`, `config-undeclared-input` | medium / low | `code-execution` | they decide which program the client runs, or that it fails to |
-//! | `config-duplicate-key`, `config-misspelt-key`, `config-bom` | medium / low | `code-execution` | the entry the client runs is not the one the reader sees |
+//! | `config-duplicate-key`, `config-misspelt-key` | medium / low | `code-execution` | the entry the client runs is not the one the reader sees |
+//! | `config-bom` | high | `code-execution` | the client cannot parse the file, so none of its servers start |
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -26,6 +27,112 @@ use super::{
     AuditOptions, ConfigAudit, ConfigFinding, LINE_WINDOW, ServerEntry, Transport, window,
 };
 use crate::finding::{Category, Confidence, Finding, Severity};
+
+/// Every rule id the config audit reports, with a one-line description (SARIF `shortDescription`).
+pub const RULES: &[(&str, &str)] = &[
+    (
+        "config-parse-error",
+        "The config file cannot be read or parsed as its client reads it",
+    ),
+    (
+        "config-secret-in-env",
+        "A credential in plain text in a server's env",
+    ),
+    (
+        "config-secret-in-args",
+        "A credential in plain text in a server's arguments",
+    ),
+    (
+        "config-secret-in-headers",
+        "A credential in plain text in a remote server's headers",
+    ),
+    (
+        "config-secret-in-url",
+        "A credential in plain text in a remote server's URL",
+    ),
+    (
+        "config-unpinned-npx",
+        "An npm package run by npx, bunx, pnpm dlx or npm exec without an exact version",
+    ),
+    (
+        "config-unpinned-uvx",
+        "A Python package run by uvx without an exact == version",
+    ),
+    (
+        "config-unpinned-pipx",
+        "A Python package run by pipx run without an exact == version",
+    ),
+    (
+        "config-unpinned-docker",
+        "A container image run without a digest",
+    ),
+    (
+        "config-broad-fs-grant",
+        "A server is given the whole filesystem, a drive, a home folder or a personal folder",
+    ),
+    (
+        "config-plain-http",
+        "A remote server reached over plain http://",
+    ),
+    (
+        "config-docker-privileged",
+        "A container with host control (privileged, host PID, Docker socket)",
+    ),
+    (
+        "config-docker-no-isolation",
+        "A container started without isolating flags",
+    ),
+    (
+        "config-command-not-found",
+        "The server's program is not on PATH or does not exist",
+    ),
+    (
+        "config-command-not-on-app-path",
+        "The server's program is found only through the shell's PATH",
+    ),
+    (
+        "config-command-with-args",
+        "A whole command line in \"command\"",
+    ),
+    (
+        "config-server-no-command",
+        "A server entry with neither a command nor a URL",
+    ),
+    (
+        "config-bad-entry",
+        "A server entry or field of the wrong type",
+    ),
+    ("config-bad-url", "A remote server URL that does not parse"),
+    (
+        "config-undeclared-input",
+        "A ${input:ID} reference to an input the file does not declare",
+    ),
+    (
+        "config-duplicate-key",
+        "A key repeated in one object; the client uses the later one",
+    ),
+    (
+        "config-misspelt-key",
+        "A key the client does not read, close to one it does",
+    ),
+    (
+        "config-bom",
+        "A byte-order mark at the start of a file the client reads as plain JSON",
+    ),
+    (
+        "config-deep-verdict",
+        "The scanner's verdict on the code a server runs (--deep)",
+    ),
+    (
+        "config-deep-scan-failed",
+        "The code a server runs could not be fetched or scanned (--deep)",
+    ),
+];
+
+/// The description of a config rule id ("" for an unknown id).
+pub fn rule_summary(id: &str) -> &'static str {
+    RULES.iter().find(|(r, _)| *r == id).map_or("", |(_, d)| d)
+}
 
 /// Audits a parsed config document (the root is an object).
 pub fn audit_document(
@@ -45,17 +152,24 @@ pub fn audit_document(
         secrets: Vec::new(),
     };
     let lines = LineIndex::new(text);
+    // A UTF-8 byte-order mark: `JSON.parse` and Go's decoder refuse it. Claude Desktop then starts
+    // no server and may rewrite the file without its "mcpServers" (homeassistant-ai/ha-mcp#281,
+    // tradesdontlie/tradingview-mcp#406); Claude Code reports its `.mcp.json` and settings as
+    // malformed (anthropics/claude-code#9906); Gemini CLI reads with `readFileSync(…, 'utf-8')`,
+    // which keeps the mark, then `JSON.parse`. The file is still audited here: the secrets in it
+    // are there all the same.
     if doc.bom
         && !matches!(
             format.client,
             Client::VsCode | Client::Cursor | Client::Generic
         )
     {
+        let c = format.client.display_name();
         cx.push(
             "config-bom",
             Category::CodeExecution,
-            Severity::Low,
-            Confidence::Medium,
+            Severity::High,
+            Confidence::High,
             Pos {
                 line: 1,
                 column: 1,
@@ -63,10 +177,14 @@ pub fn audit_document(
             },
             None,
             format!(
-                "the file starts with a byte-order mark, which {} may fail to read",
-                format.client.display_name()
+                "the file starts with an invisible byte-order mark (BOM), which {c} cannot parse, so none of its servers start{}",
+                if format.client == Client::ClaudeDesktop {
+                    " and Claude Desktop may rewrite the file without them"
+                } else {
+                    ""
+                }
             ),
-            "save the file as UTF-8 without BOM".into(),
+            "save the file as UTF-8 without BOM (in Notepad: Save As → Encoding → UTF-8; in PowerShell 5.1 use [IO.File]::WriteAllText, not Set-Content -Encoding UTF8)".into(),
         );
     }
     duplicates_in(&mut cx, &doc.root, None);
@@ -90,12 +208,26 @@ pub fn audit_document(
             .or_insert_with(|| masker.mask_mapped(lines.line(line)));
         f.finding.snippet = masked.snippet_at(offset.saturating_sub(lines.start(line)));
     }
+    // Messages and fixes quote values too ("the program `…` does not exist", "put … in args").
+    for f in &mut findings {
+        f.finding.message = masker.mask(&f.finding.message);
+        f.fix = masker.mask(&f.fix);
+    }
     for s in &mut servers {
         for a in &mut s.args {
             *a = masker.mask(a);
         }
         if let Some(u) = &mut s.url {
             *u = masker.mask(u);
+        }
+        if let Some(c) = &mut s.command {
+            *c = masker.mask(c);
+        }
+        if let Some(spec) = &mut s.scan_spec {
+            *spec = masker.mask(spec);
+        }
+        if let Some(n) = &mut s.not_scanned {
+            *n = masker.mask(n);
         }
     }
     findings.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
@@ -534,6 +666,14 @@ fn entry(cx: &mut Cx, m: &Member, project: Option<String>) -> ServerEntry {
     let command = e
         .get("command")
         .and_then(|c| c.value.as_str().map(|s| (s, c.value.pos)));
+    // A token can sit in "command" too: a whole command line, or a path.
+    if let Some((cmd, cpos)) = command {
+        let words: Vec<(String, Pos)> = cmd
+            .split_whitespace()
+            .map(|w| (w.to_string(), cpos))
+            .collect();
+        secrets_in_words(cx, tool, &words, &|_| "command".to_string());
+    }
     if let Some(c) = e.get("command").filter(|c| c.value.as_str().is_none()) {
         bad_shape(cx, tool, c, "a string naming the program to start");
     }
@@ -550,8 +690,22 @@ fn entry(cx: &mut Cx, m: &Member, project: Option<String>) -> ServerEntry {
     if let Some((cmd, cpos)) = command {
         server.transport = Transport::Stdio;
         server.command = Some(cmd.to_string());
-        let cwd = e.get("cwd").and_then(|c| c.value.as_str());
-        stdio_checks(cx, &mut server, cmd, cpos, &args, cwd);
+        // Where the client starts the server: its own "cwd" (relative to the project, if any),
+        // else the project folder (a `~/.claude.json` project entry's key, or the project of a
+        // project-level file).
+        let base = server
+            .project
+            .as_deref()
+            .map(PathBuf::from)
+            .or_else(|| cx.opts.base_dir.clone());
+        let own = e.get("cwd").and_then(|c| c.value.as_str());
+        let cwd = match (own, &base) {
+            (Some(c), Some(b)) if !is_absolute_any(c) => Some(b.join(c).display().to_string()),
+            (Some(c), _) => Some(c.to_string()),
+            (None, Some(b)) => Some(b.display().to_string()),
+            (None, None) => None,
+        };
+        stdio_checks(cx, &mut server, cmd, cpos, &args, cwd.as_deref());
     } else if let Some((key, u, upos)) = url {
         server.transport = if ty.eq_ignore_ascii_case("sse")
             || (ty.is_empty() && key != "httpUrl" && u.trim_end_matches('/').ends_with("/sse"))
@@ -962,6 +1116,81 @@ fn known_secrets(value: &str) -> Vec<Hit> {
     hits
 }
 
+/// Masks the secrets in one raw source line that could not be parsed (a syntax error's line), so a
+/// diagnostic never prints a credential: every known credential format, and the value of every
+/// `"key-like name": "random-looking value"` pair (`"API_KEY": "…"`, `"Authorization": "Bearer …"`).
+/// `column` (1-based, in characters) is moved to the same place in the masked line; a column inside
+/// a secret lands on the start of its mask.
+pub fn mask_line(line: &str, column: u32) -> (String, u32) {
+    static PAIR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#""([^"\\]{1,100})"\s*:\s*"([^"\\]{8,})""#).expect("pair pattern compiles")
+    });
+    // Byte ranges to replace, with their masks; known formats first, then named values.
+    let mut spans: Vec<(usize, usize, String)> = Vec::new();
+    let overlaps = |spans: &[(usize, usize, String)], s: usize, e: usize| {
+        spans.iter().any(|&(a, b, _)| s < b && a < e)
+    };
+    for hit in known_secrets(line) {
+        let mut from = 0;
+        while let Some(i) = line[from..].find(&hit.raw) {
+            let (s, e) = (from + i, from + i + hit.raw.len());
+            if !overlaps(&spans, s, e) {
+                spans.push((s, e, hit.masked.clone()));
+            }
+            from = e;
+        }
+    }
+    for c in PAIR.captures_iter(line) {
+        let (Some(k), Some(v)) = (c.get(1), c.get(2)) else {
+            continue;
+        };
+        let lk = k.as_str().to_ascii_lowercase();
+        let value = v.as_str();
+        let (vs, cred) = if lk == "authorization" || lk == "proxy-authorization" {
+            match value.split_once(' ') {
+                Some((scheme, cred)) if scheme.chars().all(|c| c.is_ascii_alphabetic()) => {
+                    (v.start() + scheme.len() + 1, cred)
+                }
+                _ => (v.start(), value),
+            }
+        } else if key_like(k.as_str()) && random_looking(value) {
+            (v.start(), value)
+        } else {
+            continue;
+        };
+        if cred.chars().count() >= 8 && !placeholder(cred) && !overlaps(&spans, vs, v.end()) {
+            spans.push((vs, v.end(), mask(cred, 0)));
+        }
+    }
+    if spans.is_empty() {
+        return (line.to_string(), column);
+    }
+    spans.sort_by_key(|s| s.0);
+    let target = line
+        .char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(i, _)| i);
+    let mut out = String::with_capacity(line.len());
+    let mut new_col = None;
+    let mut last = 0;
+    for (s, e, m) in &spans {
+        if new_col.is_none() && target < *s {
+            new_col = Some(out.chars().count() + line[last..target].chars().count() + 1);
+        }
+        out.push_str(&line[last..*s]);
+        if new_col.is_none() && target < *e {
+            new_col = Some(out.chars().count() + 1);
+        }
+        out.push_str(m);
+        last = *e;
+    }
+    if new_col.is_none() {
+        new_col = Some(out.chars().count() + line[last..target.max(last)].chars().count() + 1);
+    }
+    out.push_str(&line[last..]);
+    (out, new_col.map_or(column, |c| c as u32))
+}
+
 /// The words of a key name, lowercase: `GITHUB_PERSONAL_ACCESS_TOKEN` → [github, personal, access, token].
 fn key_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -1098,7 +1327,11 @@ fn secret_fix(client: Client, name: &str) -> String {
             id = norm(name)
         ),
         Client::ClaudeCode => format!("set it in your shell and write \"${{{name}}}\" (Claude Code expands environment variables)"),
-        Client::Cursor => format!("set it in your environment and write \"${{env:{name}}}\""),
+        // Cursor and Windsurf both expand `${env:NAME}` in their MCP configs (their docs;
+        // Windsurf's also in syllago.dev's provider table and docs.sevalla.com's Windsurf page).
+        Client::Cursor | Client::Windsurf => {
+            format!("set it in your environment and write \"${{env:{name}}}\"")
+        }
         Client::GeminiCli => format!("set it in your environment and write \"${name}\""),
         _ => "keep this file out of backups, dotfile repositories and screen shares, or use a server that reads the token from the OS keychain".into(),
     };
@@ -1240,6 +1473,16 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn secrets_in_args(cx: &mut Cx, tool: Option<&str>, args: &[(String, Pos)]) {
+    secrets_in_words(cx, tool, args, &|i| format!("args[{i}]"));
+}
+
+/// Secrets in a list of command-line words: `args`, or the words of a `"command"` string.
+fn secrets_in_words(
+    cx: &mut Cx,
+    tool: Option<&str>,
+    args: &[(String, Pos)],
+    place: &dyn Fn(usize) -> String,
+) {
     for (i, (a, pos)) in args.iter().enumerate() {
         let mut hits = if a.contains("://") {
             secrets_in_url(a)
@@ -1269,7 +1512,7 @@ fn secrets_in_args(cx: &mut Cx, tool: Option<&str>, args: &[(String, Pos)]) {
                 cx,
                 "config-secret-in-args",
                 tool,
-                &format!("args[{i}]"),
+                &place(i),
                 &name,
                 hit,
                 *pos,
@@ -2110,7 +2353,15 @@ fn stdio_checks(
         }
     }
 
-    let l = launch(&cmd_eff, &plain_eff, cwd);
+    // VS Code and Cursor expand `${workspaceFolder}` to the project folder before starting.
+    let expand = |a: &String| match (cx.opts.base_dir.as_deref(), cx.client) {
+        (Some(b), Client::VsCode | Client::Cursor) => a
+            .replace("${workspaceFolder}", &b.display().to_string())
+            .replace("${workspaceRoot}", &b.display().to_string()),
+        _ => a.clone(),
+    };
+    let launch_args: Vec<String> = plain_eff.iter().map(expand).collect();
+    let l = launch(&expand(&cmd_eff), &launch_args, cwd);
     // Positions refer to the real args; when the command held the args, point at the command.
     let offset_pos = |i: usize| if plain.is_empty() { cpos } else { arg_pos(i) };
     let mut skip_args: HashSet<usize> = HashSet::new();
@@ -2472,6 +2723,52 @@ mod tests {
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn every_rule_id_in_this_module_is_described() {
+        // Every `"config-…"` literal in the config audit's sources has an entry in RULES.
+        let sources = [
+            include_str!("checks.rs"),
+            include_str!("render.rs"),
+            include_str!("mod.rs"),
+            include_str!("args.rs"),
+        ];
+        let re = Regex::new(r#""(config-[a-z-]+)""#).unwrap();
+        let mut seen = 0;
+        for src in sources {
+            for c in re.captures_iter(src) {
+                seen += 1;
+                assert!(!rule_summary(&c[1]).is_empty(), "{} is not in RULES", &c[1]);
+            }
+        }
+        assert!(seen > RULES.len());
+    }
+
+    #[test]
+    fn unparsed_lines_are_masked_and_the_caret_follows() {
+        let line = r#"    "env": {"GITHUB_TOKEN": "ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"},"#;
+        // The caret on the trailing comma, after the token.
+        let col = line.chars().count() as u32;
+        let (m, c) = mask_line(line, col);
+        assert!(!m.contains("A1b2C3d4"), "{m}");
+        assert!(m.contains("ghp_****Q7r8"), "{m}");
+        assert_eq!(m.chars().nth(c as usize - 1), Some(','), "{m} {c}");
+        // A caret before the secret stays; one inside it moves to the mask.
+        assert_eq!(mask_line(line, 3).1, 3);
+        let inside = line.find("A1b2").unwrap() as u32 + 1;
+        let (m, c) = mask_line(line, inside);
+        assert_eq!(&m[c as usize - 1..c as usize + 3], "ghp_");
+        // Named values and Authorization headers, not ordinary settings.
+        let (m, _) = mask_line(
+            r#"{"MY_SERVICE_TOKEN": "q8Zr2Lx9Vt4Kw7Pn3Jm6", "Authorization": "Bearer abcdef1234567890secret", "LOG_LEVEL": "debugverbose1"}"#,
+            1,
+        );
+        assert!(!m.contains("q8Zr2Lx9") && !m.contains("abcdef1234"), "{m}");
+        assert!(m.contains("\"Bearer ****cret\""), "{m}");
+        assert!(m.contains("debugverbose1"), "{m}");
+        let plain = r#"  "command": "uvx","#;
+        assert_eq!(mask_line(plain, 5), (plain.to_string(), 5));
     }
 
     #[test]

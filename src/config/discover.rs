@@ -2,16 +2,17 @@
 //!
 //! The client table below is the single source of truth for paths. `~` is the home folder,
 //! `%APPDATA%` is the roaming app-data folder on Windows (`~\AppData\Roaming` unless set),
+//! `%LOCALAPPDATA%` the local one (`~\AppData\Local` unless set),
 //! `$XDG_CONFIG_HOME` is `~/.config` unless set, and `./` is the current (project) folder.
 //!
-//! | Client | File | Shape |
-//! |---|---|---|
-//! | Claude Desktop | macOS `~/Library/Application Support/Claude/claude_desktop_config.json`; Windows `%APPDATA%\Claude\claude_desktop_config.json`; Linux `$XDG_CONFIG_HOME/Claude/claude_desktop_config.json` | `mcpServers`, plain JSON |
-//! | Claude Code | `~/.claude.json` (`mcpServers` and `projects.<dir>.mcpServers`); `./.mcp.json` | `mcpServers`, plain JSON |
-//! | Cursor | `~/.cursor/mcp.json`; `./.cursor/mcp.json` | `mcpServers`, JSONC |
-//! | VS Code | `./.vscode/mcp.json` (`servers`, `inputs`); user `mcp.json` and `settings.json` (`mcp.servers`) in `~/Library/Application Support/Code/User/` (macOS), `%APPDATA%\Code\User\` (Windows), `$XDG_CONFIG_HOME/Code/User/` (Linux) | JSONC |
-//! | Windsurf | `~/.codeium/windsurf/mcp_config.json` | `mcpServers`, plain JSON |
-//! | Gemini CLI | `~/.gemini/settings.json`; `./.gemini/settings.json` | `mcpServers`, JSON with comments |
+//! | Client | File | Shape | Comments / trailing commas |
+//! |---|---|---|---|
+//! | Claude Desktop | macOS `~/Library/Application Support/Claude/claude_desktop_config.json`; Windows `%LOCALAPPDATA%\Packages\Claude_*\LocalCache\Roaming\Claude\claude_desktop_config.json` (the MSIX install, since 2026) and `%APPDATA%\Claude\claude_desktop_config.json`; Linux `$XDG_CONFIG_HOME/Claude/claude_desktop_config.json` | `mcpServers` | no / no (plain `JSON.parse`) |
+//! | Claude Code | `~/.claude.json` (`mcpServers` and `projects.<dir>.mcpServers`); `./.mcp.json` | `mcpServers` | no / no (a comment in `~/.claude.json` gets the file rewritten) |
+//! | Cursor | `~/.cursor/mcp.json`; `./.cursor/mcp.json` | `mcpServers` | yes / yes (its VS Code base; closed source, so from user reports) |
+//! | VS Code | `./.vscode/mcp.json` (`servers`, `inputs`); user `mcp.json` and `settings.json` (`mcp.servers`) in `~/Library/Application Support/Code/User/` (macOS), `%APPDATA%\Code\User\` (Windows), `$XDG_CONFIG_HOME/Code/User/` (Linux) | `servers` | yes / yes (VS Code's JSONC parser) |
+//! | Windsurf | `~/.codeium/windsurf/mcp_config.json` | `mcpServers` (`serverUrl` for remotes) | no / no |
+//! | Gemini CLI | `~/.gemini/settings.json`; `./.gemini/settings.json` | `mcpServers` (`httpUrl` for remotes) | yes / no (`strip-json-comments`, then `JSON.parse`) |
 //!
 //! Discovery takes the home folder, platform and working folder as parameters ([`DiscoveryEnv`]),
 //! so tests run against a temporary home and never read the real one.
@@ -105,11 +106,40 @@ impl Client {
         }
     }
 
-    /// Which JSON extensions this client's reader accepts.
+    /// Which JSON extensions this client's reader accepts. Each choice and what backs it:
+    ///
+    /// - VS Code: comments and trailing commas. `McpResourceScannerService` (microsoft/vscode,
+    ///   `src/vs/platform/mcp/common/mcpResourceScannerService.ts`) reads `mcp.json` with
+    ///   `parse(text, errors, { allowTrailingComma: true, allowEmptyContent: true })` from
+    ///   `base/common/json` (comments allowed by default); `settings.json` goes through the same
+    ///   JSONC parser.
+    /// - Gemini CLI: comments, but no trailing commas. `loadSettings` (google-gemini/gemini-cli,
+    ///   `packages/cli/src/config/settings.ts`) does `JSON.parse(stripJsonComments(content))`;
+    ///   strip-json-comments leaves trailing commas unless asked (`trailingCommas: false` is its
+    ///   default), so `JSON.parse` throws and the CLI stops with a `FatalConfigError`.
+    /// - Claude Desktop: plain JSON. Its errors are V8's `JSON.parse` messages ("Unexpected token
+    ///   ',' in JSON at position …", "Unexpected non-whitespace character after JSON at position 4
+    ///   (line 2 column 1)": GLips/Figma-Context-MCP#89, TonybotNi/ZotLink#2,
+    ///   tanviet12/chat-quality-agent#49).
+    /// - Claude Code: plain JSON. A `/* */` comment in `~/.claude.json` makes Claude Code rewrite
+    ///   the file and drop its servers (anthropics/claude-code#69354); a `//` line in its
+    ///   `settings.json` gets "Invalid or malformed JSON" and the whole file is discarded
+    ///   (anthropics/claude-code#83190); `claude mcp add-json` refuses a trailing comma with
+    ///   "Invalid JSON" (tim-smart/effect-mcp#7).
+    /// - Windsurf: plain JSON. Its docs call `mcp_config.json` "a JSON file", and the file is read by
+    ///   the Go language server (its logs come from `interceptor.go`,
+    ///   `LanguageServerService/ListMcpResources`: imskyleen/animate-ui#71); Go's `encoding/json`
+    ///   takes neither comments nor trailing commas. This is inferred, not read in its (closed)
+    ///   source, but no source shows either accepted.
+    /// - Cursor: comments and trailing commas, as its VS Code base reads JSONC. Cursor is closed
+    ///   source, so this is the weakest of these choices: user write-ups show `//` and `/* */`
+    ///   comments in a working `~/.cursor/mcp.json` (zenn.dev/manase/scraps/e229facd691446), and
+    ///   the envmcp README (Gomah/envmcp) shows Cursor configs with trailing commas. When unsure,
+    ///   accepting is the safer side: a wrong "cannot be parsed" would hide every other finding.
+    /// - Generic (a file of no known client): lenient, so that whatever it holds is audited.
     pub fn parse_options(self) -> ParseOptions {
         match self {
             Client::VsCode | Client::Cursor | Client::Generic => ParseOptions::JSONC,
-            // Gemini CLI strips comments before JSON.parse; trailing commas still fail.
             Client::GeminiCli => ParseOptions {
                 comments: true,
                 ..ParseOptions::STRICT
@@ -188,6 +218,8 @@ pub struct DiscoveryEnv {
     pub appdata: Option<PathBuf>,
     /// `$XDG_CONFIG_HOME` on Linux; `None` means `home/.config`.
     pub xdg_config_home: Option<PathBuf>,
+    /// `%LOCALAPPDATA%` on Windows; `None` means `home\AppData\Local`.
+    pub local_appdata: Option<PathBuf>,
 }
 
 impl DiscoveryEnv {
@@ -207,7 +239,44 @@ impl DiscoveryEnv {
             cwd,
             appdata: nonempty("APPDATA"),
             xdg_config_home: nonempty("XDG_CONFIG_HOME"),
+            local_appdata: nonempty("LOCALAPPDATA"),
         })
+    }
+
+    /// Where Claude Desktop keeps its config when installed as an MSIX package (the Windows
+    /// installer's format since February 2026, Store and direct download alike): the package's
+    /// virtualised `LocalCache\Roaming\Claude` folder. The app reads only this one; a file at
+    /// `%APPDATA%\Claude` is then not seen (anthropics/claude-code#26073,
+    /// akitaonrails/ai-memory#250, taiste/harvest-mcp-server#12). Every `Claude_*` package
+    /// folder that exists is listed, else the usual package name.
+    fn claude_msix_configs(&self) -> Vec<PathBuf> {
+        let packages = self
+            .local_appdata
+            .clone()
+            .unwrap_or_else(|| self.home.join("AppData").join("Local"))
+            .join("Packages");
+        let tail = |p: PathBuf| {
+            p.join("LocalCache")
+                .join("Roaming")
+                .join("Claude")
+                .join("claude_desktop_config.json")
+        };
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&packages)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| n.starts_with("Claude_"))
+            })
+            .map(|e| tail(e.path()))
+            .collect();
+        found.sort();
+        if found.is_empty() {
+            found.push(tail(packages.join("Claude_pzs8sxrjxfjjc")));
+        }
+        found
     }
 
     fn app_config_dir(&self) -> PathBuf {
@@ -250,6 +319,11 @@ pub fn candidates(env: &DiscoveryEnv) -> Vec<DiscoveredConfig> {
             scope,
         });
     };
+    if env.platform == Platform::Windows {
+        for p in env.claude_msix_configs() {
+            push(p, f(Client::ClaudeDesktop, Shape::McpServers), "user");
+        }
+    }
     push(
         app.join("Claude").join("claude_desktop_config.json"),
         f(Client::ClaudeDesktop, Shape::McpServers),
@@ -319,6 +393,27 @@ pub fn discover(env: &DiscoveryEnv) -> Vec<DiscoveredConfig> {
         .into_iter()
         .filter(|c| c.path.is_file())
         .collect()
+}
+
+/// The project folder of a project-level config file, which its client starts the servers in:
+/// the folder holding `.mcp.json`, or the one above `.cursor/`, `.vscode/` or `.gemini/` (unless
+/// that is the home folder, where the same names are user-level files). `None` for user-level
+/// files, whose servers start wherever the client happens to run.
+pub fn project_dir(path: &Path, home: Option<&Path>) -> Option<PathBuf> {
+    let abs = std::path::absolute(path).ok()?;
+    let name = abs.file_name()?.to_str()?;
+    let parent = abs.parent()?;
+    if name == ".mcp.json" {
+        return Some(parent.to_path_buf());
+    }
+    let pname = parent.file_name()?.to_str()?;
+    let grand = parent.parent()?;
+    let project_file = matches!(
+        (pname, name),
+        (".cursor", "mcp.json") | (".vscode", "mcp.json") | (".gemini", "settings.json")
+    );
+    let at_home = home.is_some_and(|h| std::path::absolute(h).is_ok_and(|h| h == grand));
+    (project_file && !at_home).then(|| grand.to_path_buf())
 }
 
 /// Guesses how to read a file named on the command line from its path.

@@ -47,6 +47,11 @@ pub struct AuditOptions {
     pub home: Option<PathBuf>,
     /// Size limit in bytes; `0` means [`MAX_CONFIG_BYTES`].
     pub max_bytes: u64,
+    /// The folder the client starts this file's servers in, when it is known: the project of a
+    /// project-level file ([`discover::project_dir`]). Relative script paths (and VS Code's
+    /// `${workspaceFolder}`) resolve against it for `--deep`; `None` leaves them relative to the
+    /// current folder.
+    pub base_dir: Option<PathBuf>,
 }
 
 impl AuditOptions {
@@ -57,6 +62,7 @@ impl AuditOptions {
             path_var: std::env::var_os("PATH"),
             home: dirs::home_dir(),
             max_bytes: 0,
+            base_dir: None,
         }
     }
 }
@@ -246,8 +252,11 @@ impl ConfigError {
 const LINE_WINDOW: usize = 160;
 
 /// Renders `path:line:col`, the line, a caret under the column, and the hint, like a compiler.
+/// Secrets on the line are masked first ([`checks::mask_line`]): a file that cannot be parsed is
+/// still a file full of tokens.
 fn caret(path: &str, pos: Pos, line_text: &str, message: &str, hint: &str) -> String {
-    let (shown, col) = window(line_text, pos.column as usize);
+    let (masked, masked_col) = checks::mask_line(line_text, pos.column);
+    let (shown, col) = window(&masked, masked_col as usize);
     // Keep tabs so the caret lines up under tab-indented text.
     let pad: String = shown
         .chars()
@@ -402,10 +411,28 @@ pub fn audit_bytes(
     Ok(checks::audit_document(file, text, &doc, format, opts))
 }
 
-/// Names the client in "this client reads plain JSON" hints.
+/// Names the client in "this client reads plain JSON" hints, and says what that client does with
+/// such a file.
 fn explain_extension(mut e: SyntaxError, client: Client) -> SyntaxError {
     if e.hint.starts_with("this client") {
         e.hint = e.hint.replacen("this client", client.display_name(), 1);
+        // See `Client::parse_options` for the sources.
+        if client == Client::GeminiCli {
+            e.hint = e.hint.replacen(
+                "Gemini CLI reads plain JSON",
+                "Gemini CLI strips comments but otherwise reads plain JSON",
+                1,
+            );
+        }
+        let consequence = match client {
+            Client::ClaudeCode => {
+                " (Claude Code may rewrite a file it cannot parse and lose the servers in it)"
+            }
+            Client::GeminiCli => " (Gemini CLI stops at start-up until it is fixed)",
+            Client::ClaudeDesktop => " (Claude Desktop then starts none of the servers)",
+            _ => "",
+        };
+        e.hint.push_str(consequence);
     }
     e
 }

@@ -19,9 +19,15 @@ pub enum DeepOutcome {
     /// The scanner ran on the server's code.
     Scanned(DeepResult),
     /// The scan was attempted and failed (fetch error, not found).
-    Failed(String),
+    Failed {
+        /// What went wrong.
+        reason: String,
+    },
     /// Nothing to scan, and why.
-    NotScanned(String),
+    NotScanned {
+        /// Why not ("docker image `…`: container images are not scanned").
+        reason: String,
+    },
 }
 
 /// One server and, with `--deep`, the scan of its code.
@@ -86,25 +92,41 @@ pub struct ConfigReport {
     pub files: Vec<FileReport>,
     /// With no FILE given: every location looked at.
     pub searched: Vec<String>,
-    /// The `--fail-on` threshold.
-    pub fail_on: Severity,
+    /// The `--fail-on` threshold; `None` is `never`.
+    #[serde(serialize_with = "fail_on_word")]
+    pub fail_on: Option<Severity>,
     /// Whether `--deep` was asked for.
     pub deep: bool,
 }
 
 impl ConfigReport {
-    /// 2 when a file could not be audited, else 1 when a finding (or a deep scan's worst finding)
-    /// is at or above `fail_on`, else 0.
+    /// 2 when a file could not be audited or a `--deep` scan failed (as `mcp-scan scan` exits 2
+    /// when it cannot scan), else 1 when a finding (or a deep scan's worst finding) is at or above
+    /// `fail_on`, else 0. Servers `--deep` does not scan by design (docker, remote) do not count.
     pub fn exit_code(&self) -> u8 {
         if self
             .files
             .iter()
             .any(|f| matches!(f, FileReport::Error { .. }))
+            || self.deep_failures() > 0
         {
             return 2;
         }
         let worst = self.max_severity();
-        u8::from(worst.is_some_and(|w| w >= self.fail_on))
+        u8::from(matches!((worst, self.fail_on), (Some(w), Some(bar)) if w >= bar))
+    }
+
+    /// How many servers `--deep` tried and failed to scan (fetch error, no such package).
+    pub fn deep_failures(&self) -> usize {
+        self.files
+            .iter()
+            .filter_map(|f| match f {
+                FileReport::Audited { servers, .. } => Some(servers),
+                FileReport::Error { .. } => None,
+            })
+            .flatten()
+            .filter(|s| matches!(s.deep, Some(DeepOutcome::Failed { .. })))
+            .count()
     }
 
     /// The highest severity among config findings and deep scans.
@@ -129,13 +151,22 @@ impl ConfigReport {
     }
 }
 
+/// The `--fail-on` word: a severity or `never`.
+fn fail_on_text(f: Option<Severity>) -> &'static str {
+    f.map_or("never", Severity::word)
+}
+
+fn fail_on_word<S: serde::Serializer>(f: &Option<Severity>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(fail_on_text(*f))
+}
+
 /// Writes the JSON report.
 pub fn json(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     let v = json!({
         "schema": "mcp-scan-config/1",
         "files": report.files,
         "searched": report.searched,
-        "fail_on": report.fail_on,
+        "fail_on": fail_on_text(report.fail_on),
         "deep": report.deep,
         "exit_code": report.exit_code(),
     });
@@ -143,8 +174,9 @@ pub fn json(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-/// Writes a SARIF 2.1.0 log: one result per config finding, plus one `config-parse-error` result
-/// per file that could not be read.
+/// Writes a SARIF 2.1.0 log: one result per config finding, one `config-parse-error` result per
+/// file that could not be read, and with `--deep` one `config-deep-verdict` result per server whose
+/// code has findings (at the level of its worst one) or `config-deep-scan-failed` per failed scan.
 pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     let level = |s: Severity| match s {
         Severity::Critical | Severity::High => "error",
@@ -155,7 +187,12 @@ pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     let mut results = Vec::new();
     for f in &report.files {
         match f {
-            FileReport::Audited { findings, .. } => {
+            FileReport::Audited {
+                file,
+                findings,
+                servers,
+                ..
+            } => {
                 for cf in findings {
                     let x = &cf.finding;
                     if !rules.contains(&x.rule) {
@@ -173,6 +210,53 @@ pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
                             "category": x.category, "severity": x.severity,
                             "confidence": x.confidence, "server": x.tool,
                         },
+                    }));
+                }
+                // With --deep, each server's verdict (and each failed scan) is a result at the
+                // server's entry, so a dashboard fed only SARIF still sees what the code does.
+                for s in servers {
+                    let e = &s.server;
+                    let spec = e.scan_spec.as_deref().unwrap_or("");
+                    let (rule, lvl, text) = match &s.deep {
+                        Some(DeepOutcome::Scanned(r)) => {
+                            let Some(worst) = r.max_severity else {
+                                continue;
+                            };
+                            (
+                                "config-deep-verdict",
+                                level(worst),
+                                format!(
+                                    "server \"{}\" runs {spec}, which the scanner rates {} (score {}, {} finding{}). Fix: run `mcp-scan scan {spec}` for the findings and remove the server unless each is explained.",
+                                    e.name,
+                                    r.verdict,
+                                    r.score,
+                                    r.findings,
+                                    if r.findings == 1 { "" } else { "s" }
+                                ),
+                            )
+                        }
+                        Some(DeepOutcome::Failed { reason }) => (
+                            "config-deep-scan-failed",
+                            "error",
+                            format!(
+                                "server \"{}\" runs {spec}, which could not be scanned: {reason}",
+                                e.name
+                            ),
+                        ),
+                        _ => continue,
+                    };
+                    if !rules.iter().any(|r| r == rule) {
+                        rules.push(rule.into());
+                    }
+                    results.push(json!({
+                        "ruleId": rule,
+                        "level": lvl,
+                        "message": { "text": text },
+                        "locations": [{ "physicalLocation": {
+                            "artifactLocation": { "uri": file },
+                            "region": { "startLine": e.line, "startColumn": e.column }
+                        }}],
+                        "properties": { "server": e.name, "scan_spec": spec, "deep": s.deep },
                     }));
                 }
             }
@@ -206,7 +290,10 @@ pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
             }
         }
     }
-    let rules: Vec<_> = rules.iter().map(|r| json!({ "id": r })).collect();
+    let rules: Vec<_> = rules
+        .iter()
+        .map(|r| json!({ "id": r, "shortDescription": { "text": super::checks::rule_summary(r) } }))
+        .collect();
     let v = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -217,6 +304,14 @@ pub fn sarif(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *out, &v)?;
     writeln!(out)
+}
+
+/// The client named after a file's path in text output.
+fn heading(client: Client) -> &'static str {
+    match client {
+        Client::Generic => "no known client: every layout tried, comments allowed",
+        c => c.display_name(),
+    }
 }
 
 fn sev_word(s: Severity) -> &'static str {
@@ -251,7 +346,7 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
                 ..
             } => {
                 nerrors += 1;
-                writeln!(out, "{file} ({})", client.display_name())?;
+                writeln!(out, "{file} ({})", heading(*client))?;
                 for l in message.lines() {
                     writeln!(out, "  {l}")?;
                 }
@@ -265,7 +360,7 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
             } => {
                 nservers += servers.len();
                 nfindings += findings.len();
-                writeln!(out, "{file} ({})", client.display_name())?;
+                writeln!(out, "{file} ({})", heading(*client))?;
                 if servers.is_empty() {
                     writeln!(out, "  no servers")?;
                 }
@@ -311,13 +406,13 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
                             r.findings,
                             if r.findings == 1 { "" } else { "s" }
                         )?,
-                        Some(DeepOutcome::Failed(why)) => writeln!(
+                        Some(DeepOutcome::Failed { reason: why }) => writeln!(
                             out,
                             "  {:width$}  deep:  {} → scan failed: {why}",
                             "",
                             e.scan_spec.as_deref().unwrap_or("")
                         )?,
-                        Some(DeepOutcome::NotScanned(why)) => {
+                        Some(DeepOutcome::NotScanned { reason: why }) => {
                             writeln!(out, "  {:width$}  deep:  not scanned: {why}", "")?
                         }
                         None => {}
@@ -384,14 +479,22 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
     if nerrors > 0 {
         write!(
             out,
-            ", {nerrors} file{} could not be read",
+            ", {nerrors} file{} could not be read or parsed",
             if nerrors == 1 { "" } else { "s" }
+        )?;
+    }
+    let failed = report.deep_failures();
+    if failed > 0 {
+        write!(
+            out,
+            ", {failed} server{} could not be deep-scanned",
+            if failed == 1 { "" } else { "s" }
         )?;
     }
     writeln!(
         out,
         "; exit {} (fail-on {})",
         report.exit_code(),
-        report.fail_on
+        fail_on_text(report.fail_on)
     )
 }
