@@ -61,10 +61,6 @@ pub struct Flow {
     pub via: Option<(usize, usize)>,
 }
 
-/// A function of the package: (unit, function index).
-type FnKey = (usize, u32);
-/// Where a function is called from: (unit, calling function, `None` for module code).
-type Caller = (usize, Option<u32>);
 /// A summary's key: the function and the parameter tainted on entry (`None`: its own sources).
 type MemoKey = (usize, u32, Option<usize>);
 
@@ -114,8 +110,6 @@ pub struct Dataflow<'a> {
     /// Per unit: the module-level names that hold a secret (`TOKEN = os.environ["GITHUB_TOKEN"]`),
     /// visible in every function of the file.
     globals: Vec<HashMap<String, Taint>>,
-    /// Function → the places that call it: (unit, calling function or `None` for module code).
-    callers: HashMap<FnKey, Vec<Caller>>,
     memo: RefCell<HashMap<MemoKey, Rc<Summary>>>,
     active: RefCell<HashSet<MemoKey>>,
 }
@@ -126,7 +120,6 @@ impl<'a> Dataflow<'a> {
         let mut sinks = Vec::with_capacity(units.len());
         let mut credentials = Vec::with_capacity(units.len());
         let mut env_reads = Vec::with_capacity(units.len());
-        let mut callers: HashMap<FnKey, Vec<Caller>> = HashMap::new();
         let mut via = HashMap::new();
         for (u, unit) in units.iter().enumerate() {
             let calls = &unit.facts.calls;
@@ -174,14 +167,7 @@ impl<'a> Dataflow<'a> {
             }
             creds.sort_unstable();
             envs.sort_unstable();
-            for (ci, c) in calls.iter().enumerate() {
-                if let Some(t) = program.call_target(u, ci) {
-                    let list: &mut Vec<Caller> = callers.entry(t).or_default();
-                    if !list.contains(&(u, c.function)) {
-                        list.push((u, c.function));
-                    }
-                }
-            }
+
             sinks.push(map);
             credentials.push(creds);
             env_reads.push(envs);
@@ -194,7 +180,6 @@ impl<'a> Dataflow<'a> {
             env_reads,
             via,
             globals: Vec::new(),
-            callers,
             memo: RefCell::new(HashMap::new()),
             active: RefCell::new(HashSet::new()),
         };
@@ -301,8 +286,8 @@ impl<'a> Dataflow<'a> {
             let s = self.summary(u, f, None, 0);
             self.collect(&s, &[], &mut out);
             if !s.returns.is_empty() {
-                for &(cu, caller) in self.callers.get(&(u, f)).into_iter().flatten() {
-                    match caller {
+                for &(cu, ci) in self.program.callers((u, f)) {
+                    match self.units[cu].facts.calls[ci].function {
                         Some(cf) => work.push((cu, cf)),
                         None => module_units.push(cu),
                     }

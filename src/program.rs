@@ -36,6 +36,10 @@ pub struct Program<'u> {
     call_targets: Vec<HashMap<usize, usize>>,
     /// For each unit, the units that import it.
     importers: Vec<Vec<usize>>,
+    /// For each unit, where it is imported: (importer, byte offset).
+    import_sites: Vec<Vec<(usize, usize)>>,
+    /// For each function, the calls that land on it: (unit, call index).
+    callers: HashMap<FnRef, Vec<(usize, usize)>>,
 }
 
 impl<'u> Program<'u> {
@@ -71,13 +75,28 @@ impl<'u> Program<'u> {
             call_targets.push(targets);
         }
         let mut importers: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+        let mut import_sites: Vec<Vec<(usize, usize)>> = vec![Vec::new(); units.len()];
         for (ui, u) in units.iter().enumerate() {
             for imp in &u.facts.imports {
                 if let Some(t) = modules.module(units, ui, &imp.module)
                     && t != ui
-                    && !importers[t].contains(&ui)
                 {
-                    importers[t].push(ui);
+                    import_sites[t].push((ui, imp.span.start));
+                    if !importers[t].contains(&ui) {
+                        importers[t].push(ui);
+                    }
+                }
+            }
+        }
+        let mut callers: HashMap<FnRef, Vec<(usize, usize)>> = HashMap::new();
+        for (ui, u) in units.iter().enumerate() {
+            for (ci, c) in u.facts.calls.iter().enumerate() {
+                let target = c
+                    .target
+                    .map(|t| (ui, t))
+                    .or_else(|| call_targets[ui].get(&ci).map(|&n| fn_of(&base, n)));
+                if let Some(t) = target {
+                    callers.entry(t).or_default().push((ui, ci));
                 }
             }
         }
@@ -87,7 +106,64 @@ impl<'u> Program<'u> {
             edges,
             call_targets,
             importers,
+            import_sites,
+            callers,
         }
+    }
+
+    /// Every call that lands on function `f`: (unit, call index).
+    pub fn callers(&self, f: FnRef) -> &[(usize, usize)] {
+        self.callers.get(&f).map_or(&[], Vec::as_slice)
+    }
+
+    /// Where other files of the package import `unit`: (importer, byte offset of the import).
+    pub fn import_sites(&self, unit: usize) -> &[(usize, usize)] {
+        &self.import_sites[unit]
+    }
+
+    /// True when the code at (unit, offset) runs only when the user types a command-line
+    /// sub-command: it sits in a [command gate](crate::facts::FileFacts::command_gates), or every
+    /// way to it (the calls of its function, the imports of its file for module code) does.
+    /// A file nothing imports is an entry point, and not gated.
+    pub fn command_gated(&self, unit: usize, offset: usize) -> bool {
+        let mut memo = HashMap::new();
+        self.gated_at(unit, offset, 0, &mut memo)
+    }
+
+    fn gated_at(
+        &self,
+        unit: usize,
+        offset: usize,
+        depth: usize,
+        memo: &mut HashMap<(usize, Option<u32>), bool>,
+    ) -> bool {
+        let facts = &self.units[unit].facts;
+        if facts.command_gates.iter().any(|g| g.contains(&offset)) {
+            return true;
+        }
+        let func = facts.function_at(offset);
+        if depth > 16 {
+            return false;
+        }
+        if let Some(&known) = memo.get(&(unit, func)) {
+            return known;
+        }
+        // Assume not gated while this place is being decided (a cycle is no gate).
+        memo.insert((unit, func), false);
+        let ways: Vec<(usize, usize)> = match func {
+            Some(f) => self
+                .callers((unit, f))
+                .iter()
+                .map(|&(u, c)| (u, self.units[u].facts.calls[c].span.start))
+                .collect(),
+            None => self.import_sites(unit).to_vec(),
+        };
+        let gated = !ways.is_empty()
+            && ways
+                .iter()
+                .all(|&(u, at)| self.gated_at(u, at, depth + 1, memo));
+        memo.insert((unit, func), gated);
+        gated
     }
 
     /// The function a call lands on: one of its own file by name (`helper(x)`, `self.helper(x)`),
@@ -110,8 +186,7 @@ impl<'u> Program<'u> {
     }
 
     fn fn_of(&self, node: usize) -> FnRef {
-        let u = self.base.partition_point(|&b| b <= node) - 1;
-        (u, u32::try_from(node - self.base[u]).unwrap_or(u32::MAX))
+        fn_of(&self.base, node)
     }
 
     /// What a tool's handler reaches.
@@ -217,6 +292,12 @@ impl<'u> Program<'u> {
         let f = self.units[unit].facts.function_at(offset)?;
         (reach.parent[self.node((unit, f))] != usize::MAX).then_some((unit, f))
     }
+}
+
+/// The function a graph node stands for, given each unit's first node.
+fn fn_of(base: &[usize], node: usize) -> FnRef {
+    let u = base.partition_point(|&b| b <= node) - 1;
+    (u, u32::try_from(node - base[u]).unwrap_or(u32::MAX))
 }
 
 /// The functions one tool reaches, with the path that reached each.

@@ -15,8 +15,8 @@ use super::limits::{ARG_NAMES, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LE
 use super::python::{schema_params, truncate};
 use super::{
     Arg, Assign, Call, FileFacts, Fold, Function, Import, Param, RETURN, Span, StringLit, Tool,
-    ToolKind, Value, bind_loop_variable, list_item, list_len, resolve_path, statement_text, text,
-    walk,
+    ToolKind, Value, argv_gates, bind_loop_variable, list_item, list_len, resolve_path,
+    statement_text, text, walk,
 };
 
 type Folded = (String, Fold);
@@ -131,6 +131,8 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     for (node, f) in std::mem::take(&mut js.flows) {
         js.assign(node, f);
     }
+    js.facts.command_gates = argv_gates(&js.branches, src);
+    js.commander_gates();
     js.tools();
     js.facts
 }
@@ -983,6 +985,21 @@ impl<'t> Js<'t, '_> {
 
     /// MCP declarations: `server.tool(…)`, `server.registerTool(…)`, prompts and resources, and
     /// tool-definition objects (`{ name, description, inputSchema }`) of low-level servers.
+    /// commander's `program.command("install").action(fn)`: the callback runs only when the user
+    /// types that sub-command.
+    fn commander_gates(&mut self) {
+        let gates: Vec<_> = self
+            .facts
+            .calls
+            .iter()
+            .filter(|c| c.callee.ends_with(".command().action") || c.written.contains(".command("))
+            .filter(|c| c.written.ends_with(".action"))
+            .flat_map(|c| c.args.iter().filter(|a| a.value == Value::Function))
+            .map(|a| a.span.range())
+            .collect();
+        self.facts.command_gates.extend(gates);
+    }
+
     fn tools(&mut self) {
         let branches = self.dispatch_branches();
         let mut tools = Vec::new();

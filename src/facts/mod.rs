@@ -335,6 +335,11 @@ pub struct FileFacts {
     pub tools: Vec<Tool>,
     /// Statements that move data between names, in source order.
     pub assigns: Vec<Assign>,
+    /// Code that runs only when the user types a sub-command: the body of an `if` that tests
+    /// `sys.argv`/`process.argv` against a word, a `@cli.command()` function, a commander
+    /// `.command("x").action(fn)` callback. An installer behind `mcp-server install` is the user's
+    /// doing, not the server's.
+    pub command_gates: Vec<Range<usize>>,
     /// Names bound to imports (`S` → `smtplib.SMTP_SSL`), for cross-file resolution.
     #[serde(skip)]
     pub bindings: HashMap<String, String>,
@@ -429,6 +434,23 @@ pub(crate) fn walk<'t>(
             ancestors.pop();
         }
     }
+}
+
+/// The consequence of each `if` among `branches` whose condition compares the command line
+/// (`argv`) with a literal word ([`FileFacts::command_gates`]).
+pub(crate) fn argv_gates(branches: &[tree_sitter::Node<'_>], src: &[u8]) -> Vec<Range<usize>> {
+    branches
+        .iter()
+        .filter(|n| n.kind() == "if_statement")
+        .filter_map(|n| {
+            let cond = n.child_by_field_name("condition")?;
+            let text = &src[cond.byte_range()];
+            let text = &text[..text.len().min(400)];
+            let argv = memchr::memmem::find(text, b"argv").is_some();
+            let word = text.iter().any(|&b| b == b'"' || b == b'\'');
+            (argv && word).then(|| n.child_by_field_name("consequence").map(|c| c.byte_range()))?
+        })
+        .collect()
 }
 
 /// What a loop over a list literal binds its variable to, for matching: the first item that is a

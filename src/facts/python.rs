@@ -11,8 +11,8 @@ use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
 use super::limits::{ARG_NAMES, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::{
     Arg, Assign, Call, FileFacts, Fold, Function, Import, Param, RETURN, Span, StringLit, Tool,
-    ToolKind, Value, bind_loop_variable, list_item, list_len, resolve_path, statement_text, text,
-    walk,
+    ToolKind, Value, argv_gates, bind_loop_variable, list_item, list_len, resolve_path,
+    statement_text, text, walk,
 };
 
 type Folded = (String, Fold);
@@ -118,7 +118,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     for (node, f) in std::mem::take(&mut py.flows) {
         py.assign(node, f);
     }
+    py.facts.command_gates = argv_gates(&py.branches, src);
     for node in std::mem::take(&mut py.decorated) {
+        py.command_gate(node);
         py.decorated_tool(node);
     }
     py.low_level_tools();
@@ -1086,6 +1088,21 @@ impl<'t> Py<'t, '_> {
                 handler: None,
                 ranges,
             });
+        }
+    }
+
+    /// A function registered as a command-line sub-command (`@cli.command()`, `@app.command()`
+    /// of click and typer) runs only when the user types it.
+    fn command_gate(&mut self, node: Node<'t>) {
+        let mut c = node.walk();
+        let command = node.named_children(&mut c).any(|d| {
+            d.kind() == "decorator" && {
+                let t = text(d, self.src);
+                t.contains(".command(") || t.contains(".command\n") || t.ends_with(".command")
+            }
+        });
+        if command && let Some(def) = node.child_by_field_name("definition") {
+            self.facts.command_gates.push(def.byte_range());
         }
     }
 

@@ -188,3 +188,27 @@ fn deep_nesting_is_bounded() {
     let src = format!("x = {}'a'\n", "'a' + ".repeat(20000));
     let _ = facts(Language::Python, &src);
 }
+
+#[test]
+fn command_gates_cover_argv_branches_click_commands_and_commander_actions() {
+    let src = "import sys, click\n\n@click.group()\ndef cli():\n    pass\n\n@cli.command()\ndef install():\n    write_config()\n\nif __name__ == '__main__':\n    if sys.argv[1:2] == ['hooks']:\n        add_hooks()\n    if ready:\n        serve()\n";
+    let f = facts(Language::Python, src);
+    let gated = |needle: &str| {
+        let at = src.find(needle).unwrap();
+        f.command_gates.iter().any(|g| g.contains(&at))
+    };
+    assert!(gated("write_config()"), "{:?}", f.command_gates);
+    assert!(gated("add_hooks()"), "{:?}", f.command_gates);
+    assert!(!gated("serve()"), "{:?}", f.command_gates);
+    assert!(!gated("pass"), "a click group is not a sub-command");
+
+    let js = "const { program } = require('commander');\nprogram.command('install').action(async () => { await writeConfig(); });\nif (process.argv[2] === 'hooks') { addHooks(); }\nstart();\n";
+    let f = facts(Language::JavaScript, js);
+    let gated = |needle: &str| {
+        let at = js.find(needle).unwrap();
+        f.command_gates.iter().any(|g| g.contains(&at))
+    };
+    assert!(gated("writeConfig()"), "{:?}", f.command_gates);
+    assert!(gated("addHooks()"), "{:?}", f.command_gates);
+    assert!(!gated("start()"), "{:?}", f.command_gates);
+}

@@ -447,6 +447,9 @@ fn whole_program(
             if f.tool.is_none() && outside_the_server(&program, units, u) {
                 demote_outside_the_server(&mut f);
             }
+            if f.tool.is_none() && program.command_gated(u, offset) {
+                demote_installer(&mut f);
+            }
             f
         })
         .collect();
@@ -604,6 +607,29 @@ fn demote_outside_the_server(f: &mut Finding) {
             ),
         });
         f.severity = Severity::Low;
+    }
+}
+
+/// An installer behind a sub-command the user types (`server install`, `server install-hooks`)
+/// edits client configs and hooks because the user asked it to: such persistence and
+/// credential-access findings cannot make the verdict `high` on their own. Anything else it does
+/// (sending data out, running downloaded code) keeps its weight: "run `npx x install`" is also
+/// how an attacker gets a payload run.
+fn demote_installer(f: &mut Finding) {
+    if matches!(
+        f.category,
+        Category::Persistence | Category::CredentialAccess
+    ) && f.severity > Severity::Medium
+    {
+        f.evidence.push(Evidence {
+            file: f.file.clone(),
+            line: f.line,
+            note: format!(
+                "runs only when the user types a command-line sub-command: {} lowered to medium",
+                f.severity.word()
+            ),
+        });
+        f.severity = Severity::Medium;
     }
 }
 
