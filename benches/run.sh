@@ -6,7 +6,7 @@
 #   MCP_SCAN_REAL_DIR=/path/to/unpacked/packages benches/run.sh
 #   MCP_SCAN_BENCH_ONLY=trees|slope benches/run.sh
 # Real packages are never installed or run: the directory holds unpacked `npm pack` /
-# `pip download --no-deps --no-binary :all:` archives, kept outside the repository.
+# sdists as the PyPI page lists them (not `pip download`, which runs setup.py), kept outside the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${MCP_SCAN_REAL_DIR:-}" ] && [ -d ../real ]; then

@@ -11,7 +11,7 @@
 //! A tool's scope is everything its handler reaches across the package ([`crate::program`]); code
 //! no tool reaches (module level, install scripts) is judged per file as one more scope.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use crate::dataflow::{Flow, Origin};
 use crate::facts::{Call, FileFacts, Span, Tool, Value, is_secret_name};
@@ -122,9 +122,9 @@ pub struct Scope<'a> {
     pub path_to: &'a dyn Fn(usize, usize) -> Option<String>,
     /// The data flows that start in this scope ([`crate::dataflow`]).
     pub flows: &'a [Flow],
-    /// What the server says it is for, lower-case: its package names, every tool's name and
-    /// description. A secret sent to the service the server wraps is its purpose.
-    pub purpose: &'a str,
+    /// What the server says it is for ([`Purpose`]). A secret sent to the service the server
+    /// wraps is its purpose.
+    pub purpose: &'a Purpose,
 }
 
 /// The destination of an outbound sink at `span`, from the call's arguments.
@@ -299,7 +299,7 @@ pub fn judge(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<
             .dest
             .as_ref()
             .and_then(Dest::literal)
-            .is_some_and(|d| !site_explained(d, scope.purpose))
+            .is_some_and(|d| !scope.purpose.explains(d, &[]))
     };
     // A secret that provably reaches such a destination.
     let proved = scope.flows.iter().find(|f| match f.origin {
@@ -527,12 +527,8 @@ fn forwarded_tokens(
             continue;
         };
         let Some(host) = dest.literal() else { continue };
-        let words = format!(
-            "{} {}",
-            scope.purpose,
-            key.to_ascii_lowercase().replace('_', " ")
-        );
-        if site_explained(host, &words) {
+        let key_words: Vec<&str> = key.split('_').collect();
+        if scope.purpose.explains(host, &key_words) {
             continue;
         }
         let file = &units[f.sink.0].rel;
@@ -582,14 +578,60 @@ fn describe_origin(origin: &Origin, tool: Option<&Tool>, units: &[Unit]) -> Stri
     }
 }
 
-/// True when the site a host belongs to is named in `words`: `api.github.com` for a GitHub
-/// server, `smtp.gmail.com` for a Gmail one. Only the registrable name counts
-/// (`github-stats.example.io` is `example`'s), and an IP address is never explained.
-pub fn site_explained(host: &str, words: &str) -> bool {
+/// What a server says it is for, as a set of words: its package names, every tool's name and
+/// description, lower-case, split at anything but letters, digits and `-` (both whole and at
+/// each `-`). Built once per scan; a lookup costs a few hash probes.
+#[derive(Debug, Default)]
+pub struct Purpose {
+    words: HashSet<String>,
+}
+
+impl Purpose {
+    /// The words of `texts`.
+    pub fn new<'t>(texts: impl IntoIterator<Item = &'t str>) -> Purpose {
+        let mut p = Purpose::default();
+        for t in texts {
+            p.add(t);
+        }
+        p
+    }
+
+    fn add(&mut self, text: &str) {
+        let lower = text.to_ascii_lowercase();
+        for w in lower.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')) {
+            for part in std::iter::once(w).chain(w.split('-')) {
+                if part.len() >= 3 {
+                    self.words.insert(part.to_owned());
+                }
+            }
+        }
+    }
+
+    /// True when the site a host belongs to is one of the words, or a word with a short suffix
+    /// (`postmarkapp` for Postmark): `api.github.com` for a GitHub server. Only the registrable
+    /// name counts (`github-stats.example.io` is `example`'s), and an IP address is never
+    /// explained. `extra` are more words for this one question (an environment key's parts).
+    pub fn explains(&self, host: &str, extra: &[&str]) -> bool {
+        let Some(site) = site_of(host) else {
+            return false;
+        };
+        let known =
+            |w: &str| self.words.contains(w) || extra.iter().any(|e| e.eq_ignore_ascii_case(w));
+        known(&site)
+            || (4..site.len())
+                .rev()
+                .take(3)
+                .any(|k| site.is_char_boundary(k) && known(&site[..k]))
+    }
+}
+
+/// The registrable name of a host, lower-case: `github` of `api.github.com`, `example` of
+/// `a.example.co.uk`; `None` for an IP address or a single label.
+fn site_of(host: &str) -> Option<String> {
     let host = host.rsplit('@').next().unwrap_or(host);
     let host = host.split(':').next().unwrap_or(host);
     if is_ip(host) {
-        return false;
+        return None;
     }
     let labels: Vec<&str> = host.split('.').filter(|l| !l.is_empty()).collect();
     let site = match labels.as_slice() {
@@ -601,19 +643,9 @@ pub fn site_explained(host: &str, words: &str) -> bool {
             labels[labels.len() - 3]
         }
         [.., site, _tld] => site,
-        _ => return false,
+        _ => return None,
     };
-    let site = site.to_ascii_lowercase();
-    if site.len() < 3 {
-        return false;
-    }
-    // A purpose word is the site (`github`, `translate-pro`), or the site is a word with a short
-    // suffix (`postmarkapp` for Postmark).
-    words
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .flat_map(|w| std::iter::once(w).chain(w.split('-')))
-        .filter(|w| w.len() >= 3)
-        .any(|w| w == site || (w.len() >= 4 && site.strip_prefix(w).is_some_and(|r| r.len() <= 3)))
+    (site.len() >= 3).then(|| site.to_ascii_lowercase())
 }
 
 /// True when a significant label of the host appears in the tool's words (`api.weather.gov` for a

@@ -126,7 +126,7 @@ impl<'a> Dataflow<'a> {
             let mut map = HashMap::new();
             // Calls whose result is a connection (`smtplib.SMTP_SSL(...)`): the methods called on
             // it (`smtp.sendmail(...)`) send to the same place.
-            let mut senders: Vec<(String, usize)> = Vec::new();
+            let mut senders: HashMap<String, usize> = HashMap::new();
             let mut creds = Vec::new();
             let mut envs = Vec::new();
             for (hi, h) in hits[u].iter().enumerate() {
@@ -145,13 +145,20 @@ impl<'a> Dataflow<'a> {
                         break;
                     }
                     map.entry(ci).or_insert(hi);
-                    senders.push((format!("{}().", c.callee.trim_end_matches("()")), hi));
+                    senders
+                        .entry(format!("{}().", c.callee.trim_end_matches("()")))
+                        .or_insert(hi);
                 }
             }
             if !senders.is_empty() {
                 for (ci, c) in calls.iter().enumerate() {
-                    let Some(&(_, conn)) = senders.iter().find(|(p, _)| c.callee.starts_with(p))
-                    else {
+                    // The callee's prefixes that end at a call (`smtplib.SMTP_SSL().` of
+                    // `smtplib.SMTP_SSL().sendmail`), looked up, so this stays linear.
+                    let conn = c
+                        .callee
+                        .match_indices("().")
+                        .find_map(|(i, _)| senders.get(&c.callee[..i + 3]));
+                    let Some(&conn) = conn else {
                         continue;
                     };
                     match map.get(&ci) {

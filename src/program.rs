@@ -224,6 +224,7 @@ impl<'u> Program<'u> {
         }
         let mut parent = vec![usize::MAX; self.edges.len()];
         let mut queue: VecDeque<usize> = VecDeque::new();
+        let mut visited = Vec::new();
         for r in roots {
             if parent[r] == usize::MAX {
                 parent[r] = r;
@@ -231,6 +232,7 @@ impl<'u> Program<'u> {
             }
         }
         while let Some(n) = queue.pop_front() {
+            visited.push(n);
             for &m in &self.edges[n] {
                 if parent[m] == usize::MAX {
                     parent[m] = n;
@@ -243,7 +245,16 @@ impl<'u> Program<'u> {
             handler: tool.handler.map(|h| self.node((unit, h))),
             ranges: tool.ranges.clone(),
             parent,
+            visited,
         }
+    }
+
+    /// The graph node of the innermost function at a place, if any.
+    pub fn node_at(&self, unit: usize, offset: usize) -> Option<usize> {
+        self.units[unit]
+            .facts
+            .function_at(offset)
+            .map(|f| self.node((unit, f)))
     }
 
     /// `a → b (helpers.py) → c`: how a reach got from the tool's handler to a function.
@@ -307,6 +318,19 @@ pub struct Reach {
     handler: Option<usize>,
     ranges: Vec<std::ops::Range<usize>>,
     parent: Vec<usize>,
+    visited: Vec<usize>,
+}
+
+impl Reach {
+    /// The graph nodes reached ([`Program::node_at`]), in breadth-first order.
+    pub fn nodes(&self) -> &[usize] {
+        &self.visited
+    }
+
+    /// The unit declaring the tool, and the byte ranges of its own code.
+    pub fn own_code(&self) -> (usize, &[std::ops::Range<usize>]) {
+        (self.unit, &self.ranges)
+    }
 }
 
 /// Module name → unit, for both module systems.

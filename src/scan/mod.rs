@@ -12,7 +12,7 @@ mod context;
 pub mod floor;
 pub mod walk;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -21,7 +21,7 @@ use rayon::prelude::*;
 pub use context::ScanContext;
 pub use walk::{Entry, Limits};
 
-use crate::analysis::{self, Dest, EffectHit, Scope, ToolEffects};
+use crate::analysis::{self, Dest, EffectHit, Purpose, Scope, ToolEffects};
 use crate::dataflow::{Dataflow, Flow};
 use crate::facts::{self, FileFacts, Span, Tool};
 use crate::finding::{Category, Evidence, Finding, Severity, Skip};
@@ -477,16 +477,47 @@ fn whole_program(
             }
         }
     };
+    // The hits of each function, and each unit's hits by offset: a tool's effects are those of
+    // the functions it reaches and of its own code, gathered without visiting every hit per tool.
+    let mut by_node: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    let mut by_offset: Vec<Vec<(usize, usize)>> = Vec::with_capacity(hits.len());
+    for (hu, list) in hits.iter().enumerate() {
+        let mut offsets = Vec::with_capacity(list.len());
+        for (hi, h) in list.iter().enumerate() {
+            if let Some(n) = program.node_at(hu, h.offset) {
+                by_node.entry(n).or_default().push((hu, hi));
+            }
+            offsets.push((h.offset, hi));
+        }
+        offsets.sort_unstable();
+        by_offset.push(offsets);
+    }
     for (u, t, reach) in &reaches {
         let tool = tool_of(*u, *t);
+        let mut mine: Vec<(usize, usize)> = reach
+            .nodes()
+            .iter()
+            .filter_map(|n| by_node.get(n))
+            .flatten()
+            .copied()
+            .collect();
+        let (own, ranges) = reach.own_code();
+        for r in ranges {
+            let list = &by_offset[own];
+            let first = list.partition_point(|&(o, _)| o < r.start);
+            mine.extend(
+                list[first..]
+                    .iter()
+                    .take_while(|&&(o, _)| o < r.end)
+                    .map(|&(_, hi)| (own, hi)),
+            );
+        }
+        mine.sort_unstable();
+        mine.dedup();
         let mut eff = ToolEffects::default();
-        for (hu, list) in hits.iter().enumerate() {
-            for (hi, h) in list.iter().enumerate() {
-                if program.covers(reach, hu, h.offset) {
-                    eff.add(hu, hi, h);
-                    covered[hu][hi] = true;
-                }
-            }
+        for (hu, hi) in mine {
+            eff.add(hu, hi, &hits[hu][hi]);
+            covered[hu][hi] = true;
         }
         let path_to = |hu: usize, off: usize| {
             program
@@ -550,19 +581,12 @@ fn whole_program(
     }
 }
 
-/// What the server says it is for, lower-case: its package names and every tool's name and
-/// description ([`analysis::Scope::purpose`]).
-fn purpose(units: &[Unit], packages: &[String]) -> String {
-    let mut words: Vec<String> = packages.iter().map(|p| p.to_ascii_lowercase()).collect();
-    for unit in units {
-        for t in &unit.facts.tools {
-            words.push(t.name.to_ascii_lowercase());
-            if let Some(d) = &t.description {
-                words.push(d.to_ascii_lowercase());
-            }
-        }
-    }
-    words.join(" ")
+/// What the server says it is for: its package names and every tool's name and description.
+fn purpose(units: &[Unit], packages: &[String]) -> Purpose {
+    let tools = units.iter().flat_map(|u| &u.facts.tools);
+    Purpose::new(packages.iter().map(String::as_str).chain(
+        tools.flat_map(|t| std::iter::once(t.name.as_str()).chain(t.description.as_deref())),
+    ))
 }
 
 /// True for a test file that no tool reaches and no file of the server imports: neither the

@@ -444,6 +444,7 @@ impl Signatures {
         let set = |pats: &[String]| {
             regex::RegexSetBuilder::new(pats)
                 .size_limit(1 << 26)
+                .dfa_size_limit(1 << 27)
                 .build()
                 .map_err(|e| SignatureError {
                     file: "signatures/".into(),
@@ -504,7 +505,12 @@ impl Signatures {
     ) -> Vec<Hit> {
         let mut hits = Vec::new();
         let applies = |langs: &[Language]| langs.contains(&lang);
+        // Most callees and strings match no rule: the set's plain `is_match` (a DFA, no
+        // overlapping search) rules them out before `matches` says which rules.
         for call in &facts.calls {
+            if !self.call_set.is_match(&call.callee) {
+                continue;
+            }
             for pi in self.call_set.matches(&call.callee).iter() {
                 let (si, mi) = self.call_owner[pi];
                 if let Matcher::Call {
@@ -529,6 +535,9 @@ impl Signatures {
             }
         }
         for s in &facts.strings {
+            if !self.string_set.is_match(&s.value) {
+                continue;
+            }
             for pi in self.string_set.matches(&s.value).iter() {
                 let (si, mi) = self.string_owner[pi];
                 if let Matcher::String {
