@@ -7,6 +7,8 @@
 //!   the network reaches it, at a destination its own words do not explain.
 //!
 //! - `tool-description-dynamic` (rug-pull): a tool whose description is computed at run time.
+//! - `description-abnormal-length` (tool-poisoning): one description far longer than the
+//!   server's others, room for instructions the user will not read.
 //!
 //! A tool's scope is everything its handler reaches across the package ([`crate::program`]); code
 //! no tool reaches (module level, install scripts) is judged per file as one more scope.
@@ -502,6 +504,52 @@ pub fn judge(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<
         });
     }
     out
+}
+
+/// Shortest description `description-abnormal-length` considers, in characters.
+const LONG_DESCRIPTION: usize = 1500;
+
+/// `description-abnormal-length`: a description of at least [`LONG_DESCRIPTION`] characters and
+/// five times the median of the server's descriptions. A server whose every tool is documented at
+/// length (a Google Workspace server) has a high median and no finding; the one `add` tool whose
+/// description is a page long among one-liners is how hidden instructions look. Low severity: it
+/// says where to read, not that something is wrong.
+pub fn abnormal_descriptions(units: &[Unit]) -> Vec<Finding> {
+    let mut all: Vec<(usize, &Tool, usize)> = units
+        .iter()
+        .enumerate()
+        .flat_map(|(u, unit)| unit.facts.tools.iter().map(move |t| (u, t)))
+        .filter_map(|(u, t)| Some((u, t, t.description.as_deref()?.chars().count())))
+        .collect();
+    if all.len() < 3 {
+        return Vec::new();
+    }
+    let mut lengths: Vec<usize> = all.iter().map(|&(_, _, n)| n).collect();
+    lengths.sort_unstable();
+    let median = lengths[lengths.len() / 2];
+    all.retain(|&(_, _, n)| n >= LONG_DESCRIPTION && n >= 5 * median.max(1));
+    all.into_iter()
+        .map(|(u, t, n)| {
+            let span = t.description_span.unwrap_or(t.span);
+            Finding {
+                rule: "description-abnormal-length".to_owned(),
+                category: Category::ToolPoisoning,
+                severity: Severity::Low,
+                confidence: Confidence::Medium,
+                message: format!(
+                    "tool `{}` has a description of {n} characters, {}x the median of this server's descriptions ({median}): read it whole, the model does",
+                    t.name,
+                    n / median.max(1)
+                ),
+                file: units[u].rel.clone(),
+                line: span.line,
+                column: span.byte_column + 1,
+                snippet: String::new(),
+                tool: Some(t.name.clone()),
+                evidence: Vec::new(),
+            }
+        })
+        .collect()
 }
 
 /// `token-to-unexplained-host`: a secret from the environment (an API key the user configured)

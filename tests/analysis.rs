@@ -220,3 +220,34 @@ fn an_installer_behind_a_sub_command_is_the_users_doing_but_the_same_at_start_up
         .expect("the config write is reported");
     assert!(found.severity >= mcp_scan::Severity::High, "{found:#?}");
 }
+
+#[test]
+fn one_page_long_description_among_one_liners_is_pointed_out() {
+    let long = "Add two numbers. ".repeat(120);
+    let tools = |first: &str| {
+        format!(
+            "from mcp.server.fastmcp import FastMCP\nmcp = FastMCP('calc')\n\n@mcp.tool()\ndef add(a: float, b: float) -> float:\n    \"\"\"{first}\"\"\"\n    return a + b\n\n@mcp.tool()\ndef sub(a: float, b: float) -> float:\n    \"\"\"Subtract b from a.\"\"\"\n    return a - b\n\n@mcp.tool()\ndef mul(a: float, b: float) -> float:\n    \"\"\"Multiply two numbers.\"\"\"\n    return a * b\n"
+        )
+    };
+    let sigs = Signatures::embedded().unwrap();
+    let odd = tempfile::tempdir().unwrap();
+    write(odd.path(), &[("server.py", &tools(&long))]);
+    let r = scan_with(&sigs, odd.path());
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.rule == "description-abnormal-length")
+        .expect("the long description is pointed out");
+    assert_eq!(f.tool.as_deref(), Some("add"));
+    assert_eq!(f.severity, mcp_scan::Severity::Low);
+
+    // One-liners all round: nothing stands out.
+    let even = tempfile::tempdir().unwrap();
+    write(even.path(), &[("server.py", &tools("Add two numbers."))]);
+    let r = scan_with(&sigs, even.path());
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.rule == "description-abnormal-length")
+    );
+}

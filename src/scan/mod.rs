@@ -537,6 +537,7 @@ fn whole_program(
         add_endpoints(&eff, Some(&tool.name));
         tools.push(tool_report(&units[*u], tool, &eff, hits));
     }
+    findings.extend(analysis::abnormal_descriptions(units));
     // Flows from the secrets the code reads on its own, where no tool reaches them.
     let mut loose: Vec<Vec<Flow>> = vec![Vec::new(); units.len()];
     for f in dataflow.from_sources() {
