@@ -21,8 +21,11 @@ impl ScanContext {
     /// A fresh context.
     pub fn new() -> ScanContext {
         let mut cursor = tree_sitter::QueryCursor::new();
-        // Bounds the state a query keeps on pathological trees.
-        cursor.set_match_limit(4096);
+        // Bounds the in-progress matches a query keeps. Every enclosing node of a deeply nested
+        // file can hold one, and each node visited is checked against all of them: with 4096, ten
+        // thousand nested calls cost seconds of matching; real code never has 256 in flight (the
+        // value editors use for highlighting).
+        cursor.set_match_limit(256);
         ScanContext {
             parser: tree_sitter::Parser::new(),
             current: None,
