@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::exit;
+use super::{exit, sanitize_lines};
 use crate::config::{ConfigArgs, DeepResult, run as run_audit};
 use crate::finding::Severity;
 use crate::scan::Scanner;
@@ -46,7 +46,7 @@ pub(super) fn run(
     match run_audit(args, out, if args.deep { Some(&deep) } else { None }) {
         Ok(code) => Ok(code),
         Err(e) => {
-            writeln!(err, "mcp-scan: error: {e}")?;
+            writeln!(err, "mcp-scan: error: {}", sanitize_lines(&e.to_string()))?;
             Ok(exit::ERROR)
         }
     }

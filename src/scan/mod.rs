@@ -9,6 +9,7 @@
 //! startup files by their path.
 
 mod context;
+pub mod evasion;
 pub mod floor;
 pub mod walk;
 
@@ -51,6 +52,8 @@ pub struct FileScan {
     pub unit: Option<Unit>,
     /// Why the file was not scanned, if it was not.
     pub skip: Option<Skip>,
+    /// Whether its parse hit the time limit.
+    pub parse_timed_out: bool,
 }
 
 /// Scans trees with one compiled rule set.
@@ -79,11 +82,33 @@ impl<'s> Scanner<'s> {
     /// Scans a directory or a single file. `target` describes it in the report.
     pub fn scan(&self, root: &Path, target: Target) -> Report {
         let start = Instant::now();
-        let (entries, mut skipped) = walk::walk(root, &self.limits);
+        let deadline = self.limits.deadline(start);
+        let walked = walk::walk_until(root, &self.limits, deadline);
+        let entries = &walked.entries;
+        let mut skipped = walked.skipped.clone();
         let scans: Vec<FileScan> = entries
             .par_iter()
-            .map_init(ScanContext::new, |cx, e| self.scan_entry(cx, e))
+            .map_init(ScanContext::new, |cx, e| {
+                if Instant::now() >= deadline {
+                    return FileScan {
+                        rel: e.rel.clone(),
+                        skip: Some(Skip {
+                            path: e.rel.clone(),
+                            reason: self.limits.time_budget_reason(),
+                        }),
+                        ..FileScan::default()
+                    };
+                }
+                self.scan_entry(cx, e)
+            })
             .collect();
+        let timed_out: Vec<&Entry> = entries
+            .iter()
+            .zip(&scans)
+            .filter(|(_, s)| s.parse_timed_out)
+            .map(|(e, _)| e)
+            .collect();
+        let oversized = evasion::oversized_source(&walked, &timed_out, &self.limits);
         let mut stats = Stats {
             files: entries.len(),
             ..Stats::default()
@@ -113,6 +138,7 @@ impl<'s> Scanner<'s> {
         }
         let whole = whole_program(&units, &hits, located);
         findings.extend(whole.findings);
+        findings.extend(oversized);
         let tools = whole.tools;
         let endpoints = whole.endpoints;
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -228,6 +254,7 @@ impl<'s> Scanner<'s> {
 
     fn scan_source(&self, cx: &mut ScanContext, out: &mut FileScan, lang: Language, bytes: &[u8]) {
         let Some(tree) = cx.parse(lang, bytes, self.limits.parse_timeout_ms) else {
+            out.parse_timed_out = true;
             out.skip = Some(Skip {
                 path: out.rel.clone(),
                 reason: format!(
