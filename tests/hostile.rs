@@ -696,3 +696,63 @@ fn a_scanned_minified_file_or_a_parse_time_out_in_a_small_server_is_a_finding() 
         found[0].message
     );
 }
+
+/// A client config whose names, commands, arguments and URLs carry terminal escapes (as JSON
+/// `\u001b` escapes, so the file is valid), and one with a raw ESC byte (a syntax error whose
+/// caret picture quotes the line): `mcp-scan config` prints neither raw.
+#[test]
+fn escapes_in_client_configs_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("claude_desktop_config.json");
+    std::fs::write(
+        &good,
+        r#"{"mcpServers": {
+  "\u001b[2Jfiles\r": {"command": "npx\u001b[8m", "args": ["-y", "@acme/files\u0007", "/\u009b2K"],
+                       "env": {"API_\u001bKEY": "sk-live-0123456789abcdef0123456789"}},
+  "remote\u001b]0;t\u0007": {"url": "http://\u001b[1Aexample.com/mcp"}
+}}"#,
+    )
+    .unwrap();
+    let bad = dir.path().join("mcp.json");
+    std::fs::write(
+        &bad,
+        b"{\"servers\": {\"x\x1b[2J\": {\"command\": \"a\x1b[31m\"}}}",
+    )
+    .unwrap();
+    for file in [&good, &bad] {
+        let out = cli(&[
+            "config".as_ref(),
+            file.as_os_str(),
+            "--no-path-check".as_ref(),
+        ]);
+        assert_no_control_bytes("config stdout", &out.stdout);
+        assert_no_control_bytes("config stderr", &out.stderr);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("\\x1b["),
+            "the escapes are shown, escaped: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_50_mb_config_is_refused_in_one_line_by_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("claude_desktop_config.json");
+    // A real 50 MB JSON document (not a sparse file): the size check comes before any reading.
+    let mut text = String::from("{\"mcpServers\": {");
+    let entry = "\"s\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg@1.0.0\"]},\n";
+    while text.len() < 50 * 1024 * 1024 {
+        text.push_str(entry);
+    }
+    text.push_str("\"last\": {\"command\": \"npx\"}}}");
+    std::fs::write(&p, &text).unwrap();
+    let out = cli(&["config".as_ref(), p.as_os_str()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("more than the 16777216-byte limit for a config file"),
+        "{stdout}"
+    );
+    assert!(stdout.lines().count() <= 4, "{stdout}");
+}
