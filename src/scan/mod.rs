@@ -269,6 +269,13 @@ impl<'s> Scanner<'s> {
         let mut hits = self
             .signatures
             .match_source(lang, &facts, &tree, bytes, &mut cx.cursor);
+        if cx.cursor.did_exceed_match_limit() {
+            // Scanned, but not wholly: listed so that the limit is never silent.
+            out.skip = Some(Skip {
+                path: out.rel.clone(),
+                reason: context::match_limit_reason(),
+            });
+        }
         hits.extend(self.signatures.match_path(&out.rel));
         hits.extend(self.decoded_code_hits(cx, lang, &facts));
         let text = String::from_utf8_lossy(bytes);
