@@ -99,6 +99,8 @@ fn hostile_files_are_scanned_or_listed() {
     .unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink("/etc/passwd", d.join("escape.py")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/", d.join("root")).unwrap();
 
     let r = scan(d);
     assert!(
@@ -107,11 +109,12 @@ fn hostile_files_are_scanned_or_listed() {
         r.stats.skipped
     );
     #[cfg(unix)]
-    assert!(
-        skip_reason(&r, "escape.py")
-            .unwrap()
-            .contains("symbolic link")
-    );
+    for link in ["escape.py", "root"] {
+        assert!(
+            skip_reason(&r, link).unwrap().contains("symbolic link"),
+            "{link}"
+        );
+    }
     for parsed in ["latin1.py", "empty.js", "deep.py", "deep.js"] {
         assert!(
             skip_reason(&r, parsed).is_none(),
