@@ -424,3 +424,327 @@ fn stripping_survives_names_that_look_like_its_staging_dir() {
         [".mcp-scan-strip-0/a.js", "b.js"]
     );
 }
+
+/// Every path under `root` (files, directories, links), relative, sorted: what an extraction left.
+fn everything(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            out.push(
+                e.path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A tar of raw headers and data, written exactly as given (pax and GNU long-name records included).
+fn raw_tar(entries: &[(tar::Header, Vec<u8>)]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (h, data) in entries {
+        b.append(h, data.as_slice()).unwrap();
+    }
+    b.into_inner().unwrap()
+}
+
+fn header(name: &str, kind: tar::EntryType, size: u64) -> tar::Header {
+    let mut h = tar::Header::new_ustar();
+    let field = &mut h.as_old_mut().name;
+    field.fill(0);
+    field[..name.len()].copy_from_slice(name.as_bytes());
+    h.set_entry_type(kind);
+    h.set_mode(0o644);
+    h.set_size(size);
+    h.set_cksum();
+    h
+}
+
+/// A pax extended header that renames the next entry to `path`.
+fn pax_path(path: &str) -> (tar::Header, Vec<u8>) {
+    let body = format!(" path={path}\n");
+    let mut len = body.len() + 1;
+    while format!("{len}{body}").len() != len {
+        len += 1;
+    }
+    let rec = format!("{len}{body}").into_bytes();
+    (
+        header("PaxHeaders/x", tar::EntryType::XHeader, rec.len() as u64),
+        rec,
+    )
+}
+
+/// A GNU long-name record that renames the next entry to `path`.
+fn gnu_long_name(path: &str) -> (tar::Header, Vec<u8>) {
+    let mut data = path.as_bytes().to_vec();
+    data.push(0);
+    let mut h = tar::Header::new_gnu();
+    let field = &mut h.as_old_mut().name;
+    field.fill(0);
+    field[..13].copy_from_slice(b"././@LongLink");
+    h.set_entry_type(tar::EntryType::GNULongName);
+    h.set_size(data.len() as u64);
+    h.set_cksum();
+    (h, data)
+}
+
+fn file_entry(name: &str, data: &[u8]) -> (tar::Header, Vec<u8>) {
+    (
+        header(name, tar::EntryType::Regular, data.len() as u64),
+        data.to_vec(),
+    )
+}
+
+#[test]
+fn links_then_files_of_the_same_name_never_write_outside() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "original").unwrap();
+    let bytes = tar_bytes(&[
+        // Classic "plant a link, then write through it": the link is never created, so the
+        // second entry is a new file inside the tree.
+        TarEntry::Hardlink("victim", "../victim.txt"),
+        TarEntry::File("victim", b"owned"),
+        TarEntry::Symlink("link", "../victim.txt"),
+        TarEntry::File("link", b"owned"),
+        TarEntry::Symlink("up", ".."),
+        TarEntry::File("up/escaped.txt", b"owned"),
+        TarEntry::Hardlink("passwd", "/etc/passwd"),
+        TarEntry::Hardlink("drive", "C:\\Windows\\win.ini"),
+        TarEntry::Symlink("abs", "/etc/hostname"),
+    ]);
+    let archive = dir.path().join("links.tar");
+    std::fs::write(&archive, &bytes).unwrap();
+    let out = dir.path().join("out");
+    let skips = extract_archive(&archive, &out, &Limits::default()).unwrap();
+    assert_eq!(read(&victim), "original");
+    for name in ["victim", "link", "up", "passwd", "drive", "abs"] {
+        let s = skip_for(&skips, name);
+        assert!(s.reason.contains("outside the tree"), "{s:?}");
+    }
+    // Nothing beside the archive, the victim and the tree; inside, only regular files.
+    assert_eq!(everything(dir.path()).len(), everything(&out).len() + 3);
+    assert_eq!(files(&out), ["link", "up/escaped.txt", "victim"]);
+    assert_eq!(read(out.join("victim")), "owned");
+}
+
+#[test]
+fn absolute_names_in_every_tar_and_zip_form_are_refused() {
+    let bytes = raw_tar(&[
+        file_entry("srv/ok.py", b"x"),
+        pax_path("/tmp/mcp-scan-pax-abs.txt"),
+        file_entry("srv/innocent.txt", b"owned"),
+        gnu_long_name("/tmp/mcp-scan-gnu-abs.txt"),
+        file_entry("srv/innocent2.txt", b"owned"),
+        pax_path("srv/../../mcp-scan-pax-up.txt"),
+        file_entry("srv/innocent3.txt", b"owned"),
+        file_entry("\\\\server\\share\\x.txt", b"owned"),
+        file_entry("//double/slash.txt", b"owned"),
+    ]);
+    let (dir, skips) = extract("abs.tar", &bytes, &Limits::default());
+    for (name, why) in [
+        ("/tmp/mcp-scan-pax-abs.txt", "absolute"),
+        ("/tmp/mcp-scan-gnu-abs.txt", "absolute"),
+        ("srv/../../mcp-scan-pax-up.txt", ".."),
+        ("\\\\server\\share\\x.txt", "absolute"),
+        ("//double/slash.txt", "absolute"),
+    ] {
+        assert!(
+            skip_for(&skips, name).reason.contains(why),
+            "{name}: {skips:?}"
+        );
+    }
+    assert!(!Path::new("/tmp/mcp-scan-pax-abs.txt").exists());
+    assert!(!Path::new("/tmp/mcp-scan-gnu-abs.txt").exists());
+    assert!(
+        !dir.path()
+            .parent()
+            .unwrap()
+            .join("mcp-scan-pax-up.txt")
+            .exists()
+    );
+    assert_eq!(files(&dir.path().join("out")), ["ok.py"]);
+
+    let zip = zip_bytes(&[
+        ("srv/ok.py", Some(b"x")),
+        ("\\\\server\\share\\x.py", Some(b"x")),
+        ("//double.py", Some(b"x")),
+        ("/etc/cron.d/x", Some(b"x")),
+    ]);
+    let (dir, skips) = extract("abs.zip", &zip, &Limits::default());
+    assert_eq!(skips.len(), 3, "{skips:?}");
+    assert!(
+        skips.iter().all(|s| s.reason.contains("absolute")),
+        "{skips:?}"
+    );
+    assert_eq!(files(&dir.path().join("out")), ["ok.py"]);
+}
+
+#[test]
+fn deep_and_long_entry_names_are_refused_quickly() {
+    let deep = format!("{}x.py", "a/".repeat(10_000));
+    let too_deep = format!("{}x.py", "b/".repeat(200));
+    let fine = format!("{}x.py", "c/".repeat(100));
+    let mut entries = vec![
+        pax_path(&deep),
+        file_entry("deep.py", b"x"),
+        gnu_long_name(&too_deep),
+        file_entry("too_deep.py", b"x"),
+        gnu_long_name(&fine),
+        file_entry("fine.py", b"x"),
+    ];
+    // Thousands of entries at the deepest accepted level cost one directory check each, not one
+    // per level.
+    let names: Vec<String> = (0..3000)
+        .map(|i| format!("{}f{i}.py", "d/".repeat(127)))
+        .collect();
+    for n in &names {
+        entries.push(gnu_long_name(n));
+        entries.push(file_entry("f.py", b"x"));
+    }
+    let (dir, skips) = extract("deep.tar", &raw_tar(&entries), &Limits::default());
+    assert!(
+        skip_for(&skips, &deep)
+            .reason
+            .contains("longer than 4096 bytes")
+    );
+    assert!(
+        skip_for(&skips, &too_deep)
+            .reason
+            .contains("nested deeper than 128 directories")
+    );
+    assert_eq!(skips.len(), 2, "{skips:?}");
+    let out = files(&dir.path().join("out"));
+    assert_eq!(out.len(), 3001);
+    assert!(out.contains(&fine));
+}
+
+/// A zip written byte by byte: `entries` are (central-directory name, local-header offset); the one
+/// local file at offset 0 holds `data` deflated. Several names at offset 0 overlap: the "better
+/// zip bomb" shape, where one compressed kernel is extracted once per name.
+fn overlapping_zip(data: &[u8], names: &[String], declared_size: Option<u32>) -> Vec<u8> {
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut enc, data).unwrap();
+    let deflated = enc.finish().unwrap();
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    let (crc, csize) = (crc.sum(), deflated.len() as u32);
+    let usize_ = declared_size.unwrap_or(data.len() as u32);
+    let le16 = |v: &mut Vec<u8>, x: u16| v.extend_from_slice(&x.to_le_bytes());
+    let le32 = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+    let mut z = Vec::new();
+    let kernel = b"kernel";
+    le32(&mut z, 0x0403_4b50);
+    for x in [20u16, 0, 8, 0, 0] {
+        le16(&mut z, x);
+    }
+    le32(&mut z, crc);
+    le32(&mut z, csize);
+    le32(&mut z, usize_);
+    le16(&mut z, kernel.len() as u16);
+    le16(&mut z, 0);
+    z.extend_from_slice(kernel);
+    z.extend_from_slice(&deflated);
+    let cd_start = z.len() as u32;
+    for name in names {
+        le32(&mut z, 0x0201_4b50);
+        for x in [20u16, 20, 0, 8, 0, 0] {
+            le16(&mut z, x);
+        }
+        le32(&mut z, crc);
+        le32(&mut z, csize);
+        le32(&mut z, usize_);
+        le16(&mut z, name.len() as u16);
+        for x in [0u16, 0, 0, 0] {
+            le16(&mut z, x);
+        }
+        le32(&mut z, 0);
+        le32(&mut z, 0);
+        z.extend_from_slice(name.as_bytes());
+    }
+    let cd_len = z.len() as u32 - cd_start;
+    le32(&mut z, 0x0605_4b50);
+    for x in [0u16, 0, names.len() as u16, names.len() as u16] {
+        le16(&mut z, x);
+    }
+    le32(&mut z, cd_len);
+    le32(&mut z, cd_start);
+    le16(&mut z, 0);
+    z
+}
+
+fn tree_bytes(root: &Path) -> u64 {
+    everything(root)
+        .iter()
+        .map(|p| std::fs::symlink_metadata(root.join(p)).unwrap().len())
+        .sum()
+}
+
+#[test]
+fn overlapping_zip_entries_are_stopped_as_a_bomb() {
+    // 1 MiB of zeros deflates to about a kilobyte; 2000 names for it would expand to 2 GiB.
+    let zeros = vec![0u8; 1024 * 1024];
+    let names: Vec<String> = (0..2000).map(|i| format!("f{i:04}.js")).collect();
+    let bytes = overlapping_zip(&zeros, &names, None);
+    assert!(bytes.len() < 200 * 1024, "{}", bytes.len());
+    let (dir, skips) = extract("overlap.zip", &bytes, &Limits::default());
+    let out = dir.path().join("out");
+    assert!(
+        skips.iter().any(|s| s.reason.contains("compression bomb")),
+        "{:?}",
+        &skips[..skips.len().min(3)]
+    );
+    // Stopped at the ratio cap (200x the archive, at least 1 MiB), far below 2 GiB.
+    let cap = (bytes.len() as u64 * 200).max(1024 * 1024) + 1024 * 1024;
+    assert!(tree_bytes(&out) <= cap, "{} > {cap}", tree_bytes(&out));
+}
+
+#[test]
+fn zip_sizes_that_lie_are_bounded_by_the_bytes_actually_read() {
+    // Declares 16 bytes, holds 8 MiB of zeros.
+    let zeros = vec![0u8; 8 * 1024 * 1024];
+    let bytes = overlapping_zip(&zeros, &["small.txt".to_owned()], Some(16));
+    let limits = Limits {
+        max_file_bytes: 1024 * 1024,
+        ..Limits::default()
+    };
+    let (dir, skips) = extract("lie.zip", &bytes, &limits);
+    let out = dir.path().join("out");
+    assert!(tree_bytes(&out) <= 1024 * 1024, "{skips:?}");
+    // Declares 4 GiB, holds 10 bytes.
+    let bytes = overlapping_zip(b"0123456789", &["big.txt".to_owned()], Some(u32::MAX - 1));
+    let (dir, skips) = extract("lie2.zip", &bytes, &Limits::default());
+    let out = dir.path().join("out");
+    assert!(tree_bytes(&out) <= 10, "{skips:?}");
+}
+
+#[test]
+fn a_tar_header_claiming_8_gib_with_no_data_is_a_truncated_entry() {
+    let mut h = header("huge.js", tar::EntryType::Regular, 0);
+    h.set_size(8 * 1024 * 1024 * 1024 - 1);
+    h.set_cksum();
+    let mut bytes = h.as_bytes().to_vec();
+    bytes.extend_from_slice(b"module.exports = 1;\n");
+    for (name, data) in [
+        ("huge.tar", bytes.clone()),
+        ("huge.tgz", support::gzip(&bytes)),
+    ] {
+        let start = std::time::Instant::now();
+        let (dir, skips) = extract(name, &data, &Limits::default());
+        assert!(
+            skip_for(&skips, "huge.js").reason.contains("truncated"),
+            "{skips:?}"
+        );
+        assert!(files(&dir.path().join("out")).is_empty());
+        assert!(start.elapsed().as_secs() < 30);
+    }
+}

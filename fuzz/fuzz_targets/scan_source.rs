@@ -34,6 +34,7 @@ const LIMITS: Limits = Limits {
     max_files: 50_000,
     max_total_bytes: 512 * 1024 * 1024,
     parse_timeout_ms: 1_000,
+    max_scan_ms: 60_000,
 };
 
 fn signatures() -> &'static Signatures {

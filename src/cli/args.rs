@@ -151,10 +151,30 @@ pub struct ScanArgs {
     /// Largest file scanned, in bytes (larger ones are listed as skipped).
     #[arg(long, value_name = "BYTES", default_value_t = crate::scan::Limits::default().max_file_bytes)]
     pub max_file_size: u64,
-    /// Most files scanned.
+    /// Most files scanned (the walk stops at the limit; the file it stopped at is listed).
     #[arg(long, value_name = "N", default_value_t = crate::scan::Limits::default().max_files)]
     pub max_files: usize,
-    /// Longest parse of one file, in milliseconds.
+    /// Longest parse of one file, in milliseconds (a slower file is listed as skipped).
     #[arg(long, value_name = "MS", default_value_t = crate::scan::Limits::default().parse_timeout_ms)]
     pub parse_timeout: u64,
+    /// Most bytes scanned in total (files past it are listed as skipped).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::scan::Limits::default().max_total_bytes)]
+    pub max_total_size: u64,
+    /// Longest time spent walking and scanning files, in seconds; files not reached by then are
+    /// listed as skipped and the report is still written.
+    #[arg(long, value_name = "SECS", default_value_t = crate::scan::Limits::default().max_scan_ms / 1000)]
+    pub scan_timeout: u64,
+}
+
+impl ScanArgs {
+    /// The scan limits these flags describe.
+    pub fn limits(&self) -> crate::scan::Limits {
+        crate::scan::Limits {
+            max_file_bytes: self.max_file_size,
+            max_files: self.max_files,
+            max_total_bytes: self.max_total_size,
+            parse_timeout_ms: self.parse_timeout,
+            max_scan_ms: self.scan_timeout.saturating_mul(1000),
+        }
+    }
 }

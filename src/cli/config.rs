@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::exit;
+use super::{exit, sanitize_lines};
 use crate::config::{ConfigArgs, ConfigError, DeepResult, run as run_audit};
 use crate::finding::Severity;
 use crate::scan::Scanner;
@@ -56,7 +56,7 @@ pub(super) fn run(
         // `mcp-scan config | head`: the reader left; that is not an error (as for `scan`).
         Err(ConfigError::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(exit::OK),
         Err(e) => {
-            writeln!(err, "mcp-scan: error: {e}")?;
+            writeln!(err, "mcp-scan: error: {}", sanitize_lines(&e.to_string()))?;
             Ok(exit::ERROR)
         }
     }

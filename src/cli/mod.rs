@@ -94,10 +94,23 @@ where
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => exit::OK,
         Err(e) => {
-            let _ = writeln!(err, "mcp-scan: error: {e:#}");
+            let _ = writeln!(
+                err,
+                "mcp-scan: error: {}",
+                sanitize_lines(&format!("{e:#}"))
+            );
             exit::ERROR
         }
     }
+}
+
+/// An error message made safe for a terminal: it may name scanned paths, package names and what a
+/// registry or git server answered, so every control character but the line break is escaped.
+fn sanitize_lines(s: &str) -> String {
+    s.split('\n')
+        .map(crate::report::sanitize)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Entry point of the binary.

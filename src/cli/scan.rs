@@ -6,10 +6,10 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use super::args::{ColorChoice, ScanArgs};
-use super::exit;
+use super::{exit, sanitize_lines};
 use crate::baseline::Baseline;
 use crate::report::{TextOptions, print};
-use crate::scan::{Limits, Scanner};
+use crate::scan::Scanner;
 use crate::signature::Signatures;
 
 /// Loads signatures or prints every load error (file:line: message) and returns `None`.
@@ -18,7 +18,11 @@ pub(super) fn load_signatures(dir: Option<&Path>, err: &mut dyn Write) -> Option
         Ok(s) => Some(s),
         Err(errors) => {
             for e in &errors {
-                let _ = writeln!(err, "mcp-scan: signature error: {e}");
+                let _ = writeln!(
+                    err,
+                    "mcp-scan: signature error: {}",
+                    sanitize_lines(&e.to_string())
+                );
             }
             let _ = writeln!(
                 err,
@@ -37,17 +41,11 @@ pub(super) fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
     let (acquired, target) = match crate::target::resolve(&args.target, &args.source.options()) {
         Ok(t) => t,
         Err(e) => {
-            writeln!(err, "mcp-scan: error: {e}")?;
+            writeln!(err, "mcp-scan: error: {}", sanitize_lines(&e.to_string()))?;
             return Ok(exit::ERROR);
         }
     };
-    let limits = Limits {
-        max_file_bytes: args.max_file_size,
-        max_files: args.max_files,
-        parse_timeout_ms: args.parse_timeout,
-        ..Limits::default()
-    };
-    let scanner = Scanner::new(&signatures).with_limits(limits);
+    let scanner = Scanner::new(&signatures).with_limits(args.limits());
     let mut report = scanner.scan(&acquired.root, target);
     // What extraction or checkout left out is listed like any other skip.
     report
@@ -65,7 +63,7 @@ pub(super) fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         let b = match Baseline::read(path) {
             Ok(b) => b,
             Err(e) => {
-                writeln!(err, "mcp-scan: error: {e}")?;
+                writeln!(err, "mcp-scan: error: {}", sanitize_lines(&e.to_string()))?;
                 return Ok(exit::ERROR);
             }
         };

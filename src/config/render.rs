@@ -9,6 +9,7 @@ use serde_json::json;
 use super::discover::Client;
 use super::{ConfigError, ConfigFinding, ServerEntry};
 use crate::finding::Severity;
+use crate::report::sanitize;
 
 pub use super::args::DeepResult;
 
@@ -331,7 +332,7 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
         if !report.searched.is_empty() {
             writeln!(out, "Looked for:")?;
             for s in &report.searched {
-                writeln!(out, "  {s}")?;
+                writeln!(out, "  {}", sanitize(s))?;
             }
         }
         return Ok(());
@@ -346,9 +347,9 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
                 ..
             } => {
                 nerrors += 1;
-                writeln!(out, "{file} ({})", heading(*client))?;
+                writeln!(out, "{} ({})", sanitize(file), heading(*client))?;
                 for l in message.lines() {
-                    writeln!(out, "  {l}")?;
+                    writeln!(out, "  {}", sanitize(l))?;
                 }
                 writeln!(out)?;
             }
@@ -360,13 +361,13 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
             } => {
                 nservers += servers.len();
                 nfindings += findings.len();
-                writeln!(out, "{file} ({})", heading(*client))?;
+                writeln!(out, "{} ({})", sanitize(file), heading(*client))?;
                 if servers.is_empty() {
                     writeln!(out, "  no servers")?;
                 }
                 let width = servers
                     .iter()
-                    .map(|s| s.server.name.chars().count())
+                    .map(|s| sanitize(&s.server.name).chars().count())
                     .max()
                     .unwrap_or(0);
                 for s in servers {
@@ -379,14 +380,14 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
                         (None, Some(u)) => u.clone(),
                         _ => "(nothing to start)".into(),
                     };
-                    let mut what: String = what.chars().take(120).collect();
+                    let mut what: String = sanitize(&what).chars().take(120).collect();
                     if e.disabled {
                         what.push_str("  (disabled)");
                     }
                     let project = e
                         .project
                         .as_deref()
-                        .map(|p| format!(" [project {p}]"))
+                        .map(|p| format!(" [project {}]", sanitize(p)))
                         .unwrap_or_default();
                     let t = match e.transport {
                         super::Transport::Stdio => "stdio",
@@ -394,27 +395,34 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
                         super::Transport::Sse => "sse",
                         super::Transport::Unknown => "?",
                     };
-                    writeln!(out, "  {:width$}  {t:5}  {what}{project}", e.name)?;
+                    writeln!(
+                        out,
+                        "  {:width$}  {t:5}  {what}{project}",
+                        sanitize(&e.name)
+                    )?;
+                    let spec = sanitize(e.scan_spec.as_deref().unwrap_or(""));
                     match &s.deep {
                         Some(DeepOutcome::Scanned(r)) => writeln!(
                             out,
-                            "  {:width$}  deep:  {} → {} (score {}, {} finding{})",
+                            "  {:width$}  deep:  {spec} → {} (score {}, {} finding{})",
                             "",
-                            e.scan_spec.as_deref().unwrap_or(""),
-                            r.verdict,
+                            sanitize(&r.verdict),
                             r.score,
                             r.findings,
                             if r.findings == 1 { "" } else { "s" }
                         )?,
                         Some(DeepOutcome::Failed { reason: why }) => writeln!(
                             out,
-                            "  {:width$}  deep:  {} → scan failed: {why}",
+                            "  {:width$}  deep:  {spec} → scan failed: {}",
                             "",
-                            e.scan_spec.as_deref().unwrap_or("")
+                            sanitize(why)
                         )?,
-                        Some(DeepOutcome::NotScanned { reason: why }) => {
-                            writeln!(out, "  {:width$}  deep:  not scanned: {why}", "")?
-                        }
+                        Some(DeepOutcome::NotScanned { reason: why }) => writeln!(
+                            out,
+                            "  {:width$}  deep:  not scanned: {}",
+                            "",
+                            sanitize(why)
+                        )?,
                         None => {}
                     }
                 }
@@ -426,22 +434,22 @@ pub fn text(report: &ConfigReport, out: &mut dyn Write) -> io::Result<()> {
                     let server = x
                         .tool
                         .as_deref()
-                        .map(|t| format!("  [{t}]"))
+                        .map(|t| format!("  [{}]", sanitize(t)))
                         .unwrap_or_default();
                     writeln!(
                         out,
                         "  {} {}  {}:{}:{}{server}",
                         sev_word(x.severity),
                         x.rule,
-                        x.file,
+                        sanitize(&x.file),
                         x.line,
                         x.column
                     )?;
-                    writeln!(out, "    {}", x.message)?;
+                    writeln!(out, "    {}", sanitize(&x.message))?;
                     if !x.snippet.is_empty() {
-                        writeln!(out, "    | {}", x.snippet)?;
+                        writeln!(out, "    | {}", sanitize(&x.snippet))?;
                     }
-                    writeln!(out, "    fix: {}", cf.fix)?;
+                    writeln!(out, "    fix: {}", sanitize(&cf.fix))?;
                 }
                 writeln!(out)?;
             }

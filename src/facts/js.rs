@@ -50,6 +50,7 @@ struct Js<'t, 's> {
     /// (node, enclosing function, item count of the list literal holding it)
     strings: Vec<(Node<'t>, Option<u32>, u32)>,
     decls: Vec<Node<'t>>,
+    /// Each function with its parent.
     func_nodes: Vec<(Node<'t>, Option<Node<'t>>)>,
     objects_nodes: Vec<Node<'t>>,
     branches: Vec<Node<'t>>,

@@ -3,6 +3,18 @@
 
 use crate::lang::Language;
 
+/// Most query matches kept in flight at once (see [`ScanContext::new`]).
+pub const MATCH_LIMIT: u32 = 256;
+
+/// The skip reason of a file whose query matching hit [`MATCH_LIMIT`]: it was parsed and matched,
+/// but matches that started in its outermost nesting levels may have been dropped.
+pub fn match_limit_reason() -> String {
+    format!(
+        "partly matched: more than {MATCH_LIMIT} query matches in flight at once (code nested this \
+         deep is generated, not written); rules may have missed matches in it"
+    )
+}
+
 /// A worker's parser and query cursor.
 pub struct ScanContext {
     parser: tree_sitter::Parser,
@@ -21,8 +33,11 @@ impl ScanContext {
     /// A fresh context.
     pub fn new() -> ScanContext {
         let mut cursor = tree_sitter::QueryCursor::new();
-        // Bounds the state a query keeps on pathological trees.
-        cursor.set_match_limit(4096);
+        // Bounds the in-progress matches a query keeps. Every enclosing node of a deeply nested
+        // file can hold one, and each node visited is checked against all of them: with 4096, ten
+        // thousand nested calls cost seconds of matching; real code never has 256 in flight (the
+        // value editors use for highlighting).
+        cursor.set_match_limit(MATCH_LIMIT);
         ScanContext {
             parser: tree_sitter::Parser::new(),
             current: None,

@@ -9,6 +9,7 @@
 //! startup files by their path.
 
 mod context;
+pub mod evasion;
 pub mod floor;
 pub mod walk;
 
@@ -55,6 +56,8 @@ pub struct FileScan {
     /// The package name a manifest declares (`name` of package.json, `project.name` of
     /// pyproject.toml, `metadata.name` of setup.cfg).
     pub package: Option<String>,
+    /// Whether its parse hit the time limit.
+    pub parse_timed_out: bool,
 }
 
 /// Scans trees with one compiled rule set.
@@ -83,11 +86,33 @@ impl<'s> Scanner<'s> {
     /// Scans a directory or a single file. `target` describes it in the report.
     pub fn scan(&self, root: &Path, target: Target) -> Report {
         let start = Instant::now();
-        let (entries, mut skipped) = walk::walk(root, &self.limits);
+        let deadline = self.limits.deadline(start);
+        let walked = walk::walk_until(root, &self.limits, deadline);
+        let entries = &walked.entries;
+        let mut skipped = walked.skipped.clone();
         let scans: Vec<FileScan> = entries
             .par_iter()
-            .map_init(ScanContext::new, |cx, e| self.scan_entry(cx, e))
+            .map_init(ScanContext::new, |cx, e| {
+                if Instant::now() >= deadline {
+                    return FileScan {
+                        rel: e.rel.clone(),
+                        skip: Some(Skip {
+                            path: e.rel.clone(),
+                            reason: self.limits.time_budget_reason(),
+                        }),
+                        ..FileScan::default()
+                    };
+                }
+                self.scan_entry(cx, e)
+            })
             .collect();
+        let timed_out: Vec<&Entry> = entries
+            .iter()
+            .zip(&scans)
+            .filter(|(_, s)| s.parse_timed_out)
+            .map(|(e, _)| e)
+            .collect();
+        let oversized = evasion::oversized_source(&walked, &timed_out, &self.limits);
         let mut stats = Stats {
             files: entries.len(),
             ..Stats::default()
@@ -119,6 +144,7 @@ impl<'s> Scanner<'s> {
         }
         let whole = whole_program(&units, &hits, located, &packages);
         findings.extend(whole.findings);
+        findings.extend(oversized);
         let tools = whole.tools;
         let endpoints = whole.endpoints;
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -242,6 +268,7 @@ impl<'s> Scanner<'s> {
 
     fn scan_source(&self, cx: &mut ScanContext, out: &mut FileScan, lang: Language, bytes: &[u8]) {
         let Some(tree) = cx.parse(lang, bytes, self.limits.parse_timeout_ms) else {
+            out.parse_timed_out = true;
             out.skip = Some(Skip {
                 path: out.rel.clone(),
                 reason: format!(
@@ -256,6 +283,13 @@ impl<'s> Scanner<'s> {
         let mut hits = self
             .signatures
             .match_source(lang, &facts, &tree, bytes, &mut cx.cursor);
+        if cx.cursor.did_exceed_match_limit() {
+            // Scanned, but not wholly: listed so that the limit is never silent.
+            out.skip = Some(Skip {
+                path: out.rel.clone(),
+                reason: context::match_limit_reason(),
+            });
+        }
         hits.extend(self.signatures.match_path(&out.rel));
         hits.extend(self.decoded_code_hits(cx, lang, &facts));
         let text = String::from_utf8_lossy(bytes);
@@ -694,9 +728,13 @@ pub fn snippet(text: &str, span: Span) -> (String, u32) {
             .map(str::len)
             .sum()
     } else {
-        text[..span.start.min(text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1)
+        // Offsets count the file's bytes; `text` is its lossy decoding, where an invalid byte
+        // became a three-byte U+FFFD, so an offset may land inside a character.
+        let mut start = span.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        text[..start].rfind('\n').map_or(0, |i| i + 1)
     };
     let line_start = line_start.min(text.len());
     let line_end = text[line_start..]

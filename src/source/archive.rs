@@ -21,6 +21,13 @@ use crate::finding::Skip;
 /// repetitive text legitimately compress very well.
 const RATIO_FLOOR_BYTES: u64 = 1024 * 1024;
 
+/// Deepest entry path accepted, in components. Real packages stay far below; a 10 000-level path
+/// would cost one `stat` per level per entry and exceed the platform's path limit anyway.
+pub(crate) const MAX_PATH_DEPTH: usize = 128;
+
+/// Longest entry name accepted, in bytes (the usual `PATH_MAX`).
+pub(crate) const MAX_NAME_BYTES: usize = 4096;
+
 /// Bounds on what extracting one archive (or checking out one git tree) may cost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -357,6 +364,8 @@ pub(crate) struct TreeWriter {
     /// Whether some entry sits directly at the top level (a file, not under a directory).
     top_level_file: bool,
     stopped: bool,
+    /// Relative directories already checked or created (one `stat` per level, not per entry).
+    dirs: BTreeSet<PathBuf>,
     pub skipped: Vec<Skip>,
 }
 
@@ -372,6 +381,7 @@ impl TreeWriter {
             tops: BTreeSet::new(),
             top_level_file: false,
             stopped: false,
+            dirs: BTreeSet::new(),
             skipped: Vec::new(),
         }
     }
@@ -463,9 +473,15 @@ impl TreeWriter {
         }
     }
 
-    fn create_parents(&self, rel: &Path) -> io::Result<()> {
+    fn create_parents(&mut self, rel: &Path) -> io::Result<()> {
+        let Some(parent) = rel.parent() else {
+            return Ok(());
+        };
+        if parent.as_os_str().is_empty() || self.dirs.contains(parent) {
+            return Ok(());
+        }
         let mut at = self.dest.clone();
-        if let Some(parent) = rel.parent() {
+        {
             for comp in parent.components() {
                 at.push(comp);
                 match fs::symlink_metadata(&at) {
@@ -480,6 +496,8 @@ impl TreeWriter {
                 }
             }
         }
+        // Directories are never removed or replaced while writing, so a checked one stays one.
+        self.dirs.insert(parent.to_path_buf());
         Ok(())
     }
 
@@ -621,6 +639,11 @@ pub(crate) fn safe_relative(name: &str) -> Result<PathBuf, String> {
     if name.contains('\0') {
         return Err("entry name contains a NUL byte; not extracted".into());
     }
+    if name.len() > MAX_NAME_BYTES {
+        return Err(format!(
+            "entry name longer than {MAX_NAME_BYTES} bytes; not extracted"
+        ));
+    }
     if name.starts_with('/') || name.starts_with('\\') {
         return Err("absolute path; not extracted".into());
     }
@@ -629,6 +652,7 @@ pub(crate) fn safe_relative(name: &str) -> Result<PathBuf, String> {
         return Err("path with a drive prefix; not extracted".into());
     }
     let mut out = PathBuf::new();
+    let mut depth = 0usize;
     for comp in name.split(['/', '\\']) {
         match comp {
             "" | "." => {}
@@ -647,6 +671,12 @@ pub(crate) fn safe_relative(name: &str) -> Result<PathBuf, String> {
                 match (comps.next(), comps.next()) {
                     (Some(Component::Normal(_)), None) => out.push(c),
                     _ => return Err("unsafe path component; not extracted".into()),
+                }
+                depth += 1;
+                if depth > MAX_PATH_DEPTH {
+                    return Err(format!(
+                        "path nested deeper than {MAX_PATH_DEPTH} directories; not extracted"
+                    ));
                 }
             }
         }

@@ -333,7 +333,8 @@ impl Progress {
     pub fn new(enabled: bool, label: &str) -> Progress {
         Progress {
             enabled,
-            label: label.to_string(),
+            // Labels name packages and URLs a registry answered with: never raw control bytes.
+            label: crate::report::sanitize(label),
             start: Instant::now(),
             last: None,
             shown: false,

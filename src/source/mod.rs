@@ -265,9 +265,11 @@ impl SourceError {
     }
 
     fn bad(spec: &str, reason: impl Into<String>) -> SourceError {
+        // The spec is quoted in a one-line message for a terminal: its control characters (a
+        // newline, ESC) are shown escaped, never raw.
         SourceError::BadSpec {
-            spec: spec.to_string(),
-            reason: reason.into(),
+            spec: crate::report::sanitize(spec),
+            reason: crate::report::sanitize(&reason.into()),
         }
     }
 }
