@@ -331,6 +331,10 @@ pub struct FileFacts {
     /// Byte ranges of the functions (parallel to `functions`).
     #[serde(skip)]
     pub function_ranges: Vec<Range<usize>>,
+    /// The innermost function enclosing each function (parallel to `functions`), so finding the
+    /// function at a place walks up the nesting, not back over every function before it.
+    #[serde(skip)]
+    pub function_parents: Vec<Option<u32>>,
     /// MCP tools, resources and prompts.
     pub tools: Vec<Tool>,
     /// Statements that move data between names, in source order.
@@ -351,11 +355,16 @@ impl FileFacts {
     /// starting at or before the offset that still contains it: a binary search, then a walk back
     /// over siblings that ended earlier.
     pub fn function_at(&self, offset: usize) -> Option<u32> {
+        // The last function starting at or before `offset`, then up its enclosing functions to
+        // the first that contains it: as many steps as the nesting is deep.
         let end = self.function_ranges.partition_point(|r| r.start <= offset);
-        self.function_ranges[..end]
-            .iter()
-            .rposition(|r| r.contains(&offset))
-            .and_then(|i| u32::try_from(i).ok())
+        let mut at = u32::try_from(end.checked_sub(1)?).ok()?;
+        loop {
+            if self.function_ranges[at as usize].contains(&offset) {
+                return Some(at);
+            }
+            at = self.function_parents.get(at as usize).copied().flatten()?;
+        }
     }
 }
 
@@ -381,9 +390,28 @@ pub fn extract(lang: Language, tree: &tree_sitter::Tree, src: &[u8]) -> FileFact
         Language::Python => python::extract(tree, src),
         Language::JavaScript | Language::TypeScript | Language::Tsx => js::extract(tree, src),
     };
+    facts.function_parents = nesting(&facts.function_ranges);
     tools::link_calls(&mut facts);
     decode_payloads(&mut facts);
     facts
+}
+
+/// The innermost enclosing range of each range, for ranges sorted by start that nest or follow
+/// each other (a tree's functions in pre-order): one pass with a stack.
+fn nesting(ranges: &[Range<usize>]) -> Vec<Option<u32>> {
+    let mut out = Vec::with_capacity(ranges.len());
+    let mut open: Vec<u32> = Vec::new();
+    for (i, r) in ranges.iter().enumerate() {
+        while open
+            .last()
+            .is_some_and(|&o| ranges[o as usize].end <= r.start)
+        {
+            open.pop();
+        }
+        out.push(open.last().copied());
+        open.push(u32::try_from(i).unwrap_or(u32::MAX));
+    }
+    out
 }
 
 /// Adds the decoded text of every literal that is an encoded payload (base64 or hex of readable

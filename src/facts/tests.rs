@@ -212,3 +212,17 @@ fn command_gates_cover_argv_branches_click_commands_and_commander_actions() {
     assert!(gated("addHooks()"), "{:?}", f.command_gates);
     assert!(!gated("start()"), "{:?}", f.command_gates);
 }
+
+#[test]
+fn function_at_walks_up_the_nesting_not_back_over_every_function() {
+    let src = "def outer():\n    def a():\n        pass\n    def b():\n        pass\n    x = 1\n\ndef later():\n    y = 2\nz = 3\n";
+    let f = facts(Language::Python, src);
+    let name_at = |needle: &str| {
+        f.function_at(src.find(needle).unwrap())
+            .map(|i| f.functions[i as usize].name.clone())
+    };
+    assert_eq!(name_at("x = 1").as_deref(), Some("outer"));
+    assert_eq!(name_at("pass").as_deref(), Some("a"));
+    assert_eq!(name_at("y = 2").as_deref(), Some("later"));
+    assert_eq!(name_at("z = 3"), None);
+}
