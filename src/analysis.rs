@@ -423,15 +423,31 @@ pub fn judge(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<
     out.extend(forwarded_tokens(scope, units, hits, sink));
     let Some(t) = tool else { return out };
     if t.description_dynamic {
+        // Built from the environment or the server's own configuration, the description is fixed
+        // when the server starts: the user approves what the model reads. Worth a note, not an alarm.
+        let (severity, message) = if t.description_config {
+            (
+                Severity::Low,
+                format!(
+                    "tool `{}` builds its description from the server's configuration when it starts: check that what it lists is what you expect",
+                    t.name
+                ),
+            )
+        } else {
+            (
+                Severity::Medium,
+                format!(
+                    "tool `{}` gets its description from a value computed at run time: what the user approved is not what the model will read",
+                    t.name
+                ),
+            )
+        };
         out.push(Finding {
             rule: "tool-description-dynamic".to_owned(),
             category: Category::RugPull,
-            severity: Severity::Medium,
+            severity,
             confidence: Confidence::Medium,
-            message: format!(
-                "tool `{}` gets its description from a value computed at run time: what the user approved is not what the model will read",
-                t.name
-            ),
+            message,
             file: decl_file.to_owned(),
             line: t.span.line,
             column: 1,

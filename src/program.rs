@@ -334,7 +334,7 @@ impl Reach {
 }
 
 /// Module name → unit, for both module systems.
-struct ModuleIndex {
+pub(crate) struct ModuleIndex {
     python: HashMap<String, usize>,
     js: HashMap<PathBuf, usize>,
 }
@@ -342,7 +342,7 @@ struct ModuleIndex {
 const JS_EXTENSIONS: [&str; 8] = ["ts", "tsx", "mts", "cts", "js", "jsx", "mjs", "cjs"];
 
 impl ModuleIndex {
-    fn new(units: &[Unit]) -> ModuleIndex {
+    pub(crate) fn new(units: &[Unit]) -> ModuleIndex {
         let mut python = HashMap::new();
         let mut js = HashMap::new();
         for (i, u) in units.iter().enumerate() {
@@ -402,6 +402,35 @@ impl ModuleIndex {
             let facts = &units[t].facts;
             if let Some(f) = facts.functions.iter().position(|f| f.name == func) {
                 return Some((t, u32::try_from(f).ok()?));
+            }
+        }
+        None
+    }
+
+    /// The unit and top-level name an imported path names (`pkg.prompts.QUERY`,
+    /// `../shared/constants.js.X`): every split `module.name`, longest module first, until one
+    /// names a unit of the package where `defines` holds for the name.
+    pub(crate) fn symbol<'p>(
+        &self,
+        units: &[Unit],
+        from: usize,
+        path: &'p str,
+        defines: impl Fn(&Unit, &str) -> bool,
+    ) -> Option<(usize, &'p str)> {
+        for (d, _) in path
+            .match_indices('.')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            let (module, name) = (&path[..d], &path[d + 1..]);
+            if module.is_empty() || name.is_empty() || name.contains('.') {
+                continue;
+            }
+            if let Some(t) = self.module(units, from, module).filter(|&t| t != from)
+                && defines(&units[t], name)
+            {
+                return Some((t, name));
             }
         }
         None

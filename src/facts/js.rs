@@ -5,18 +5,19 @@
 //! (`server.tool`, `server.registerTool`, prompts/resources, and the low-level
 //! `setRequestHandler(ListToolsRequestSchema…)` with `switch` dispatch).
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_js};
-use super::limits::{ARG_NAMES, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
+use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::python::{schema_params, truncate};
 use super::{
-    Arg, Assign, Call, FileFacts, Fold, Function, Import, Param, RETURN, Span, StringLit, Tool,
-    ToolKind, Value, argv_gates, bind_loop_variable, list_item, list_len, resolve_path,
-    statement_text, text, walk,
+    Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, Param, Pending, Piece,
+    RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable, is_clock,
+    list_item, list_len, resolve_path, statement_text, text, walk,
 };
 
 type Folded = (String, Fold);
@@ -46,10 +47,27 @@ struct Js<'t, 's> {
     /// Names bound to an array literal → the item a `for (x of name)` loop variable stands for.
     lists: HashMap<String, Value>,
     objects: HashSet<String>,
+    /// Module-level names bound to a string constant ([`FileFacts::constants`] once bound once).
+    top_consts: HashMap<String, String>,
+    /// How many times each name is bound anywhere in the file.
+    bound: HashMap<String, u32>,
+    /// The value expressions assigned to each name (a few per name), to tell configuration from
+    /// data when a description reads the name.
+    values: HashMap<String, Vec<Node<'t>>>,
+    /// Names updated by `++`, `--` or `+=`: counters.
+    counters: HashSet<String>,
+    /// Classes declared in the file.
+    classes: HashSet<String>,
+    /// Node visits left to the current [`Js::configuration`] question.
+    budget: Cell<usize>,
+    counter_nodes: Vec<Node<'t>>,
+    exports: Vec<Node<'t>>,
+    /// The call node of each entry of `facts.calls`.
+    call_nodes: Vec<Node<'t>>,
     calls: Vec<(Node<'t>, Option<u32>)>,
     /// (node, enclosing function, item count of the list literal holding it)
     strings: Vec<(Node<'t>, Option<u32>, u32)>,
-    decls: Vec<Node<'t>>,
+    decls: Vec<(Node<'t>, Option<u32>)>,
     /// Each function with its parent.
     func_nodes: Vec<(Node<'t>, Option<Node<'t>>)>,
     objects_nodes: Vec<Node<'t>>,
@@ -65,6 +83,15 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         consts: HashMap::new(),
         lists: HashMap::new(),
         objects: HashSet::new(),
+        top_consts: HashMap::new(),
+        bound: HashMap::new(),
+        values: HashMap::new(),
+        counters: HashSet::new(),
+        classes: HashSet::new(),
+        budget: Cell::new(0),
+        counter_nodes: Vec::new(),
+        exports: Vec::new(),
+        call_nodes: Vec::new(),
         calls: Vec::new(),
         strings: Vec::new(),
         decls: Vec::new(),
@@ -108,10 +135,17 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
                 js.strings.push((node, enclosing, list_len(parent)))
             }
             "variable_declarator" | "assignment_expression" | "for_in_statement" => {
-                js.decls.push(node);
+                js.decls.push((node, enclosing));
             }
+            "update_expression" | "augmented_assignment_expression" => js.counter_nodes.push(node),
+            "export_statement" => js.exports.push(node),
             "object" => js.objects_nodes.push(node),
             "switch_case" | "if_statement" => js.branches.push(node),
+            "class_declaration" => {
+                if let Some(n) = node.child_by_field_name("name") {
+                    js.classes.insert(js.text(n));
+                }
+            }
             _ => {}
         }
         true
@@ -120,12 +154,30 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         js.import(node);
     }
     js.functions();
-    for node in std::mem::take(&mut js.decls) {
-        js.bind(node);
+    for (node, f) in std::mem::take(&mut js.decls) {
+        js.bind(node, f);
+    }
+    js.facts.constants = std::mem::take(&mut js.top_consts)
+        .into_iter()
+        .filter(|(k, _)| js.bound.get(k) == Some(&1))
+        .collect();
+    for node in std::mem::take(&mut js.counter_nodes) {
+        let target = node
+            .child_by_field_name("argument")
+            .or_else(|| node.child_by_field_name("left"));
+        if let Some(t) = target {
+            let mut names = Vec::new();
+            js.target_names(t, &mut names);
+            js.counters.extend(names);
+        }
     }
     for (node, f) in std::mem::take(&mut js.calls) {
         js.call(node, f);
     }
+    // A class of the file is constructed, not read from anywhere.
+    let classes = std::mem::take(&mut js.classes);
+    super::tools::purity(&mut js.facts, |c| pure_callee(c) || classes.contains(c));
+    js.classes = classes;
     for (node, f, n) in std::mem::take(&mut js.strings) {
         js.string(node, f, n);
     }
@@ -135,7 +187,50 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     js.facts.command_gates = argv_gates(&js.branches, src);
     js.commander_gates();
     js.tools();
+    js.globals();
     js.facts
+}
+
+/// Methods that compute on the value they are called on (strings, arrays, objects).
+const STRING_METHODS: [&str; 16] = [
+    "join",
+    "map",
+    "filter",
+    "toString",
+    "trim",
+    "replace",
+    "replaceAll",
+    "toLowerCase",
+    "toUpperCase",
+    "concat",
+    "slice",
+    "split",
+    "padEnd",
+    "padStart",
+    "keys",
+    "includes",
+];
+
+/// Global functions that compute on their arguments.
+const BUILTINS: [&str; 8] = [
+    "String",
+    "Number",
+    "JSON.stringify",
+    "Object.keys",
+    "Object.values",
+    "Object.entries",
+    "Array.from",
+    "Boolean",
+];
+
+/// Callees that compute without reading the network or the disk ([`Function::pure`]).
+fn pure_callee(callee: &str) -> bool {
+    let method = callee.rsplit('.').next().unwrap_or(callee);
+    BUILTINS.contains(&callee)
+        || (callee.contains('.') && STRING_METHODS.contains(&method))
+        || callee.starts_with("Math.")
+        || callee.starts_with("z.")
+        || callee.starts_with("zod.")
 }
 
 fn strip_node_prefix(m: &str) -> String {
@@ -246,6 +341,7 @@ impl<'t> Js<'t, '_> {
                 doc: None,
                 decorated: false,
                 callees: Vec::new(),
+                pure: true,
             });
             self.facts.function_ranges.push(node.byte_range());
         }
@@ -312,7 +408,7 @@ impl<'t> Js<'t, '_> {
         }
     }
 
-    fn bind(&mut self, node: Node<'t>) {
+    fn bind(&mut self, node: Node<'t>, function: Option<u32>) {
         let (target, value) = match node.kind() {
             "variable_declarator" => (
                 node.child_by_field_name("name"),
@@ -355,7 +451,15 @@ impl<'t> Js<'t, '_> {
         match target.kind() {
             "identifier" => {
                 let name = self.text(target);
+                *self.bound.entry(name.clone()).or_default() += 1;
+                let values = self.values.entry(name.clone()).or_default();
+                if values.len() < 8 {
+                    values.push(value);
+                }
                 if let Some((s, _)) = self.fold(value, 0) {
+                    if function.is_none() {
+                        self.top_consts.insert(name.clone(), s.clone());
+                    }
                     self.consts.insert(name, s);
                     return;
                 }
@@ -535,6 +639,7 @@ impl<'t> Js<'t, '_> {
         }
         let mut written = self.text(f);
         truncate(&mut written, WRITTEN_LEN);
+        self.call_nodes.push(node);
         self.facts.calls.push(Call {
             callee,
             written,
@@ -984,8 +1089,6 @@ impl<'t> Js<'t, '_> {
         }
     }
 
-    /// MCP declarations: `server.tool(…)`, `server.registerTool(…)`, prompts and resources, and
-    /// tool-definition objects (`{ name, description, inputSchema }`) of low-level servers.
     /// commander's `program.command("install").action(fn)`: the callback runs only when the user
     /// types that sub-command.
     fn commander_gates(&mut self) {
@@ -1001,10 +1104,16 @@ impl<'t> Js<'t, '_> {
         self.facts.command_gates.extend(gates);
     }
 
+    /// MCP declarations: `server.tool(…)`, `server.registerTool(…)`, prompts and resources,
+    /// tool-definition objects (`{ name, description, inputSchema }`) of low-level servers, and
+    /// the [`Candidate`]s of packages that register tools generically: definition objects with a
+    /// schema or handler key (`{ name, description, schema, handler }`), entries of a registry
+    /// object keyed by tool name, and modules exporting `metadata` and a `handler`.
     fn tools(&mut self) {
         let branches = self.dispatch_branches();
         let mut tools = Vec::new();
-        for call in &self.facts.calls {
+        let mut generic = false;
+        for (ci, call) in self.facts.calls.iter().enumerate() {
             let method = call.callee.rsplit('.').next().unwrap_or("");
             let kind = match method {
                 "tool" | "registerTool" | "addTool" => ToolKind::Tool,
@@ -1015,25 +1124,28 @@ impl<'t> Js<'t, '_> {
             if !call.callee.contains('.') {
                 continue;
             }
+            let args = self.arg_nodes(self.call_nodes[ci]);
             let Some(Value::Str { value: name, .. }) = call.positional(0).map(|a| &a.value) else {
-                // FastMCP for TS: server.addTool({ name, description, parameters, execute })
-                if let Some(Value::Object { .. }) = call.positional(0).map(|a| &a.value)
-                    && method == "addTool"
-                    && let Some(t) =
-                        self.tool_object(&call.positional(0).unwrap().value, call.span, &branches)
-                {
-                    tools.push(t);
+                match (call.positional(0).map(|a| &a.value), args.first()) {
+                    // FastMCP for TS: server.addTool({ name, description, parameters, execute })
+                    (Some(Value::Object { .. }), Some(&obj)) if method == "addTool" => {
+                        match self.definition_object(obj, None, &branches) {
+                            Some((t, _)) => tools.push(t),
+                            None => generic = true,
+                        }
+                    }
+                    // registerTool(tool.name, { description: tool.description, … }, handler)
+                    (Some(Value::Path { .. } | Value::Call { .. } | Value::Other), _) => {
+                        generic = kind == ToolKind::Tool || generic;
+                    }
+                    _ => {}
                 }
                 continue;
             };
-            let mut description = None;
-            let mut description_span = None;
-            let mut description_dynamic = false;
-            let mut params = Vec::new();
-            let mut handler = None;
-            let mut ranges = Vec::new();
+            let mut tool = Tool::new(name.clone(), kind, call.span);
             for (i, arg) in call.args.iter().enumerate().skip(1) {
                 let last = i + 1 == call.args.len();
+                let node = args.get(i).copied();
                 match &arg.value {
                     Value::Str { value, .. }
                         if i == 1 || (kind == ToolKind::Resource && i == 2) =>
@@ -1041,156 +1153,702 @@ impl<'t> Js<'t, '_> {
                         if kind == ToolKind::Resource && i == 1 {
                             continue; // the URI
                         }
-                        description = Some(value.clone());
-                        description_span = Some(arg.span);
+                        tool.description = Some(value.clone());
+                        tool.description_span = Some(arg.span);
                     }
                     Value::Object { entries } if !last => {
                         let config = entries
                             .iter()
                             .any(|(k, _)| k == "description" || k == "inputSchema" || k == "title");
                         if config {
-                            match entries
-                                .iter()
-                                .find(|(k, _)| k == "description")
-                                .map(|(_, v)| v)
-                            {
-                                Some(Value::Str { value, .. }) => {
-                                    description = Some(value.clone());
-                                    description_span = Some(arg.span);
-                                }
-                                Some(_) => description_dynamic = true,
-                                None => {}
+                            if let Some(d) = node.and_then(|n| self.pair_value(n, "description")) {
+                                tool.set_description(self.description(d));
                             }
-                            if let Some(schema) = entries
-                                .iter()
-                                .find(|(k, _)| k == "inputSchema" || k == "argsSchema")
-                                .map(|(_, v)| v)
-                            {
-                                params = self.zod_params(schema, arg.span);
+                            if let Some(schema) = node.and_then(|n| {
+                                self.pair_value(n, "inputSchema")
+                                    .or_else(|| self.pair_value(n, "argsSchema"))
+                            }) {
+                                tool.params = self.shape_params(schema);
                             }
-                        } else {
-                            params = self.zod_params(&arg.value, arg.span);
+                        } else if let Some(n) = node {
+                            tool.params = self.shape_params(n);
                         }
                     }
                     Value::Function if last => {
-                        handler = self
+                        tool.handler = self
                             .facts
                             .function_ranges
                             .iter()
-                            .position(|r| r.start == arg.span.start);
-                        ranges.push(arg.span.range());
+                            .position(|r| r.start == arg.span.start)
+                            .and_then(|h| u32::try_from(h).ok());
+                        tool.ranges.push(arg.span.range());
                     }
                     Value::Path { path } if last => {
                         if let Some(fi) = self.facts.functions.iter().position(|f| &f.name == path)
                         {
-                            handler = Some(fi);
-                            ranges.push(self.facts.function_ranges[fi].clone());
+                            tool.handler = u32::try_from(fi).ok();
+                            tool.ranges.push(self.facts.function_ranges[fi].clone());
                         }
                     }
-                    Value::Path { path } if i == 1 && !self.objects.contains(path) => {
-                        description_dynamic = true
+                    Value::Path { path } if i == 1 && self.objects.contains(path) => {}
+                    Value::Path { .. } | Value::Call { .. } | Value::Other if i == 1 => {
+                        if let Some(n) = node {
+                            tool.set_description(self.description(n));
+                        }
                     }
-                    Value::Call { .. } | Value::Other if i == 1 => description_dynamic = true,
                     _ => {}
                 }
             }
-            tools.push(Tool {
-                name: name.clone(),
-                kind,
-                description,
-                description_span,
-                description_dynamic,
-                params,
-                span: call.span,
-                handler: handler.and_then(|h| u32::try_from(h).ok()),
-                ranges,
-            });
+            tools.push(tool);
         }
-        // Definition objects: { name: "x", description: "...", inputSchema: {...} }
+        let mut candidates = Vec::new();
         for node in std::mem::take(&mut self.objects_nodes) {
-            let value = self.describe(node, 0);
-            let has = |k: &str| value.entry(k).is_some();
-            if has("name")
-                && has("inputSchema")
-                && !tools
-                    .iter()
-                    .any(|t: &Tool| t.span.range().contains(&node.start_byte()))
+            if tools
+                .iter()
+                .any(|t: &Tool| t.span.range().contains(&node.start_byte()))
             {
-                if let Some(t) = self.tool_object(&value, Span::of(node), &branches) {
-                    tools.push(t);
-                }
+                continue;
+            }
+            // A tool list mapped from a collection: `{ name: t.metadata.name, inputSchema: … }`.
+            if let Some(name) = self.pair_value(node, "name")
+                && matches!(name.kind(), "member_expression" | "call_expression")
+                && self.pair_value(node, "inputSchema").is_some()
+            {
+                generic = true;
+            }
+            let keyed = self.registry_key(node);
+            match self.definition_object(node, keyed, &branches) {
+                Some((t, true)) => tools.push(t),
+                Some((t, false)) => candidates.push(Candidate {
+                    tool: t,
+                    decorator: None,
+                }),
+                None => {}
             }
         }
+        candidates.extend(self.metadata_module().map(|tool| Candidate {
+            tool,
+            decorator: None,
+        }));
         self.facts.tools = tools;
+        self.facts.candidates = candidates;
+        self.facts.registers_generically = generic;
+        self.guards();
     }
 
-    fn tool_object(
-        &self,
-        value: &Value,
-        span: Span,
-        branches: &[(String, Range<usize>)],
-    ) -> Option<Tool> {
-        let name = value.entry("name")?.as_str()?.to_owned();
-        let (description, description_dynamic) = match value.entry("description") {
-            Some(Value::Str { value, .. }) => (Some(value.clone()), false),
-            Some(_) => (None, true),
-            None => (None, false),
+    /// The argument nodes of a call, in the order of [`Call::args`].
+    fn arg_nodes(&self, call: Node<'t>) -> Vec<Node<'t>> {
+        let Some(list) = call.child_by_field_name("arguments") else {
+            return Vec::new();
         };
-        let params = value
-            .entry("inputSchema")
-            .or_else(|| value.entry("parameters"))
-            .map(|s| {
-                if s.entry("properties").is_some() {
-                    schema_params(s)
-                } else {
-                    self.zod_params(s, span)
-                }
-            })
-            .unwrap_or_default();
-        let ranges = branches
-            .iter()
-            .filter(|(n, _)| *n == name)
-            .map(|(_, r)| r.clone())
-            .collect();
-        Some(Tool {
-            name,
-            kind: ToolKind::Tool,
-            description,
-            description_span: Some(span),
-            description_dynamic,
-            params,
-            span,
-            handler: None,
-            ranges,
+        let mut c = list.walk();
+        list.named_children(&mut c)
+            .filter(|a| a.kind() != "comment")
+            .collect()
+    }
+
+    /// The value node of `key` in an object literal (a shorthand property is its own value).
+    fn pair_value(&self, object: Node<'t>, key: &str) -> Option<Node<'t>> {
+        let object = unwrap(object);
+        if object.kind() != "object" {
+            return None;
+        }
+        let mut c = object.walk();
+        object.named_children(&mut c).find_map(|p| match p.kind() {
+            "pair" => {
+                let k = p.child_by_field_name("key")?;
+                (self.key_text(k) == key)
+                    .then(|| p.child_by_field_name("value"))
+                    .flatten()
+            }
+            "shorthand_property_identifier" | "method_definition" => {
+                let n = p.child_by_field_name("name").unwrap_or(p);
+                (text(n, self.src) == key).then_some(p)
+            }
+            _ => None,
         })
     }
 
-    /// Parameters of a zod shape `{ a: z.string().describe("…") }` (or a JSON schema).
-    fn zod_params(&self, shape: &Value, _span: Span) -> Vec<Param> {
-        if shape.entry("properties").is_some() {
-            return schema_params(shape);
+    fn key_text(&self, key: Node<'_>) -> String {
+        self.fold(key, 0).map_or_else(|| self.text(key), |f| f.0)
+    }
+
+    /// For an object that is the value of a `"tool_name": { … }` entry, that key. Only asked of
+    /// objects shaped like a definition without a name of their own, so the parent lookups
+    /// (which walk down from the root) stay few.
+    fn registry_key(&self, node: Node<'t>) -> Option<String> {
+        if self.pair_value(node, "name").is_some() || self.pair_value(node, "description").is_none()
+        {
+            return None;
         }
-        let Value::Object { entries } = shape else {
-            return Vec::new();
-        };
-        entries
+        let pair = node.parent().filter(|p| p.kind() == "pair")?;
+        let key = pair.child_by_field_name("key")?;
+        matches!(key.kind(), "string" | "property_identifier").then(|| self.key_text(key))
+    }
+
+    /// A tool-definition object: a string `name` (or `keyed`, the registry key it is the value
+    /// of), a `description`, and a schema or handler key. The flag says whether it is a tool on its
+    /// own (a named object with an `inputSchema`, the low-level SDK's shape) rather than a
+    /// [`Candidate`].
+    fn definition_object(
+        &self,
+        node: Node<'t>,
+        keyed: Option<String>,
+        branches: &[(String, Range<usize>)],
+    ) -> Option<(Tool, bool)> {
+        const SCHEMA_KEYS: [&str; 7] = [
+            "inputSchema",
+            "input_schema",
+            "schema",
+            "parameters",
+            "args",
+            "argsSchema",
+            "paramsSchema",
+        ];
+        const HANDLER_KEYS: [&str; 6] = ["handler", "execute", "function", "fn", "run", "callback"];
+        let own = self
+            .pair_value(node, "name")
+            .and_then(|n| self.constant_name(n));
+        let input_schema = self.pair_value(node, "inputSchema");
+        let direct = own.is_some() && input_schema.is_some();
+        let named = own.is_some();
+        let name = own.or(keyed)?;
+        let description = self.pair_value(node, "description");
+        let schema = SCHEMA_KEYS.iter().find_map(|k| self.pair_value(node, k));
+        let handler = HANDLER_KEYS.iter().find_map(|k| self.pair_value(node, k));
+        // A registry entry named only by its key needs a handler or an unmistakable schema key:
+        // a table of CLI commands with `args` is not a tool list.
+        let strong_schema = SCHEMA_KEYS[..4]
             .iter()
-            .filter(|(k, _)| k != "...")
-            .map(|(name, v)| {
-                let ty = match v {
-                    Value::Call { callee } => callee
-                        .split('.')
-                        .nth(1)
-                        .map(|t| t.trim_end_matches("()").to_owned()),
-                    _ => None,
-                };
-                Param {
-                    name: name.clone(),
-                    ty,
-                    description: None,
+            .any(|k| self.pair_value(node, k).is_some());
+        let shaped = handler.is_some() || (schema.is_some() && (named || strong_schema));
+        if !direct && (description.is_none() || !shaped) {
+            return None;
+        }
+        let span = Span::of(node);
+        let mut tool = Tool::new(name, ToolKind::Tool, span);
+        match description {
+            Some(d) => tool.set_description(self.description(d)),
+            None => tool.description_span = Some(span),
+        }
+        if let Some(s) = schema {
+            tool.params = self.shape_params(s);
+        }
+        if let Some(h) = handler.and_then(|h| self.function_of(h)) {
+            tool.handler = u32::try_from(h).ok();
+            tool.ranges.push(self.facts.function_ranges[h].clone());
+        }
+        tool.ranges.extend(
+            branches
+                .iter()
+                .filter(|(n, _)| *n == tool.name)
+                .map(|(_, r)| r.clone()),
+        );
+        Some((tool, direct))
+    }
+
+    /// A tool name written in a definition: a literal, or a module constant bound once (a bundle's
+    /// hundred `name` variables are not the tool's name).
+    fn constant_name(&self, node: Node<'_>) -> Option<String> {
+        let node = unwrap(node);
+        match node.kind() {
+            "identifier" | "shorthand_property_identifier" => {
+                self.facts.constants.get(&*text(node, self.src)).cloned()
+            }
+            _ => self.fold(node, 0).map(|f| f.0),
+        }
+    }
+
+    /// The function of the file a handler value is: an inline function, a method, or a function
+    /// of the file named by an identifier.
+    fn function_of(&self, node: Node<'_>) -> Option<usize> {
+        let node = unwrap(node);
+        match node.kind() {
+            "identifier" | "shorthand_property_identifier" => {
+                let name = text(node, self.src);
+                self.facts.functions.iter().position(|f| f.name == name)
+            }
+            k if FUNCTION_KINDS.contains(&k) => self
+                .facts
+                .function_ranges
+                .iter()
+                .position(|r| r.start == node.start_byte()),
+            _ => None,
+        }
+    }
+
+    /// A tool module: `export const metadata = { name, description }` with `export function
+    /// handler(…)` (or `execute`/`run`), and `export const inputSchema = { … }` for its parameters.
+    fn metadata_module(&self) -> Option<Tool> {
+        let mut metadata = None;
+        let mut handler = None;
+        let mut schema = None;
+        for &e in &self.exports {
+            let Some(decl) = e.child_by_field_name("declaration") else {
+                continue;
+            };
+            let mut named: Vec<(String, Node<'t>)> = Vec::new();
+            match decl.kind() {
+                "lexical_declaration" | "variable_declaration" => {
+                    let mut c = decl.walk();
+                    for d in decl.named_children(&mut c) {
+                        if let (Some(n), Some(v)) = (
+                            d.child_by_field_name("name"),
+                            d.child_by_field_name("value"),
+                        ) {
+                            named.push((self.text(n), v));
+                        }
+                    }
                 }
-            })
-            .collect()
+                k if FUNCTION_KINDS.contains(&k) => {
+                    if let Some(n) = decl.child_by_field_name("name") {
+                        named.push((self.text(n), decl));
+                    }
+                }
+                _ => {}
+            }
+            for (name, value) in named {
+                match name.as_str() {
+                    "metadata" => metadata = Some(value),
+                    "handler" | "execute" | "run" => handler = handler.or(self.function_of(value)),
+                    "inputSchema" | "schema" => schema = Some(value),
+                    _ => {}
+                }
+            }
+        }
+        let metadata = metadata?;
+        let handler = handler?;
+        let name = self
+            .pair_value(metadata, "name")
+            .and_then(|n| self.constant_name(n))?;
+        let span = Span::of(metadata);
+        let mut tool = Tool::new(name, ToolKind::Tool, span);
+        if let Some(d) = self.pair_value(metadata, "description") {
+            tool.set_description(self.description(d));
+        }
+        if let Some(s) = schema {
+            tool.params = self.shape_params(s);
+        }
+        tool.handler = u32::try_from(handler).ok();
+        tool.ranges
+            .push(self.facts.function_ranges[handler].clone());
+        Some(tool)
+    }
+
+    /// Branches taken on a counter (`if (++calls === 5)`) or the clock (`if (Date.now() > T)`)
+    /// run after the tools were listed ([`FileFacts::late`]).
+    fn guards(&mut self) {
+        let mut late = Vec::new();
+        for &node in &self.branches {
+            if node.kind() != "if_statement" {
+                continue;
+            }
+            let (Some(cond), Some(body)) = (
+                node.child_by_field_name("condition"),
+                node.child_by_field_name("consequence"),
+            ) else {
+                continue;
+            };
+            if self
+                .names(cond)
+                .iter()
+                .any(|n| self.counters.contains(n) || is_clock(n))
+            {
+                late.push(body.byte_range());
+            }
+        }
+        self.facts.late.extend(late);
+    }
+
+    /// What a description expression is: constant texts (every branch of a conditional of
+    /// constants), names imported from other files for the package phase, or a dynamic value,
+    /// configuration or not.
+    fn description(&self, node: Node<'_>) -> Desc {
+        let span = Span::of(node);
+        if let Some(texts) = self.variants(node, 0) {
+            return Desc {
+                texts,
+                span,
+                ..Desc::default()
+            };
+        }
+        let pieces = self.pieces(node, 0);
+        let mut names = Vec::new();
+        self.budget.set(CONFIG_BUDGET);
+        let config = self.configuration(node, 0, &mut names);
+        let pending = (pieces.is_some() || (config && !names.is_empty())).then(|| Pending {
+            pieces,
+            names: if config { names.clone() } else { Vec::new() },
+        });
+        Desc {
+            texts: Vec::new(),
+            span,
+            dynamic: true,
+            config: config && names.is_empty(),
+            pending,
+        }
+    }
+
+    /// The texts a string expression can take when every part folds but for conditionals
+    /// (`REMOTE ? "a" : "b"`, `` `List${ext ? " with extensions" : ""}.` ``), at most eight.
+    fn variants(&self, node: Node<'_>, depth: u32) -> Option<Vec<String>> {
+        const MAX: usize = 8;
+        if depth > FOLD_DEPTH {
+            return None;
+        }
+        if let Some((s, _)) = self.fold(node, depth) {
+            return Some(vec![s]);
+        }
+        let node = unwrap(node);
+        let product = |a: Vec<String>, b: Vec<String>| -> Option<Vec<String>> {
+            if a.len() * b.len() > MAX {
+                return None;
+            }
+            Some(
+                a.iter()
+                    .flat_map(|x| b.iter().map(move |y| format!("{x}{y}")))
+                    .collect(),
+            )
+        };
+        match node.kind() {
+            "ternary_expression" => {
+                let mut out = self.variants(node.child_by_field_name("consequence")?, depth + 1)?;
+                for v in self.variants(node.child_by_field_name("alternative")?, depth + 1)? {
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+                (out.len() <= MAX).then_some(out)
+            }
+            "binary_expression" => {
+                if text(node.child_by_field_name("operator")?, self.src) != "+" {
+                    return None;
+                }
+                let l = self.variants(node.child_by_field_name("left")?, depth + 1)?;
+                let r = self.variants(node.child_by_field_name("right")?, depth + 1)?;
+                product(l, r)
+            }
+            "template_string" => {
+                let mut out = vec![String::new()];
+                let mut c = node.walk();
+                for part in node.named_children(&mut c) {
+                    let v = match part.kind() {
+                        "string_fragment" => vec![self.text(part)],
+                        "escape_sequence" => vec![unescape_js(&text(part, self.src))],
+                        "template_substitution" => {
+                            self.variants(part.named_child(0)?, depth + 1)?
+                        }
+                        _ => continue,
+                    };
+                    out = product(out, v)?;
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// A description made of constants and names imported from relative modules, as pieces; only
+    /// when some piece is imported (otherwise it folds, or is not of this shape).
+    fn pieces(&self, node: Node<'_>, depth: u32) -> Option<Vec<Piece>> {
+        if depth > FOLD_DEPTH {
+            return None;
+        }
+        if let Some((s, _)) = self.fold(node, depth) {
+            return Some(vec![Piece::Text(s)]);
+        }
+        let node = unwrap(node);
+        let out = match node.kind() {
+            "identifier" => {
+                let name = text(node, self.src);
+                if self.values.contains_key(&*name) {
+                    return None;
+                }
+                let target = self.facts.bindings.get(&*name)?;
+                target
+                    .starts_with('.')
+                    .then(|| vec![Piece::Import(target.clone())])?
+            }
+            "binary_expression" => {
+                if text(node.child_by_field_name("operator")?, self.src) != "+" {
+                    return None;
+                }
+                let mut l = self.pieces(node.child_by_field_name("left")?, depth + 1)?;
+                l.extend(self.pieces(node.child_by_field_name("right")?, depth + 1)?);
+                l
+            }
+            "template_string" => {
+                let mut out = Vec::new();
+                let mut c = node.walk();
+                for part in node.named_children(&mut c) {
+                    match part.kind() {
+                        "string_fragment" => out.push(Piece::Text(self.text(part))),
+                        "escape_sequence" => {
+                            out.push(Piece::Text(unescape_js(&text(part, self.src))))
+                        }
+                        "template_substitution" => {
+                            out.extend(self.pieces(part.named_child(0)?, depth + 1)?)
+                        }
+                        _ => {}
+                    }
+                }
+                out
+            }
+            _ => return None,
+        };
+        out.iter()
+            .any(|p| matches!(p, Piece::Import(_)))
+            .then_some(out)
+    }
+
+    /// Whether an expression reads only operator configuration: constants, parameters of the
+    /// enclosing functions (`cliArgs`), the environment, members of those, names assigned such
+    /// values, string methods on them, and functions of the file. Names imported from relative
+    /// modules are pushed on `names` for the package phase to check. Bounded in depth.
+    fn configuration(&self, node: Node<'_>, depth: u32, names: &mut Vec<String>) -> bool {
+        if depth > 16 || self.budget.get() == 0 {
+            return false;
+        }
+        self.budget.set(self.budget.get() - 1);
+        let node = unwrap(node);
+        let all = |n: Node<'_>, names: &mut Vec<String>| {
+            let mut c = n.walk();
+            let children: Vec<_> = n.named_children(&mut c).collect();
+            children
+                .into_iter()
+                .filter(|k| k.kind() != "comment")
+                .all(|k| self.configuration(k, depth + 1, names))
+        };
+        match node.kind() {
+            "string"
+            | "number"
+            | "true"
+            | "false"
+            | "null"
+            | "undefined"
+            | "this"
+            | "string_fragment"
+            | "escape_sequence"
+            | "regex"
+            | "property_identifier" => true,
+            k if FUNCTION_KINDS.contains(&k) => true,
+            "template_string"
+            | "template_substitution"
+            | "binary_expression"
+            | "ternary_expression"
+            | "unary_expression"
+            | "array"
+            | "spread_element"
+            | "object"
+            | "pair"
+            | "arguments"
+            | "sequence_expression" => all(node, names),
+            "identifier" | "shorthand_property_identifier" => {
+                let name = text(node, self.src);
+                if self.consts.contains_key(&*name) || name == "process" {
+                    return true;
+                }
+                if self.is_param_at(&name, node.start_byte()) {
+                    return true;
+                }
+                if let Some(values) = self.values.get(&*name) {
+                    return values
+                        .iter()
+                        .all(|v| self.configuration(*v, depth + 1, names));
+                }
+                match self.facts.bindings.get(&*name) {
+                    Some(target) if target.starts_with('.') => {
+                        names.push(target.clone());
+                        true
+                    }
+                    Some(target) => target.starts_with("process."),
+                    None => false,
+                }
+            }
+            "member_expression" | "subscript_expression" => {
+                let index_ok = node
+                    .child_by_field_name("index")
+                    .is_none_or(|i| self.configuration(i, depth + 1, names));
+                index_ok
+                    && node
+                        .child_by_field_name("object")
+                        .is_some_and(|o| self.configuration(o, depth + 1, names))
+            }
+            "new_expression" => {
+                let Some(f) = node.child_by_field_name("constructor").map(unwrap) else {
+                    return false;
+                };
+                let args_ok = node
+                    .child_by_field_name("arguments")
+                    .is_none_or(|a| all(a, names));
+                let Some((callee, _)) = self.callee_of(f, depth + 1).filter(|_| args_ok) else {
+                    return false;
+                };
+                if self.classes.contains(&callee) {
+                    return true;
+                }
+                if callee.starts_with('.') {
+                    names.push(callee);
+                    return true;
+                }
+                false
+            }
+            "call_expression" => {
+                let Some(f) = node.child_by_field_name("function").map(unwrap) else {
+                    return false;
+                };
+                let args_ok = node
+                    .child_by_field_name("arguments")
+                    .is_some_and(|a| all(a, names));
+                if !args_ok {
+                    return false;
+                }
+                if f.kind() == "member_expression" {
+                    let method = f
+                        .child_by_field_name("property")
+                        .map(|p| text(p, self.src).into_owned())
+                        .unwrap_or_default();
+                    if STRING_METHODS.contains(&method.as_str()) {
+                        return f
+                            .child_by_field_name("object")
+                            .is_some_and(|o| self.configuration(o, depth + 1, names));
+                    }
+                }
+                let Some((callee, _)) = self.callee_of(f, depth + 1) else {
+                    return false;
+                };
+                if BUILTINS.contains(&callee.as_str())
+                    || self
+                        .facts
+                        .functions
+                        .iter()
+                        .any(|g| g.name == callee && g.pure)
+                {
+                    return true;
+                }
+                if callee.starts_with('.') {
+                    names.push(callee);
+                    return true;
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// [`FileFacts::globals`]: exported constants whose value is configuration, and classes.
+    fn globals(&mut self) {
+        let mut out: HashMap<String, Vec<String>> = self
+            .classes
+            .iter()
+            .map(|c| (c.clone(), Vec::new()))
+            .collect();
+        for &e in &self.exports {
+            let Some(decl) = e
+                .child_by_field_name("declaration")
+                .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+            else {
+                continue;
+            };
+            let mut c = decl.walk();
+            for d in decl.named_children(&mut c) {
+                let (Some(n), Some(v)) = (
+                    d.child_by_field_name("name"),
+                    d.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                let mut names = Vec::new();
+                self.budget.set(CONFIG_BUDGET);
+                if self.configuration(v, 0, &mut names) {
+                    out.insert(self.text(n), names);
+                }
+            }
+        }
+        self.facts.globals = out;
+    }
+
+    /// True when `name` is a parameter of a function enclosing `offset`.
+    fn is_param_at(&self, name: &str, offset: usize) -> bool {
+        self.facts
+            .function_ranges
+            .iter()
+            .zip(&self.facts.functions)
+            .any(|(r, f)| r.contains(&offset) && f.params.iter().any(|p| p == name))
+    }
+
+    /// Parameters of a zod shape (`{ a: z.string().describe("…") }`, `z.object({…})`) or of a JSON
+    /// schema (`{ type: "object", properties: {…} }`), with their types and descriptions.
+    fn shape_params(&self, node: Node<'_>) -> Vec<Param> {
+        let mut node = unwrap(node);
+        if node.kind() == "call_expression"
+            && node
+                .child_by_field_name("function")
+                .is_some_and(|f| text(f, self.src).ends_with(".object"))
+            && let Some(shape) = node
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+        {
+            node = unwrap(shape);
+        }
+        if node.kind() != "object" {
+            return Vec::new();
+        }
+        if self.pair_value(node, "properties").is_some() {
+            return schema_params(&self.describe(node, 0));
+        }
+        let mut out = Vec::new();
+        let mut c = node.walk();
+        for p in node.named_children(&mut c).take(CONTAINER_ITEMS) {
+            let (name, value) = match p.kind() {
+                "pair" => match (p.child_by_field_name("key"), p.child_by_field_name("value")) {
+                    (Some(k), Some(v)) => (self.key_text(k), Some(v)),
+                    _ => continue,
+                },
+                "shorthand_property_identifier" => (self.text(p), None),
+                _ => continue,
+            };
+            let (ty, description) = value.map_or((None, None), |v| self.zod_chain(v));
+            out.push(Param {
+                name,
+                ty,
+                description,
+            });
+        }
+        out
+    }
+
+    /// The type and `.describe("…")` text of a zod chain (`z.number().int().describe("…")`): the
+    /// innermost method is the type.
+    fn zod_chain(&self, node: Node<'_>) -> (Option<String>, Option<String>) {
+        let (mut ty, mut description) = (None, None);
+        let mut n = unwrap(node);
+        for _ in 0..FOLD_DEPTH {
+            let Some(f) = n
+                .child_by_field_name("function")
+                .map(unwrap)
+                .filter(|f| n.kind() == "call_expression" && f.kind() == "member_expression")
+            else {
+                break;
+            };
+            let Some(prop) = f.child_by_field_name("property") else {
+                break;
+            };
+            let prop = self.text(prop);
+            if prop == "describe" && description.is_none() {
+                description = n
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0))
+                    .and_then(|a| self.fold(a, 0))
+                    .map(|f| f.0);
+            }
+            ty = Some(prop);
+            let Some(obj) = f.child_by_field_name("object") else {
+                break;
+            };
+            n = unwrap(obj);
+        }
+        (ty, description)
     }
 
     /// `(tool name, byte range)` for `case "x":` and `if (name === "x")` branches.

@@ -10,6 +10,7 @@
 
 mod fold;
 mod js;
+pub mod package;
 mod python;
 mod tools;
 
@@ -267,6 +268,10 @@ pub struct Function {
     pub decorated: bool,
     /// Indices of the functions of this file it calls by name.
     pub callees: Vec<u32>,
+    /// Calls nothing but string, collection and environment built-ins and other such functions of
+    /// the file: what it returns is computed from its arguments and the configuration, not read
+    /// from the network or the disk. A description built by such a function is fixed at start-up.
+    pub pure: bool,
 }
 
 /// What an MCP declaration offers.
@@ -307,6 +312,17 @@ pub struct Tool {
     pub description_span: Option<Span>,
     /// True when the description is not a constant (built at run time: a rug-pull vector).
     pub description_dynamic: bool,
+    /// True when a dynamic description is built only from operator configuration (environment
+    /// variables, command-line and config objects, package functions called on them): it is fixed
+    /// once the server starts, so what the user approves is what the model reads.
+    pub description_config: bool,
+    /// The other texts the description can take (each branch of `REMOTE ? "a" : "b"`), for the
+    /// description rules; `description` holds the first.
+    #[serde(skip)]
+    pub description_variants: Vec<String>,
+    /// What of a dynamic description the package phase can still resolve ([`package`]).
+    #[serde(skip)]
+    pub pending: Option<Pending>,
     /// Parameters.
     pub params: Vec<Param>,
     /// Where the declaration is.
@@ -315,6 +331,96 @@ pub struct Tool {
     pub handler: Option<u32>,
     /// Byte ranges of the handler code (a function body, or a dispatch branch of a low-level server).
     pub ranges: Vec<Range<usize>>,
+}
+
+impl Tool {
+    /// A declaration with nothing known yet but its name, kind and place.
+    pub(crate) fn new(name: String, kind: ToolKind, span: Span) -> Tool {
+        Tool {
+            name,
+            kind,
+            description: None,
+            description_span: None,
+            description_dynamic: false,
+            description_config: false,
+            description_variants: Vec::new(),
+            pending: None,
+            params: Vec::new(),
+            span,
+            handler: None,
+            ranges: Vec::new(),
+        }
+    }
+
+    /// Takes what the extractor learnt of the description expression.
+    pub(crate) fn set_description(&mut self, d: Desc) {
+        let mut texts = d.texts.into_iter();
+        self.description = texts.next();
+        self.description_variants = texts.collect();
+        self.description_span = Some(d.span);
+        self.description_dynamic = d.dynamic;
+        self.description_config = d.config;
+        self.pending = d.pending;
+    }
+
+    /// Every text the description can take.
+    pub fn description_texts(&self) -> impl Iterator<Item = &str> {
+        self.description
+            .as_deref()
+            .into_iter()
+            .chain(self.description_variants.iter().map(String::as_str))
+    }
+}
+
+/// What a description expression is, as far as its file tells.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Desc {
+    /// The texts it can take (one for a constant, one per branch of a conditional of constants);
+    /// empty when it is dynamic.
+    pub texts: Vec<String>,
+    /// Where the expression is.
+    pub span: Span,
+    /// Not a constant of the file.
+    pub dynamic: bool,
+    /// Dynamic, but read only from operator configuration ([`Tool::description_config`]).
+    pub config: bool,
+    /// What the package phase can resolve.
+    pub pending: Option<Pending>,
+}
+
+/// A description the file alone cannot fold, in the terms the package phase resolves: names
+/// imported from other files of the package.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Pending {
+    /// The description as literal text and imported names in order (`` `${A} and more` ``), when
+    /// it is only that; each name must be a string constant of the file it is imported from.
+    pub pieces: Option<Vec<Piece>>,
+    /// Imported names (resolved through the file's imports) the expression reads or calls: when
+    /// the rest of it is configuration and each of these is a function or constant of the
+    /// package, the description is configuration too.
+    pub names: Vec<String>,
+}
+
+/// One piece of a [`Pending`] description.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    /// Text known in the file.
+    Text(String),
+    /// A name imported from another file (`pkg.prompts.QUERY_PROMPT`, `../shared/constants.js.X`).
+    Import(String),
+}
+
+/// A declaration the file makes that is a tool only if the package registers tools generically
+/// (see [`FileFacts::registers_generically`]): a definition object (`{ name, description, schema,
+/// handler }`), an entry of a registry dict, a module exporting `metadata` and `handler`, or a
+/// function under a decorator of the package's own named like a tool decorator.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// The tool it would be.
+    pub tool: Tool,
+    /// For a decorated function: the decorator, resolved through imports; it must be a function
+    /// of the package (a decorator imported from a library is that library's business).
+    pub decorator: Option<String>,
 }
 
 /// Everything extracted from one file.
@@ -347,9 +453,36 @@ pub struct FileFacts {
     /// Names bound to imports (`S` → `smtplib.SMTP_SSL`), for cross-file resolution.
     #[serde(skip)]
     pub bindings: HashMap<String, String>,
+    /// Module-level names bound once, to a string constant: what another file importing the name
+    /// reads.
+    #[serde(skip)]
+    pub constants: HashMap<String, String>,
+    /// Module-level names (classes included) whose value reads only configuration and the
+    /// package's own code, each with the imported names that judgement still rests on: a
+    /// description that reads one of them from another file is configuration too.
+    #[serde(skip)]
+    pub globals: HashMap<String, Vec<String>>,
+    /// Declarations that are tools if the package registers tools generically.
+    pub candidates: Vec<Candidate>,
+    /// True when the file registers tools whose names it does not spell: `registerTool(tool.name,
+    /// …)`, `server.tool(name, **options)`, `Tool(name=info["display_name"], …)`, or a tool list
+    /// mapped from a collection (`tools.map(t => ({ name: t.metadata.name, inputSchema: … }))`).
+    /// The tools are then defined elsewhere, as [`Candidate`]s.
+    pub registers_generically: bool,
+    /// Byte ranges of code that runs after the tools were listed: tool handlers and the functions
+    /// of the file they call, timer callbacks, and branches taken on a counter or the clock.
+    /// Import-time code (module level, a decorator wrapping a function as it is defined) is not.
+    #[serde(skip)]
+    pub late: Vec<Range<usize>>,
 }
 
 impl FileFacts {
+    /// True when the code at a byte offset runs after the tools were listed ([`FileFacts::late`]).
+    pub fn runs_late(&self, offset: usize) -> bool {
+        let i = self.late.partition_point(|r| r.start <= offset);
+        i > 0 && self.late[i - 1].contains(&offset)
+    }
+
     /// The innermost function containing a byte offset. Functions are recorded in pre-order
     /// (sorted by start, parents before children), so the innermost one is the last function
     /// starting at or before the offset that still contains it: a binary search, then a walk back
@@ -380,6 +513,8 @@ pub(crate) mod limits {
     pub const CONTAINER_ITEMS: usize = 64;
     /// Longest `written` callee kept.
     pub const WRITTEN_LEN: usize = 200;
+    /// Most nodes one "is this configuration?" question visits (a description, a module global).
+    pub const CONFIG_BUDGET: usize = 2048;
     /// Longest statement text kept for evidence (characters).
     pub const STATEMENT_TEXT: usize = 120;
 }
@@ -392,6 +527,7 @@ pub fn extract(lang: Language, tree: &tree_sitter::Tree, src: &[u8]) -> FileFact
     };
     facts.function_parents = nesting(&facts.function_ranges);
     tools::link_calls(&mut facts);
+    tools::late_ranges(&mut facts);
     decode_payloads(&mut facts);
     facts
 }
@@ -548,6 +684,15 @@ pub(crate) fn resolve_path(path: &str, bindings: &HashMap<String, String>) -> St
         Some(target) => format!("{target}{rest}"),
         None => path.to_owned(),
     }
+}
+
+/// Names that read the clock (`time.time()`, `datetime.now()`, `Date.now()`, `new Date()`): a branch
+/// on one is a time trigger.
+pub(crate) fn is_clock(name: &str) -> bool {
+    matches!(
+        name,
+        "now" | "today" | "utcnow" | "Date" | "monotonic" | "perf_counter" | "getTime" | "time"
+    )
 }
 
 /// Secret-looking names: parameters or keys named like this carry credentials.

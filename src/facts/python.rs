@@ -3,16 +3,18 @@
 //! `join`, `chr`, `[::-1]`, base64/hex decoding), functions, and MCP declarations (FastMCP
 //! decorators and the low-level `Server` with `Tool(...)` lists and name dispatch).
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use tree_sitter::{Node, Tree};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
-use super::limits::{ARG_NAMES, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
+use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::{
-    Arg, Assign, Call, FileFacts, Fold, Function, Import, Param, RETURN, Span, StringLit, Tool,
-    ToolKind, Value, argv_gates, bind_loop_variable, list_item, list_len, resolve_path,
-    statement_text, text, walk,
+    Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, Param, Pending, Piece,
+    RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable, is_clock,
+    list_item, list_len, resolve_path, statement_text, text, walk,
 };
 
 type Folded = (String, Fold);
@@ -34,12 +36,34 @@ struct Py<'t, 's> {
     consts: HashMap<String, String>,
     /// Names bound to a list literal → the item a `for x in name` loop variable stands for.
     lists: HashMap<String, Value>,
+    /// Module-level names bound to a string constant ([`FileFacts::constants`] once bound once).
+    top_consts: HashMap<String, String>,
+    /// How many times each name is bound anywhere in the file.
+    bound: HashMap<String, u32>,
+    /// The value expressions assigned to each name (a few per name), to tell configuration from
+    /// data when a description reads the name.
+    values: HashMap<String, Vec<Node<'t>>>,
+    /// Names updated by `+=` and the like: counters.
+    counters: HashSet<String>,
+    /// Classes declared in the file.
+    classes: HashSet<String>,
+    /// Module-level assignments to a name, for [`FileFacts::globals`].
+    top_values: Vec<(String, Node<'t>)>,
+    /// Node visits left to the current [`Py::configuration`] question.
+    budget: Cell<usize>,
+    counter_nodes: Vec<Node<'t>>,
+    dicts: Vec<Node<'t>>,
+    /// The call node of each entry of `facts.calls`.
+    call_nodes: Vec<Node<'t>>,
+    generic: bool,
     calls: Vec<(Node<'t>, Option<u32>)>,
     /// (node, enclosing function, item count of the list literal holding it)
     strings: Vec<(Node<'t>, Option<u32>, u32)>,
-    binds: Vec<Node<'t>>,
+    binds: Vec<(Node<'t>, Option<u32>)>,
     decorated: Vec<Node<'t>>,
     func_nodes: Vec<(Node<'t>, Option<Node<'t>>)>,
+    /// The node of each entry of `facts.functions`.
+    def_nodes: Vec<Node<'t>>,
     branches: Vec<Node<'t>>,
     flows: Vec<(Node<'t>, Option<u32>)>,
     covered_until: usize,
@@ -51,11 +75,23 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         facts: FileFacts::default(),
         consts: HashMap::new(),
         lists: HashMap::new(),
+        top_consts: HashMap::new(),
+        bound: HashMap::new(),
+        values: HashMap::new(),
+        counters: HashSet::new(),
+        classes: HashSet::new(),
+        top_values: Vec::new(),
+        budget: Cell::new(0),
+        counter_nodes: Vec::new(),
+        dicts: Vec::new(),
+        call_nodes: Vec::new(),
+        generic: false,
         calls: Vec::new(),
         strings: Vec::new(),
         binds: Vec::new(),
         decorated: Vec::new(),
         func_nodes: Vec::new(),
+        def_nodes: Vec::new(),
         branches: Vec::new(),
         flows: Vec::new(),
         covered_until: 0,
@@ -85,6 +121,11 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
                 stack.push((idx, node.end_byte()));
             }
             "decorated_definition" => py.decorated.push(node),
+            "class_definition" => {
+                if let Some(n) = node.child_by_field_name("name") {
+                    py.classes.insert(py.text(n));
+                }
+            }
             "call" => {
                 py.calls.push((node, enclosing));
                 py.strings.push((node, enclosing, list_len(parent)));
@@ -96,7 +137,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             "concatenated_string" | "binary_operator" | "subscript" => {
                 py.strings.push((node, enclosing, list_len(parent)))
             }
-            "assignment" | "with_item" | "for_statement" => py.binds.push(node),
+            "assignment" | "with_item" | "for_statement" => py.binds.push((node, enclosing)),
+            "augmented_assignment" => py.counter_nodes.push(node),
+            "dictionary" => py.dicts.push(node),
             "if_statement" | "elif_clause" | "case_clause" => py.branches.push(node),
             _ => {}
         }
@@ -106,12 +149,27 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         py.import(node);
     }
     py.functions();
-    for node in std::mem::take(&mut py.binds) {
-        py.bind(node);
+    for (node, f) in std::mem::take(&mut py.binds) {
+        py.bind(node, f);
+    }
+    py.facts.constants = std::mem::take(&mut py.top_consts)
+        .into_iter()
+        .filter(|(k, _)| py.bound.get(k) == Some(&1))
+        .collect();
+    for node in std::mem::take(&mut py.counter_nodes) {
+        if let Some(t) = node.child_by_field_name("left") {
+            let mut names = Vec::new();
+            py.target_names(t, &mut names);
+            py.counters.extend(names);
+        }
     }
     for (node, f) in std::mem::take(&mut py.calls) {
         py.call(node, f);
     }
+    // A class of the file is constructed, not read from anywhere.
+    let classes = std::mem::take(&mut py.classes);
+    super::tools::purity(&mut py.facts, |c| pure_callee(c) || classes.contains(c));
+    py.classes = classes;
     for (node, f, n) in std::mem::take(&mut py.strings) {
         py.string(node, f, n);
     }
@@ -124,6 +182,11 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         py.decorated_tool(node);
     }
     py.low_level_tools();
+    py.registrations();
+    py.registry_dicts();
+    py.guards();
+    py.facts.registers_generically = py.generic;
+    py.globals();
     py.facts
 }
 
@@ -214,8 +277,10 @@ impl<'t> Py<'t, '_> {
                 doc,
                 decorated: parent.is_some_and(|p| p.kind() == "decorated_definition"),
                 callees: Vec::new(),
+                pure: true,
             });
             self.facts.function_ranges.push(node.byte_range());
+            self.def_nodes.push(node);
         }
     }
 
@@ -238,10 +303,18 @@ impl<'t> Py<'t, '_> {
                 _ => (None, None),
             };
             if let Some(name) = name {
+                // `x: Annotated[str, Field(description="…")]` or `x: str = Field(description="…")`
+                let description = [
+                    p.child_by_field_name("type"),
+                    p.child_by_field_name("value"),
+                ]
+                .into_iter()
+                .flatten()
+                .find_map(|n| self.field_description(n));
                 out.push(Param {
                     name,
                     ty,
-                    description: None,
+                    description,
                 });
             }
         }
@@ -261,7 +334,7 @@ impl<'t> Py<'t, '_> {
 
     /// Records name bindings: constants (`URL = "…"`), call results (`s = smtplib.SMTP()`),
     /// aliases of paths (`env = os.environ`) and `with … as x`.
-    fn bind(&mut self, node: Node<'t>) {
+    fn bind(&mut self, node: Node<'t>, function: Option<u32>) {
         let (target, value) = match node.kind() {
             "assignment" => (
                 node.child_by_field_name("left"),
@@ -309,7 +382,18 @@ impl<'t> Py<'t, '_> {
             return;
         }
         let name = self.text(target);
+        *self.bound.entry(name.clone()).or_default() += 1;
+        let values = self.values.entry(name.clone()).or_default();
+        if values.len() < 8 {
+            values.push(value);
+        }
+        if function.is_none() {
+            self.top_values.push((name.clone(), value));
+        }
         if let Some((s, _)) = self.fold(value, 0) {
+            if function.is_none() {
+                self.top_consts.insert(name.clone(), s.clone());
+            }
             self.consts.insert(name, s);
             return;
         }
@@ -480,6 +564,7 @@ impl<'t> Py<'t, '_> {
         }
         let mut written = self.text(f);
         truncate(&mut written, WRITTEN_LEN);
+        self.call_nodes.push(node);
         self.facts.calls.push(Call {
             callee,
             written,
@@ -923,7 +1008,9 @@ impl<'t> Py<'t, '_> {
     }
 
     /// FastMCP-style declarations: `@mcp.tool()`, `@mcp.tool(name=…, description=…)`, bare
-    /// `@mcp.tool`, `@mcp.resource("uri")`, `@mcp.prompt()`.
+    /// `@mcp.tool`, `@mcp.resource("uri")`, `@mcp.prompt()`; and, as [`Candidate`]s, functions
+    /// under a decorator named like a tool decorator (`@tool("name")`, `@register_tool`) that may be
+    /// the package's own.
     fn decorated_tool(&mut self, node: Node<'t>) {
         let Some(def) = node.child_by_field_name("definition") else {
             return;
@@ -943,103 +1030,738 @@ impl<'t> Py<'t, '_> {
                 "call" => (expr.child_by_field_name("function"), Some(expr)),
                 _ => (Some(expr), None),
             };
-            let Some(head) = head.filter(|h| h.kind() == "attribute") else {
+            let Some(head) = head.filter(|h| matches!(h.kind(), "attribute" | "identifier")) else {
                 continue;
             };
-            let attr = head
-                .child_by_field_name("attribute")
-                .map(|a| self.text(a))
-                .unwrap_or_default();
-            let kind = match attr.as_str() {
-                "tool" => ToolKind::Tool,
-                "resource" => ToolKind::Resource,
-                "prompt" => ToolKind::Prompt,
+            let last = match head.kind() {
+                "attribute" => head
+                    .child_by_field_name("attribute")
+                    .map(|a| self.text(a))
+                    .unwrap_or_default(),
+                _ => self.text(head),
+            };
+            let (kind, decorator) = match (head.kind(), last.as_str()) {
+                ("attribute", "tool") => (ToolKind::Tool, None),
+                ("attribute", "resource") => (ToolKind::Resource, None),
+                ("attribute", "prompt") => (ToolKind::Prompt, None),
+                (_, l) if is_tool_decorator(l) => {
+                    let path = self.callee_of(head, 0).map(|(p, _)| p).unwrap_or(last);
+                    (ToolKind::Tool, Some(path))
+                }
                 _ => continue,
             };
-            let fname = def
-                .child_by_field_name("name")
-                .map(|n| self.text(n))
-                .unwrap_or_default();
-            let mut name = fname.clone();
-            let mut description = None;
-            let mut description_span = None;
-            let mut description_dynamic = false;
-            if let Some(call) = call.and_then(|c| c.child_by_field_name("arguments")) {
-                let mut c = call.walk();
-                let mut positional = 0;
-                for a in call.named_children(&mut c) {
-                    if a.kind() == "keyword_argument" {
-                        let key = a
-                            .child_by_field_name("name")
-                            .map(|n| self.text(n))
-                            .unwrap_or_default();
-                        let Some(v) = a.child_by_field_name("value") else {
-                            continue;
-                        };
-                        match key.as_str() {
-                            "name" => name = self.fold(v, 0).map_or(name, |f| f.0),
-                            "description" => match self.fold(v, 0) {
-                                Some((d, _)) => {
-                                    description = Some(d);
-                                    description_span = Some(Span::of(v));
-                                }
-                                None => description_dynamic = true,
-                            },
-                            _ => {}
-                        }
-                    } else {
-                        if positional == 0
-                            && let Some((s, _)) = self.fold(a, 0)
-                        {
-                            name = s;
-                        }
-                        positional += 1;
-                    }
-                }
+            let tool = self.decorated_declaration(def, call, kind);
+            match decorator {
+                None => self.facts.tools.push(tool),
+                Some(d) => self.facts.candidates.push(Candidate {
+                    tool,
+                    decorator: Some(d),
+                }),
             }
-            let body = def.child_by_field_name("body");
-            if description.is_none() && !description_dynamic {
-                if let Some(doc) = body
-                    .and_then(|b| b.named_child(0))
-                    .and_then(|s| s.named_child(0))
-                {
-                    description = self.fold(doc, 0).map(|f| f.0);
-                    description_span = description.as_ref().map(|_| Span::of(doc));
-                }
-            }
-            let params = def
-                .child_by_field_name("parameters")
-                .map(|p| self.params(p))
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|p| {
-                    p.name != "self"
-                        && p.name != "ctx"
-                        && !p.ty.as_deref().is_some_and(|t| t.contains("Context"))
-                })
-                .collect();
-            let handler = self
-                .facts
-                .function_ranges
-                .iter()
-                .position(|r| *r == def.byte_range());
-            self.facts.tools.push(Tool {
-                name,
-                kind,
-                description,
-                description_span,
-                description_dynamic,
-                params,
-                span: Span::of(def),
-                handler: handler.and_then(|h| u32::try_from(h).ok()),
-                ranges: vec![def.byte_range()],
-            });
             return;
         }
     }
 
+    /// The tool a decorated function declares: its name (the decorator's first positional string
+    /// or `name=`, else the function's), description (`description=`, else the docstring),
+    /// parameters and handler.
+    fn decorated_declaration(&self, def: Node<'t>, call: Option<Node<'t>>, kind: ToolKind) -> Tool {
+        let fname = def
+            .child_by_field_name("name")
+            .map(|n| self.text(n))
+            .unwrap_or_default();
+        let mut tool = Tool::new(fname, kind, Span::of(def));
+        if let Some(call) = call.and_then(|c| c.child_by_field_name("arguments")) {
+            let mut c = call.walk();
+            let mut positional = 0;
+            for a in call.named_children(&mut c) {
+                if a.kind() == "keyword_argument" {
+                    let key = a
+                        .child_by_field_name("name")
+                        .map(|n| self.text(n))
+                        .unwrap_or_default();
+                    let Some(v) = a.child_by_field_name("value") else {
+                        continue;
+                    };
+                    match key.as_str() {
+                        "name" => {
+                            if let Some((n, _)) = self.fold(v, 0) {
+                                tool.name = n;
+                            }
+                        }
+                        "description" => tool.set_description(self.description(v)),
+                        _ => {}
+                    }
+                } else {
+                    if positional == 0
+                        && kind != ToolKind::Resource
+                        && let Some((n, _)) = self.fold(a, 0)
+                    {
+                        tool.name = n;
+                    }
+                    positional += 1;
+                }
+            }
+        }
+        if tool.description_span.is_none()
+            && let Some(doc) = def
+                .child_by_field_name("body")
+                .and_then(|b| b.named_child(0))
+                .filter(|s| s.kind() == "expression_statement")
+                .and_then(|s| s.named_child(0))
+            && let Some((d, _)) = self.fold(doc, 0)
+        {
+            tool.description = Some(d);
+            tool.description_span = Some(Span::of(doc));
+        }
+        tool.params = self.tool_params(def);
+        tool.handler = self
+            .facts
+            .function_ranges
+            .iter()
+            .position(|r| *r == def.byte_range())
+            .and_then(|h| u32::try_from(h).ok());
+        tool.ranges = vec![def.byte_range()];
+        tool
+    }
+
+    /// The parameters a client sees of a handler function: `self`, `ctx` and a `Context` left out.
+    fn tool_params(&self, def: Node<'_>) -> Vec<Param> {
+        def.child_by_field_name("parameters")
+            .map(|p| self.params(p))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| {
+                p.name != "self"
+                    && p.name != "ctx"
+                    && !p.ty.as_deref().is_some_and(|t| t.contains("Context"))
+            })
+            .collect()
+    }
+
+    /// Registration calls: `mcp.add_tool(fn, name=…, description=…)` of a function of the file
+    /// declares a tool; a registration whose name the file does not spell (`server.tool(name,
+    /// **options)(fn)`, `mcp.add_tool(fn)` of a function from elsewhere) is generic.
+    fn registrations(&mut self) {
+        let mut tools = Vec::new();
+        for (ci, c) in self.facts.calls.iter().enumerate() {
+            // `mcp.tool(name="x")(self.x)`: the decorator applied by hand.
+            if let Some(kind) =
+                c.callee
+                    .strip_suffix("()")
+                    .and_then(|h| match h.rsplit('.').next() {
+                        Some("tool") => Some(ToolKind::Tool),
+                        Some("resource") => Some(ToolKind::Resource),
+                        Some("prompt") => Some(ToolKind::Prompt),
+                        _ => None,
+                    })
+                && let Some(tool) = self.applied_decorator(ci, kind)
+            {
+                tools.push(tool);
+                continue;
+            }
+            let method = c.callee.rsplit('.').next().unwrap_or("");
+            if !c.callee.contains('.') || !matches!(method, "tool" | "add_tool") {
+                continue;
+            }
+            let name_kw = c.keyword("name").map(|(_, v)| v);
+            if name_kw.is_some_and(|v| !matches!(v, Value::Str { .. })) {
+                self.generic = true;
+                continue;
+            }
+            if method == "tool" {
+                // `@mcp.tool()` decorations are calls too: only a computed positional name counts.
+                if matches!(
+                    c.positional(0).map(|a| &a.value),
+                    Some(Value::Path { .. } | Value::Call { .. } | Value::Other)
+                ) {
+                    self.generic = true;
+                }
+                continue;
+            }
+            let Some(Value::Path { path }) = c.positional(0).map(|a| &a.value) else {
+                self.generic = true;
+                continue;
+            };
+            let Some(f) = self.facts.functions.iter().position(|f| &f.name == path) else {
+                self.generic = true;
+                continue;
+            };
+            let function = &self.facts.functions[f];
+            let mut tool = Tool::new(
+                name_kw
+                    .and_then(Value::as_str)
+                    .map_or_else(|| function.name.clone(), str::to_owned),
+                ToolKind::Tool,
+                c.span,
+            );
+            let desc = self
+                .keyword_node(self.call_nodes[ci], "description")
+                .map(|n| self.description(n));
+            match desc {
+                Some(d) => tool.set_description(d),
+                None => {
+                    tool.description = function.doc.clone();
+                    tool.description_span = Some(function.span);
+                }
+            }
+            tool.params = self.tool_params(self.def_nodes[f]);
+            tool.handler = u32::try_from(f).ok();
+            tool.ranges = vec![self.facts.function_ranges[f].clone()];
+            tools.push(tool);
+        }
+        self.facts.tools.extend(tools);
+    }
+
+    /// The tool of `mcp.tool(name="x", description=…)(handler)`, when the handler is a function (or
+    /// method) of the file and the name is written.
+    fn applied_decorator(&self, ci: usize, kind: ToolKind) -> Option<Tool> {
+        let outer = self.call_nodes[ci];
+        let inner = outer.child_by_field_name("function")?;
+        if inner.kind() != "call" {
+            return None;
+        }
+        let handler = {
+            let args = outer.child_by_field_name("arguments")?;
+            let mut c = args.walk();
+            args.named_children(&mut c)
+                .find(|a| a.kind() != "comment")?
+        };
+        let f = self.function_of(handler)?;
+        let function = &self.facts.functions[f];
+        let args = inner.child_by_field_name("arguments")?;
+        let written = {
+            let mut c = args.walk();
+            args.named_children(&mut c)
+                .find(|a| a.kind() != "keyword_argument" && a.kind() != "comment")
+        };
+        let name = match (self.keyword_node(inner, "name"), written) {
+            (Some(n), _) => self.fold(n, 0)?.0,
+            (None, Some(p)) if kind != ToolKind::Resource => self.fold(p, 0)?.0,
+            _ => function.name.clone(),
+        };
+        let mut tool = Tool::new(name, kind, self.facts.calls[ci].span);
+        match self.keyword_node(inner, "description") {
+            Some(d) => tool.set_description(self.description(d)),
+            None => {
+                tool.description = function.doc.clone();
+                tool.description_span = Some(function.span);
+            }
+        }
+        tool.params = self.tool_params(self.def_nodes[f]);
+        tool.handler = u32::try_from(f).ok();
+        tool.ranges = vec![self.facts.function_ranges[f].clone()];
+        Some(tool)
+    }
+
+    /// The value node of a keyword argument of a call.
+    fn keyword_node(&self, call: Node<'t>, key: &str) -> Option<Node<'t>> {
+        let args = call.child_by_field_name("arguments")?;
+        let mut c = args.walk();
+        args.named_children(&mut c)
+            .filter(|a| a.kind() == "keyword_argument")
+            .find(|a| {
+                a.child_by_field_name("name")
+                    .is_some_and(|n| text(n, self.src) == key)
+            })
+            .and_then(|a| a.child_by_field_name("value"))
+    }
+
+    /// Definition dicts, as [`Candidate`]s: `{"name": "x", "description": …, "input_schema": …,
+    /// "function": handler}`, and the entries of a registry dict keyed by tool name
+    /// (`TOOL_REGISTRY = {"ListIndexTool": {"display_name": …, "description": …, "function": …}}`).
+    fn registry_dicts(&mut self) {
+        let mut out = Vec::new();
+        for node in std::mem::take(&mut self.dicts) {
+            // A dict with a name of its own; one without is taken as the value of its key below.
+            if self.dict_value(node, "name").is_some()
+                && let Some(t) = self.definition_dict(node, None)
+            {
+                out.push(t);
+            }
+            let mut c = node.walk();
+            for pair in node.named_children(&mut c).filter(|p| p.kind() == "pair") {
+                let (Some(k), Some(v)) = (
+                    pair.child_by_field_name("key"),
+                    pair.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                if v.kind() != "dictionary" || self.dict_value(v, "name").is_some() {
+                    continue;
+                }
+                let key = self.fold(k, 0).map(|f| f.0);
+                if let Some(t) = key.and_then(|key| self.definition_dict(v, Some(key))) {
+                    out.push(t);
+                }
+            }
+        }
+        let known: Vec<Range<usize>> = self.facts.tools.iter().map(|t| t.span.range()).collect();
+        self.facts.candidates.extend(
+            out.into_iter()
+                .filter(|t| !known.iter().any(|r| r.contains(&t.span.start)))
+                .map(|tool| Candidate {
+                    tool,
+                    decorator: None,
+                }),
+        );
+    }
+
+    fn definition_dict(&self, node: Node<'t>, keyed: Option<String>) -> Option<Tool> {
+        const SCHEMA_KEYS: [&str; 6] = [
+            "input_schema",
+            "inputSchema",
+            "schema",
+            "parameters",
+            "args",
+            "args_schema",
+        ];
+        const HANDLER_KEYS: [&str; 6] = ["handler", "execute", "function", "fn", "run", "callback"];
+        let name = match self.dict_value(node, "name") {
+            Some(n) => self.constant_name(n)?,
+            None => self
+                .dict_value(node, "display_name")
+                .and_then(|n| self.constant_name(n))
+                .or(keyed)?,
+        };
+        let description = self.dict_value(node, "description")?;
+        let schema = SCHEMA_KEYS.iter().find_map(|k| self.dict_value(node, k));
+        let handler = HANDLER_KEYS.iter().find_map(|k| self.dict_value(node, k));
+        // A registry entry named only by its key needs a handler or an unmistakable schema key:
+        // a table of CLI commands with `args` is not a tool list.
+        let strong_schema = SCHEMA_KEYS[..4]
+            .iter()
+            .any(|k| self.dict_value(node, k).is_some());
+        let named = self.dict_value(node, "name").is_some();
+        if handler.is_none() && (schema.is_none() || (!named && !strong_schema)) {
+            return None;
+        }
+        let span = Span::of(node);
+        let mut tool = Tool::new(name, ToolKind::Tool, span);
+        tool.set_description(self.description(description));
+        if let Some(s) = schema {
+            tool.params = schema_params(&self.describe(s, 0));
+        }
+        if let Some(h) = handler.and_then(|h| self.function_of(h)) {
+            tool.handler = u32::try_from(h).ok();
+            tool.ranges.push(self.facts.function_ranges[h].clone());
+        }
+        Some(tool)
+    }
+
+    /// The value node of a string key of a dict literal.
+    fn dict_value(&self, dict: Node<'t>, key: &str) -> Option<Node<'t>> {
+        let mut c = dict.walk();
+        dict.named_children(&mut c)
+            .filter(|p| p.kind() == "pair")
+            .find(|p| {
+                p.child_by_field_name("key")
+                    .filter(|k| k.kind() == "string")
+                    .and_then(|k| self.fold(k, 0))
+                    .is_some_and(|(k, _)| k == key)
+            })
+            .and_then(|p| p.child_by_field_name("value"))
+    }
+
+    /// A tool name written in a definition: a literal, or a module constant bound once.
+    fn constant_name(&self, node: Node<'_>) -> Option<String> {
+        match node.kind() {
+            "identifier" => self.facts.constants.get(&*text(node, self.src)).cloned(),
+            _ => self.fold(node, 0).map(|f| f.0),
+        }
+    }
+
+    /// The function of the file a handler value is: a lambda, or a function named by an
+    /// identifier (or `self.name`).
+    fn function_of(&self, node: Node<'_>) -> Option<usize> {
+        match node.kind() {
+            "identifier" => {
+                let name = text(node, self.src);
+                self.facts.functions.iter().position(|f| f.name == name)
+            }
+            "attribute" => {
+                let name = text(node.child_by_field_name("attribute")?, self.src);
+                self.facts.functions.iter().position(|f| f.name == name)
+            }
+            "lambda" => self
+                .facts
+                .function_ranges
+                .iter()
+                .position(|r| r.start == node.start_byte()),
+            _ => None,
+        }
+    }
+
+    /// Branches taken on a counter (`if _calls["n"] == 15:`) or the clock (`if time.time() > T:`)
+    /// run after the tools were listed ([`FileFacts::late`]).
+    fn guards(&mut self) {
+        let mut late = Vec::new();
+        for &node in &self.branches {
+            let (Some(cond), Some(body)) = (
+                node.child_by_field_name("condition"),
+                node.child_by_field_name("consequence"),
+            ) else {
+                continue;
+            };
+            if self
+                .names(cond)
+                .iter()
+                .any(|n| self.counters.contains(n) || is_clock(n))
+            {
+                late.push(body.byte_range());
+            }
+        }
+        self.facts.late.extend(late);
+    }
+
+    /// `Field(description="…")` in a parameter's annotation or default, folded.
+    fn field_description(&self, node: Node<'_>) -> Option<String> {
+        let mut stack = vec![node];
+        let mut visited = 0;
+        while let Some(n) = stack.pop() {
+            visited += 1;
+            if visited > 64 {
+                return None;
+            }
+            if n.kind() == "call"
+                && n.child_by_field_name("function")
+                    .is_some_and(|f| text(f, self.src).ends_with("Field"))
+            {
+                let args = n.child_by_field_name("arguments")?;
+                let mut c = args.walk();
+                return args
+                    .named_children(&mut c)
+                    .filter(|a| a.kind() == "keyword_argument")
+                    .find(|a| {
+                        a.child_by_field_name("name")
+                            .is_some_and(|k| text(k, self.src) == "description")
+                    })
+                    .and_then(|a| a.child_by_field_name("value"))
+                    .and_then(|v| self.fold(v, 0))
+                    .map(|f| f.0);
+            }
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        None
+    }
+
+    /// What a description expression is: constant texts (every branch of a conditional of
+    /// constants), names imported from other files for the package phase, or a dynamic value,
+    /// configuration or not.
+    fn description(&self, node: Node<'_>) -> Desc {
+        let span = Span::of(node);
+        if let Some(texts) = self.variants(node, 0) {
+            return Desc {
+                texts,
+                span,
+                ..Desc::default()
+            };
+        }
+        let pieces = self.pieces(node, 0);
+        let mut names = Vec::new();
+        self.budget.set(CONFIG_BUDGET);
+        let config = self.configuration(node, 0, &mut names);
+        let pending = (pieces.is_some() || (config && !names.is_empty())).then(|| Pending {
+            pieces,
+            names: if config { names.clone() } else { Vec::new() },
+        });
+        Desc {
+            texts: Vec::new(),
+            span,
+            dynamic: true,
+            config: config && names.is_empty(),
+            pending,
+        }
+    }
+
+    /// The texts a string expression can take when every part folds but for conditionals
+    /// (`"a" if REMOTE else "b"`, `f"List{' all' if x else ''}."`), at most eight.
+    fn variants(&self, node: Node<'_>, depth: u32) -> Option<Vec<String>> {
+        const MAX: usize = 8;
+        if depth > FOLD_DEPTH {
+            return None;
+        }
+        if let Some((s, _)) = self.fold(node, depth) {
+            return Some(vec![s]);
+        }
+        let product = |a: Vec<String>, b: Vec<String>| -> Option<Vec<String>> {
+            if a.len() * b.len() > MAX {
+                return None;
+            }
+            Some(
+                a.iter()
+                    .flat_map(|x| b.iter().map(move |y| format!("{x}{y}")))
+                    .collect(),
+            )
+        };
+        match node.kind() {
+            "parenthesized_expression" => self.variants(node.named_child(0)?, depth + 1),
+            "conditional_expression" => {
+                let mut out = self.variants(node.named_child(0)?, depth + 1)?;
+                for v in self.variants(node.named_child(2)?, depth + 1)? {
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+                (out.len() <= MAX).then_some(out)
+            }
+            "binary_operator" => {
+                if text(node.child_by_field_name("operator")?, self.src) != "+" {
+                    return None;
+                }
+                let l = self.variants(node.child_by_field_name("left")?, depth + 1)?;
+                let r = self.variants(node.child_by_field_name("right")?, depth + 1)?;
+                product(l, r)
+            }
+            "concatenated_string" => {
+                let mut out = vec![String::new()];
+                let mut c = node.walk();
+                for part in node.named_children(&mut c) {
+                    out = product(out, self.variants(part, depth + 1)?)?;
+                }
+                Some(out)
+            }
+            "string" => {
+                let mut out = vec![String::new()];
+                let mut raw = false;
+                let mut c = node.walk();
+                for part in node.children(&mut c) {
+                    let v = match part.kind() {
+                        "string_start" => {
+                            raw = text(part, self.src).to_ascii_lowercase().contains('r');
+                            continue;
+                        }
+                        "string_content" => vec![unescape_python(&text(part, self.src), raw)],
+                        "interpolation" => {
+                            self.variants(part.child_by_field_name("expression")?, depth + 1)?
+                        }
+                        _ => continue,
+                    };
+                    out = product(out, v)?;
+                }
+                Some(out)
+            }
+            _ => None,
+        }
+    }
+
+    /// A description made of constants and imported names, as pieces; only when some piece is
+    /// imported (otherwise it folds, or is not of this shape).
+    fn pieces(&self, node: Node<'_>, depth: u32) -> Option<Vec<Piece>> {
+        if depth > FOLD_DEPTH {
+            return None;
+        }
+        if let Some((s, _)) = self.fold(node, depth) {
+            return Some(vec![Piece::Text(s)]);
+        }
+        let out = match node.kind() {
+            "identifier" => {
+                // An import, not a name the file assigns (those are bindings too).
+                let name = text(node, self.src);
+                if self.values.contains_key(&*name) {
+                    return None;
+                }
+                vec![Piece::Import(self.facts.bindings.get(&*name)?.clone())]
+            }
+            "parenthesized_expression" => self.pieces(node.named_child(0)?, depth + 1)?,
+            "binary_operator" => {
+                if text(node.child_by_field_name("operator")?, self.src) != "+" {
+                    return None;
+                }
+                let mut l = self.pieces(node.child_by_field_name("left")?, depth + 1)?;
+                l.extend(self.pieces(node.child_by_field_name("right")?, depth + 1)?);
+                l
+            }
+            "concatenated_string" => {
+                let mut out = Vec::new();
+                let mut c = node.walk();
+                for part in node.named_children(&mut c) {
+                    out.extend(self.pieces(part, depth + 1)?);
+                }
+                out
+            }
+            "string" => {
+                let mut out = Vec::new();
+                let mut raw = false;
+                let mut c = node.walk();
+                for part in node.children(&mut c) {
+                    match part.kind() {
+                        "string_start" => {
+                            raw = text(part, self.src).to_ascii_lowercase().contains('r')
+                        }
+                        "string_content" => {
+                            out.push(Piece::Text(unescape_python(&text(part, self.src), raw)))
+                        }
+                        "interpolation" => out.extend(
+                            self.pieces(part.child_by_field_name("expression")?, depth + 1)?,
+                        ),
+                        _ => {}
+                    }
+                }
+                out
+            }
+            _ => return None,
+        };
+        out.iter()
+            .any(|p| matches!(p, Piece::Import(_)))
+            .then_some(out)
+    }
+
+    /// Whether an expression reads only operator configuration: constants, parameters of the
+    /// enclosing functions (`executor`, `snowflake_service`), the environment, attributes of
+    /// those, names assigned such values, string methods on them, and functions of the file.
+    /// Imported names are pushed on `names` for the package phase to check. Bounded in depth.
+    fn configuration(&self, node: Node<'_>, depth: u32, names: &mut Vec<String>) -> bool {
+        if depth > 16 || self.budget.get() == 0 {
+            return false;
+        }
+        self.budget.set(self.budget.get() - 1);
+        let all = |n: Node<'_>, names: &mut Vec<String>| {
+            let mut c = n.walk();
+            let children: Vec<_> = n.named_children(&mut c).collect();
+            children
+                .into_iter()
+                .filter(|k| k.kind() != "comment")
+                .all(|k| self.configuration(k, depth + 1, names))
+        };
+        match node.kind() {
+            "integer" | "float" | "true" | "false" | "none" | "string_start" | "string_content"
+            | "string_end" | "escape_sequence" | "lambda" | "format_specifier"
+            | "type_conversion" => true,
+            "string"
+            | "interpolation"
+            | "concatenated_string"
+            | "binary_operator"
+            | "boolean_operator"
+            | "comparison_operator"
+            | "not_operator"
+            | "unary_operator"
+            | "conditional_expression"
+            | "parenthesized_expression"
+            | "list"
+            | "tuple"
+            | "set"
+            | "dictionary"
+            | "pair"
+            | "argument_list"
+            | "generator_expression"
+            | "list_comprehension"
+            | "for_in_clause"
+            | "if_clause"
+            | "list_splat"
+            | "dictionary_splat" => all(node, names),
+            // `f(name=value)`: the name is the parameter's, not a read.
+            "keyword_argument" => node
+                .child_by_field_name("value")
+                .is_some_and(|v| self.configuration(v, depth + 1, names)),
+            "identifier" => {
+                let name = text(node, self.src);
+                if self.consts.contains_key(&*name)
+                    || matches!(&*name, "os" | "sys" | "self" | "cls")
+                    || self.is_param_at(&name, node.start_byte())
+                {
+                    return true;
+                }
+                if let Some(values) = self.values.get(&*name) {
+                    return values
+                        .iter()
+                        .all(|v| self.configuration(*v, depth + 1, names));
+                }
+                if let Some(target) = self.facts.bindings.get(&*name) {
+                    // Type machinery of the standard library and pydantic reads nothing.
+                    const PURE: [&str; 5] =
+                        ["typing.", "enum.", "dataclasses.", "pydantic.", "textwrap."];
+                    if !PURE.iter().any(|p| target.starts_with(p)) {
+                        names.push(target.clone());
+                    }
+                    return true;
+                }
+                false
+            }
+            "attribute" => node
+                .child_by_field_name("object")
+                .is_some_and(|o| self.configuration(o, depth + 1, names)),
+            "subscript" => {
+                let mut c = node.walk();
+                let parts: Vec<_> = node.named_children(&mut c).collect();
+                parts
+                    .into_iter()
+                    .all(|p| self.configuration(p, depth + 1, names))
+            }
+            "call" => {
+                let Some(f) = node.child_by_field_name("function") else {
+                    return false;
+                };
+                if !node
+                    .child_by_field_name("arguments")
+                    .is_some_and(|a| all(a, names))
+                {
+                    return false;
+                }
+                if f.kind() == "attribute"
+                    && f.child_by_field_name("attribute")
+                        .is_some_and(|a| METHODS.contains(&&*text(a, self.src)))
+                {
+                    return f
+                        .child_by_field_name("object")
+                        .is_some_and(|o| self.configuration(o, depth + 1, names));
+                }
+                let Some((callee, _)) = self.callee_of(f, depth + 1) else {
+                    return false;
+                };
+                if BUILTINS.contains(&callee.as_str())
+                    || self.classes.contains(&callee)
+                    || self
+                        .facts
+                        .functions
+                        .iter()
+                        .any(|g| g.name == callee && g.pure)
+                {
+                    return true;
+                }
+                let head = text(f, self.src);
+                let head = head.split('.').next().unwrap_or("");
+                if self.facts.bindings.contains_key(head) {
+                    names.push(callee);
+                    return true;
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// [`FileFacts::globals`]: module-level names whose value is configuration, and classes.
+    fn globals(&mut self) {
+        let mut out: HashMap<String, Vec<String>> = self
+            .classes
+            .iter()
+            .map(|c| (c.clone(), Vec::new()))
+            .collect();
+        for (name, value) in std::mem::take(&mut self.top_values) {
+            let mut names = Vec::new();
+            self.budget.set(CONFIG_BUDGET);
+            if self.bound.get(&name) == Some(&1) && self.configuration(value, 0, &mut names) {
+                out.insert(name, names);
+            }
+        }
+        self.facts.globals = out;
+    }
+
+    /// True when `name` is a parameter of a function enclosing `offset`.
+    fn is_param_at(&self, name: &str, offset: usize) -> bool {
+        self.facts
+            .function_ranges
+            .iter()
+            .zip(&self.facts.functions)
+            .any(|(r, f)| r.contains(&offset) && f.params.iter().any(|p| p == name))
+    }
+
     /// The low-level `mcp.server.Server`: `Tool(name=…, description=…, inputSchema=…)` declared in a
-    /// `list_tools` handler, dispatched in `call_tool` by `if name == "…"` branches.
+    /// `list_tools` handler, dispatched in `call_tool` by `if name == "…"` branches. A `Tool` whose
+    /// name is computed (`name=info.get("display_name", key)`) lists tools defined elsewhere: a
+    /// generic registration.
     fn low_level_tools(&mut self) {
         let decls: Vec<usize> = (0..self.facts.calls.len())
             .filter(|&i| {
@@ -1058,36 +1780,25 @@ impl<'t> Py<'t, '_> {
                 .and_then(|(_, v)| v.as_str())
                 .map(str::to_owned)
             else {
+                self.generic = true;
                 continue;
             };
-            let (description, description_span, description_dynamic) = match c
-                .keyword("description")
-            {
-                Some((a, Value::Str { value, .. })) => (Some(value.clone()), Some(a.span), false),
-                Some(_) => (None, None, true),
-                None => (None, None, false),
-            };
-            let params = match c.keyword("inputSchema").map(|(_, v)| v) {
-                Some(schema) => schema_params(schema),
-                None => Vec::new(),
-            };
-            let ranges: Vec<_> = branches
+            let mut tool = Tool::new(name, ToolKind::Tool, c.span);
+            if let Some(d) = self.keyword_node(self.call_nodes[i], "description") {
+                tool.set_description(self.description(d));
+            }
+            let schema = c
+                .keyword("inputSchema")
+                .or_else(|| c.keyword("input_schema"));
+            if let Some((_, schema)) = schema {
+                tool.params = schema_params(schema);
+            }
+            tool.ranges = branches
                 .iter()
-                .filter(|(n, _)| *n == name)
+                .filter(|(n, _)| *n == tool.name)
                 .map(|(_, r)| r.clone())
                 .collect();
-            let span = c.span;
-            self.facts.tools.push(Tool {
-                name,
-                kind: ToolKind::Tool,
-                description,
-                description_span,
-                description_dynamic,
-                params,
-                span,
-                handler: None,
-                ranges,
-            });
+            self.facts.tools.push(tool);
         }
     }
 
@@ -1213,6 +1924,85 @@ fn rot13(s: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// Methods that compute on the value they are called on (strings, dicts, lists).
+const METHODS: [&str; 17] = [
+    "join",
+    "format",
+    "strip",
+    "rstrip",
+    "lstrip",
+    "lower",
+    "upper",
+    "title",
+    "capitalize",
+    "replace",
+    "split",
+    "get",
+    "keys",
+    "values",
+    "items",
+    "getenv",
+    "dedent",
+];
+
+/// Built-in and standard-library functions that compute on their arguments.
+const BUILTINS: [&str; 17] = [
+    "typing.get_args",
+    "typing.get_type_hints",
+    "enum.Enum",
+    "str",
+    "len",
+    "sorted",
+    "list",
+    "repr",
+    "int",
+    "bool",
+    "tuple",
+    "set",
+    "min",
+    "max",
+    "os.getenv",
+    "textwrap.dedent",
+    "inspect.cleandoc",
+];
+
+/// Callees that compute without reading the network or the disk ([`Function::pure`]).
+fn pure_callee(callee: &str) -> bool {
+    const MORE: [&str; 14] = [
+        "print",
+        "dict",
+        "float",
+        "range",
+        "enumerate",
+        "zip",
+        "isinstance",
+        "getattr",
+        "hasattr",
+        "json.dumps",
+        "json.loads",
+        "any",
+        "all",
+        "map",
+    ];
+    let method = callee.rsplit('.').next().unwrap_or(callee);
+    // `.get` is a dict's and an HTTP client's alike: only the environment's counts.
+    BUILTINS.contains(&callee)
+        || MORE.contains(&callee)
+        || callee == "os.environ.get"
+        || (callee.contains('.') && method != "get" && METHODS.contains(&method))
+        || callee.starts_with("re.")
+        || callee.starts_with("typing.")
+}
+
+/// Decorator names that say "this registers a tool" (`@tool("x")`, `@register_tool`, `@mcp_tool`),
+/// short of the SDKs' own `call_tool`/`list_tools` handlers.
+fn is_tool_decorator(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "tool"
+        || (n.ends_with("_tool") && !n.starts_with("call") && !n.starts_with("list"))
+        || n.starts_with("tool_")
 }
 
 pub(super) fn truncate(s: &mut String, max: usize) {

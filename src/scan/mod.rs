@@ -11,6 +11,7 @@
 mod context;
 pub mod evasion;
 pub mod floor;
+mod late;
 pub mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -142,6 +143,10 @@ impl<'s> Scanner<'s> {
                 None => findings.extend(s.findings),
             }
         }
+        // Tools the package completes (candidates, descriptions folded across files) get the
+        // description rules the per-file pass could not give them.
+        let completed = facts::package::link(&mut units);
+        located.extend(self.late_description_findings(&units, &completed));
         let whole = whole_program(&units, &hits, located, &packages);
         findings.extend(whole.findings);
         findings.extend(oversized);

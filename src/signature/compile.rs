@@ -233,6 +233,12 @@ fn matcher(m: &RawMatch, cx: &Ctx<'_>) -> Result<Matcher, SignatureError> {
             "each [[match]] sets exactly one of `call`, `string`, `import`, `query`/`query_file`, `manifest`, `path`, `description`",
         ));
     }
+    if m.after_listing && m.call.is_empty() && m.query.is_none() && m.query_file.is_none() {
+        return Err(cx.err(
+            "after_listing",
+            "`after_listing` restricts `call` and `query` matches only",
+        ));
+    }
     let langs = languages(&m.languages, cx)?;
     if !m.call.is_empty() {
         for g in &m.call {
@@ -250,6 +256,7 @@ fn matcher(m: &RawMatch, cx: &Ctx<'_>) -> Result<Matcher, SignatureError> {
             globs: m.call.clone(),
             args,
             computed: m.computed,
+            after_listing: m.after_listing,
         });
     }
     if let Some(s) = &m.string {
@@ -444,6 +451,7 @@ fn query_matcher(
         langs: per_lang,
         source,
         where_,
+        after_listing: m.after_listing,
     }))
 }
 

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use compile::CAPTURES;
 
 use crate::error::SignatureError;
-use crate::facts::{Call, FileFacts, Fold, Span, Value};
+use crate::facts::{Call, FileFacts, Fold, Span, Tool, Value};
 use crate::finding::{Category, Confidence, Severity};
 use crate::lang::Language;
 
@@ -137,6 +137,7 @@ pub(crate) struct QueryPattern {
     langs: Vec<Language>,
     source: String,
     where_: Vec<(String, Regex)>,
+    after_listing: bool,
 }
 
 /// One compiled pattern of a signature.
@@ -147,6 +148,7 @@ pub(crate) enum Matcher {
         globs: Vec<String>,
         args: Vec<ArgPredicate>,
         computed: bool,
+        after_listing: bool,
     },
     String {
         langs: Vec<Language>,
@@ -517,10 +519,12 @@ impl Signatures {
                     langs,
                     args,
                     computed,
+                    after_listing,
                     ..
                 } = &self.sigs[si].matchers[mi]
                     && applies(langs)
                     && (!computed || call.computed)
+                    && (!after_listing || facts.runs_late(call.span.start))
                     && args.iter().all(|a| a.holds(call))
                 {
                     let detail = call
@@ -593,10 +597,8 @@ impl Signatures {
         self.match_descriptions(lang, facts, &mut hits);
         // A combined query that does not compile is reported by `rules check`; built-in ones are
         // proven by the test suite, and a user's are compiled one by one at load.
-        if let Some(Ok((query, owners))) =
-            self.queries[lang.index()].as_ref().map(GrammarQueries::get)
-        {
-            self.match_queries(query, owners, tree, src, cursor, &mut hits);
+        if let Some(Ok(combined)) = self.queries[lang.index()].as_ref().map(GrammarQueries::get) {
+            self.match_queries(combined, facts, tree, src, cursor, &mut hits);
         }
         hits
     }
@@ -608,11 +610,9 @@ impl Signatures {
         let texts = facts
             .tools
             .iter()
-            .filter_map(|t| {
-                Some((
-                    t.description.as_deref()?,
-                    t.description_span.unwrap_or(t.span),
-                ))
+            .flat_map(|t| {
+                let span = t.description_span.unwrap_or(t.span);
+                t.description_texts().map(move |d| (d, span))
             })
             .chain(facts.tools.iter().flat_map(|t| {
                 t.params
@@ -635,6 +635,30 @@ impl Signatures {
                     })
                     .filter_map(|(_, f)| Some((f.doc.as_deref()?, f.span))),
             );
+        self.match_texts(lang, texts, hits);
+    }
+
+    /// Matches the description rules against one tool's description (every text it can take) and
+    /// parameter descriptions: for tools the package phase completed after the file was matched
+    /// (a candidate accepted, a description folded across files).
+    pub fn match_tool_description(&self, lang: Language, tool: &Tool) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let span = tool.description_span.unwrap_or(tool.span);
+        let texts = tool.description_texts().map(|d| (d, span)).chain(
+            tool.params
+                .iter()
+                .filter_map(|p| Some((p.description.as_deref()?, tool.span))),
+        );
+        self.match_texts(lang, texts, &mut hits);
+        hits
+    }
+
+    fn match_texts<'a>(
+        &self,
+        lang: Language,
+        texts: impl Iterator<Item = (&'a str, Span)>,
+        hits: &mut Vec<Hit>,
+    ) {
         for (text, span) in texts {
             for &(si, mi) in &self.description_owner {
                 if let Matcher::Description { langs, re } = &self.sigs[si].matchers[mi]
@@ -660,8 +684,8 @@ impl Signatures {
 
     fn match_queries(
         &self,
-        query: &tree_sitter::Query,
-        owners: &[(usize, usize)],
+        (query, owners): &CombinedQuery,
+        facts: &FileFacts,
         tree: &tree_sitter::Tree,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
@@ -690,6 +714,7 @@ impl Signatures {
                 .captures
                 .iter()
                 .find(|c| names[c.index as usize] == "match")
+                .filter(|c| !q.after_listing || facts.runs_late(c.node.start_byte()))
             {
                 hits.push(Hit {
                     sig: si,

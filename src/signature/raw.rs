@@ -51,6 +51,12 @@ pub struct RawMatch {
     /// Only calls whose callee was computed by folding (`getattr(os, 'sys'+'tem')`).
     #[serde(default)]
     pub computed: bool,
+    /// Restricts a `call` or `query` match to code that runs after the tools were listed: a tool
+    /// handler or a function of the file it calls, a timer callback, or a branch taken on a counter
+    /// or the clock. Import-time code (module level, a decorator wrapping a function as it is
+    /// defined) is left out: what it sets is what the user is shown.
+    #[serde(default)]
+    pub after_listing: bool,
     /// A regex over every string whose value is known (literals, folded and decoded strings).
     #[serde(default)]
     pub string: Option<String>,
