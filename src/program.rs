@@ -222,20 +222,22 @@ impl<'u> Program<'u> {
                 roots.push(n);
             }
         }
-        let mut parent = vec![usize::MAX; self.edges.len()];
+        // Sparse: a tool reaches a few functions of the package, and a dense table per tool
+        // would make the whole analysis quadratic in memory (tools × functions).
+        let mut parent: HashMap<usize, usize> = HashMap::new();
         let mut queue: VecDeque<usize> = VecDeque::new();
         let mut visited = Vec::new();
         for r in roots {
-            if parent[r] == usize::MAX {
-                parent[r] = r;
+            if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(r) {
+                e.insert(r);
                 queue.push_back(r);
             }
         }
         while let Some(n) = queue.pop_front() {
             visited.push(n);
             for &m in &self.edges[n] {
-                if parent[m] == usize::MAX {
-                    parent[m] = n;
+                if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(m) {
+                    e.insert(n);
                     queue.push_back(m);
                 }
             }
@@ -260,12 +262,12 @@ impl<'u> Program<'u> {
     /// `a → b (helpers.py) → c`: how a reach got from the tool's handler to a function.
     pub fn path_to(&self, reach: &Reach, target: FnRef) -> Option<String> {
         let mut node = self.node(target);
-        if reach.parent.get(node).is_none_or(|&p| p == usize::MAX) {
+        if !reach.parent.contains_key(&node) {
             return None;
         }
         let mut path = vec![node];
-        while reach.parent[node] != node {
-            node = reach.parent[node];
+        while let Some(&p) = reach.parent.get(&node).filter(|&&p| p != node) {
+            node = p;
             path.push(node);
             if path.len() > 64 {
                 break;
@@ -295,13 +297,16 @@ impl<'u> Program<'u> {
         self.units[unit]
             .facts
             .function_at(offset)
-            .is_some_and(|f| reach.parent[self.node((unit, f))] != usize::MAX)
+            .is_some_and(|f| reach.parent.contains_key(&self.node((unit, f))))
     }
 
     /// The innermost function at a place, if the reach covers it.
     pub fn function_reached(&self, reach: &Reach, unit: usize, offset: usize) -> Option<FnRef> {
         let f = self.units[unit].facts.function_at(offset)?;
-        (reach.parent[self.node((unit, f))] != usize::MAX).then_some((unit, f))
+        reach
+            .parent
+            .contains_key(&self.node((unit, f)))
+            .then_some((unit, f))
     }
 }
 
@@ -317,7 +322,8 @@ pub struct Reach {
     unit: usize,
     handler: Option<usize>,
     ranges: Vec<std::ops::Range<usize>>,
-    parent: Vec<usize>,
+    /// Reached node → the node it was reached from (a root maps to itself).
+    parent: HashMap<usize, usize>,
     visited: Vec<usize>,
 }
 
@@ -507,7 +513,9 @@ mod tests {
         let mut out = Vec::new();
         for (u, unit) in units.iter().enumerate() {
             for (i, f) in unit.facts.functions.iter().enumerate() {
-                if r.parent[p.node((u, u32::try_from(i).unwrap()))] != usize::MAX {
+                if r.parent
+                    .contains_key(&p.node((u, u32::try_from(i).unwrap())))
+                {
                     out.push(format!("{}:{}", unit.rel, f.name));
                 }
             }
