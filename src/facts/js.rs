@@ -15,9 +15,9 @@ use super::fold::{as_text, base64_decode, hex_decode, unescape_js};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::python::{schema_params, truncate};
 use super::{
-    Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, Param, Pending, Piece,
-    RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable, is_clock,
-    list_item, list_len, resolve_path, statement_text, text, walk,
+    Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, Param,
+    Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable,
+    is_clock, list_item, list_len, resolve_path, statement_text, text, walk,
 };
 
 type Folded = (String, Fold);
@@ -142,7 +142,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             "object" => js.objects_nodes.push(node),
             "switch_case" | "if_statement" => js.branches.push(node),
             "class_declaration" => {
-                if let Some(n) = node.child_by_field_name("name") {
+                if let Some(n) = node.field("name") {
                     js.classes.insert(js.text(n));
                 }
             }
@@ -162,9 +162,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         .filter(|(k, _)| js.bound.get(k) == Some(&1))
         .collect();
     for node in std::mem::take(&mut js.counter_nodes) {
-        let target = node
-            .child_by_field_name("argument")
-            .or_else(|| node.child_by_field_name("left"));
+        let target = node.field("argument").or_else(|| node.field("left"));
         if let Some(t) = target {
             let mut names = Vec::new();
             js.target_names(t, &mut names);
@@ -261,7 +259,7 @@ impl<'t> Js<'t, '_> {
     }
 
     fn import(&mut self, node: Node<'t>) {
-        let Some(source) = node.child_by_field_name("source") else {
+        let Some(source) = node.field("source") else {
             return;
         };
         let module = strip_node_prefix(&self.fold(source, 0).map(|f| f.0).unwrap_or_default());
@@ -294,12 +292,12 @@ impl<'t> Js<'t, '_> {
                         .named_children(&mut c2)
                         .filter(|n| n.kind() == "import_specifier")
                     {
-                        let Some(name) = spec.child_by_field_name("name") else {
+                        let Some(name) = spec.field("name") else {
                             continue;
                         };
                         let orig = self.fold(name, 0).map_or_else(|| self.text(name), |f| f.0);
                         let local = spec
-                            .child_by_field_name("alias")
+                            .field("alias")
                             .map_or_else(|| orig.clone(), |a| self.text(a));
                         let target = if orig == "default" {
                             module.clone()
@@ -317,18 +315,14 @@ impl<'t> Js<'t, '_> {
     fn functions(&mut self) {
         for (node, parent) in std::mem::take(&mut self.func_nodes) {
             let name = node
-                .child_by_field_name("name")
+                .field("name")
                 .map(|n| self.text(n))
                 .or_else(|| {
                     let p = parent?;
                     match p.kind() {
-                        "variable_declarator" => {
-                            p.child_by_field_name("name").map(|n| self.text(n))
-                        }
-                        "pair" => p.child_by_field_name("key").map(|n| self.text(n)),
-                        "assignment_expression" => {
-                            p.child_by_field_name("left").map(|n| self.text(n))
-                        }
+                        "variable_declarator" => p.field("name").map(|n| self.text(n)),
+                        "pair" => p.field("key").map(|n| self.text(n)),
+                        "assignment_expression" => p.field("left").map(|n| self.text(n)),
                         _ => None,
                     }
                 })
@@ -349,7 +343,7 @@ impl<'t> Js<'t, '_> {
 
     fn params(&self, func: Node<'_>) -> Vec<Param> {
         let mut out = Vec::new();
-        if let Some(p) = func.child_by_field_name("parameter") {
+        if let Some(p) = func.field("parameter") {
             out.push(Param {
                 name: self.text(p),
                 ty: None,
@@ -357,18 +351,18 @@ impl<'t> Js<'t, '_> {
             });
             return out;
         }
-        let Some(list) = func.child_by_field_name("parameters") else {
+        let Some(list) = func.field("parameters") else {
             return out;
         };
         let mut c = list.walk();
         for p in list.named_children(&mut c) {
             let (pattern, ty) = match p.kind() {
                 "required_parameter" | "optional_parameter" => (
-                    p.child_by_field_name("pattern"),
-                    p.child_by_field_name("type")
+                    p.field("pattern"),
+                    p.field("type")
                         .map(|t| self.text(t).trim_start_matches(':').trim().to_owned()),
                 ),
-                "assignment_pattern" => (p.child_by_field_name("left"), None),
+                "assignment_pattern" => (p.field("left"), None),
                 _ => (Some(p), None),
             };
             let Some(pattern) = pattern else { continue };
@@ -392,11 +386,9 @@ impl<'t> Js<'t, '_> {
             }
             match n.kind() {
                 "identifier" | "shorthand_property_identifier_pattern" => push(self.text(n)),
-                "pair_pattern" => {
-                    stack.extend(n.child_by_field_name("value").map(|v| (v, depth + 1)))
-                }
+                "pair_pattern" => stack.extend(n.field("value").map(|v| (v, depth + 1))),
                 "assignment_pattern" | "object_assignment_pattern" => {
-                    stack.extend(n.child_by_field_name("left").map(|v| (v, depth + 1)));
+                    stack.extend(n.field("left").map(|v| (v, depth + 1)));
                 }
                 "object_pattern" | "array_pattern" | "rest_pattern" => {
                     let mut c = n.walk();
@@ -410,19 +402,13 @@ impl<'t> Js<'t, '_> {
 
     fn bind(&mut self, node: Node<'t>, function: Option<u32>) {
         let (target, value) = match node.kind() {
-            "variable_declarator" => (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            ),
+            "variable_declarator" => (node.field("name"), node.field("value")),
             "for_in_statement" => {
-                let of = node
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| self.text(o) == "of");
+                let of = node.field("operator").is_some_and(|o| self.text(o) == "of");
                 if let (true, Some(var), Some(over)) = (
                     of,
-                    node.child_by_field_name("left")
-                        .filter(|l| l.kind() == "identifier"),
-                    node.child_by_field_name("right"),
+                    node.field("left").filter(|l| l.kind() == "identifier"),
+                    node.field("right"),
                 ) {
                     let item = match unwrap(over).kind() {
                         "identifier" => self.lists.get(&self.text(over)).cloned(),
@@ -439,10 +425,7 @@ impl<'t> Js<'t, '_> {
                 }
                 return;
             }
-            _ => (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ),
+            _ => (node.field("left"), node.field("right")),
         };
         let (Some(target), Some(value)) = (target, value) else {
             return;
@@ -504,10 +487,8 @@ impl<'t> Js<'t, '_> {
                             self.facts.bindings.insert(n.clone(), format!("{base}.{n}"));
                         }
                         "pair_pattern" => {
-                            let key = p.child_by_field_name("key").map(|k| self.text(k));
-                            let local = p
-                                .child_by_field_name("value")
-                                .filter(|v| v.kind() == "identifier");
+                            let key = p.field("key").map(|k| self.text(k));
+                            let local = p.field("value").filter(|v| v.kind() == "identifier");
                             if let (Some(key), Some(local)) = (key, local) {
                                 self.facts
                                     .bindings
@@ -527,17 +508,17 @@ impl<'t> Js<'t, '_> {
         let node = unwrap(node);
         match node.kind() {
             "call_expression" => {
-                let f = node.child_by_field_name("function")?;
+                let f = node.field("function")?;
                 let is_import = f.kind() == "import";
                 if !is_import && resolve_path(&self.text(f), &self.facts.bindings) != "require" {
                     return None;
                 }
-                let arg = node.child_by_field_name("arguments")?.named_child(0)?;
+                let arg = node.field("arguments")?.named_child(0)?;
                 self.fold(arg, 0).map(|f| strip_node_prefix(&f.0))
             }
             "member_expression" => {
-                let obj = node.child_by_field_name("object")?;
-                let prop = node.child_by_field_name("property")?;
+                let obj = node.field("object")?;
+                let prop = node.field("property")?;
                 let base = self.module_of(obj)?;
                 Some(format!("{base}.{}", self.text(prop)))
             }
@@ -560,14 +541,14 @@ impl<'t> Js<'t, '_> {
             "identifier" => Some((resolve_path(&self.text(node), &self.facts.bindings), false)),
             "this" => Some(("this".to_owned(), false)),
             "member_expression" => {
-                let obj = node.child_by_field_name("object")?;
-                let prop = node.child_by_field_name("property")?;
+                let obj = node.field("object")?;
+                let prop = node.field("property")?;
                 let (head, computed) = self.callee_of(obj, depth + 1)?;
                 Some((format!("{head}.{}", self.text(prop)), computed))
             }
             "subscript_expression" => {
-                let obj = node.child_by_field_name("object")?;
-                let idx = node.child_by_field_name("index")?;
+                let obj = node.field("object")?;
+                let idx = node.field("index")?;
                 let (key, how) = self.fold(idx, depth + 1)?;
                 let (head, _) = self.callee_of(obj, depth + 1)?;
                 // The name is hidden when the key is built from an expression on a module or
@@ -581,8 +562,8 @@ impl<'t> Js<'t, '_> {
             }
             "call_expression" | "new_expression" => {
                 let f = node
-                    .child_by_field_name("function")
-                    .or_else(|| node.child_by_field_name("constructor"))?;
+                    .field("function")
+                    .or_else(|| node.field("constructor"))?;
                 let (inner, computed) = self.callee_of(f, depth + 1)?;
                 Some((format!("{inner}()"), computed))
             }
@@ -591,15 +572,13 @@ impl<'t> Js<'t, '_> {
     }
 
     fn is_dynamic_require(&self, call: Node<'_>) -> bool {
-        call.child_by_field_name("arguments")
+        call.field("arguments")
             .and_then(|a| a.named_child(0))
             .is_some_and(|a| a.kind() != "string")
     }
 
     fn call(&mut self, node: Node<'t>, function: Option<u32>) {
-        let f = node
-            .child_by_field_name("function")
-            .or_else(|| node.child_by_field_name("constructor"));
+        let f = node.field("function").or_else(|| node.field("constructor"));
         let Some(f) = f else { return };
         let is_import = f.kind() == "import";
         let (callee, computed) = if is_import {
@@ -609,9 +588,7 @@ impl<'t> Js<'t, '_> {
                 .unwrap_or_else(|| ("<expr>".to_owned(), false))
         };
         if is_import || callee == "require" {
-            let arg = node
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0));
+            let arg = node.field("arguments").and_then(|a| a.named_child(0));
             let module = arg
                 .and_then(|a| self.fold(a, 0))
                 .map(|f| strip_node_prefix(&f.0));
@@ -623,7 +600,7 @@ impl<'t> Js<'t, '_> {
             });
         }
         let mut args = Vec::new();
-        if let Some(list) = node.child_by_field_name("arguments") {
+        if let Some(list) = node.field("arguments") {
             let mut c = list.walk();
             for a in list
                 .named_children(&mut c)
@@ -654,15 +631,9 @@ impl<'t> Js<'t, '_> {
     /// Records a statement that moves data ([`Assign`]).
     fn assign(&mut self, node: Node<'t>, function: Option<u32>) {
         let (target, value) = match node.kind() {
-            "variable_declarator" => (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            ),
+            "variable_declarator" => (node.field("name"), node.field("value")),
             "return_statement" => (None, node.named_child(0).filter(|n| n.kind() != "comment")),
-            _ => (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ),
+            _ => (node.field("left"), node.field("right")),
         };
         let Some(value) = value else { return };
         let mut targets = Vec::new();
@@ -699,22 +670,22 @@ impl<'t> Js<'t, '_> {
                     }
                 }
                 "member_expression" => {
-                    if let Some(p) = n.child_by_field_name("property") {
+                    if let Some(p) = n.field("property") {
                         let name = self.text(p);
                         if !out.contains(&name) {
                             out.push(name);
                         }
                     }
-                    stack.extend(n.child_by_field_name("object").map(|o| (o, depth + 1)));
+                    stack.extend(n.field("object").map(|o| (o, depth + 1)));
                 }
                 "subscript_expression" => {
-                    stack.extend(n.child_by_field_name("object").map(|o| (o, depth + 1)));
+                    stack.extend(n.field("object").map(|o| (o, depth + 1)));
                 }
                 "pair_pattern" => {
-                    stack.extend(n.child_by_field_name("value").map(|v| (v, depth + 1)));
+                    stack.extend(n.field("value").map(|v| (v, depth + 1)));
                 }
                 "assignment_pattern" | "object_assignment_pattern" => {
-                    stack.extend(n.child_by_field_name("left").map(|v| (v, depth + 1)));
+                    stack.extend(n.field("left").map(|v| (v, depth + 1)));
                 }
                 "object_pattern"
                 | "array_pattern"
@@ -747,10 +718,10 @@ impl<'t> Js<'t, '_> {
                 }
                 "member_expression" => {
                     // `args.token` reads `args` and names `token`.
-                    if let Some(o) = n.child_by_field_name("object") {
+                    if let Some(o) = n.field("object") {
                         stack.push(o);
                     }
-                    if let Some(p) = n.child_by_field_name("property") {
+                    if let Some(p) = n.field("property") {
                         let name = self.text(p);
                         if !out.contains(&name) {
                             out.push(name);
@@ -804,14 +775,14 @@ impl<'t> Js<'t, '_> {
                     match p.kind() {
                         "pair" => {
                             let key = p
-                                .child_by_field_name("key")
+                                .field("key")
                                 .map(|k| {
                                     self.fold(k, depth + 1)
                                         .map_or_else(|| self.text(k), |f| f.0)
                                 })
                                 .unwrap_or_default();
                             let value = p
-                                .child_by_field_name("value")
+                                .field("value")
                                 .map_or(Value::Other, |v| self.describe(v, depth + 1));
                             entries.push((key, value));
                         }
@@ -836,9 +807,7 @@ impl<'t> Js<'t, '_> {
                         }
                         "method_definition" => {
                             entries.push((
-                                p.child_by_field_name("name")
-                                    .map(|n| self.text(n))
-                                    .unwrap_or_default(),
+                                p.field("name").map(|n| self.text(n)).unwrap_or_default(),
                                 Value::Function,
                             ));
                         }
@@ -902,12 +871,12 @@ impl<'t> Js<'t, '_> {
                 Fold::Folded,
             ),
             "binary_expression" => {
-                let op = node.child_by_field_name("operator")?;
+                let op = node.field("operator")?;
                 if text(op, self.src) != "+" {
                     return None;
                 }
-                let (l, lh) = self.fold(node.child_by_field_name("left")?, depth + 1)?;
-                let (r, rh) = self.fold(node.child_by_field_name("right")?, depth + 1)?;
+                let (l, lh) = self.fold(node.field("left")?, depth + 1)?;
+                let (r, rh) = self.fold(node.field("right")?, depth + 1)?;
                 (l + &r, lh.max(rh).max(Fold::Folded))
             }
             "call_expression" => self.fold_call(node, depth)?,
@@ -918,12 +887,12 @@ impl<'t> Js<'t, '_> {
     }
 
     fn fold_call(&self, node: Node<'_>, depth: u32) -> Option<Folded> {
-        let f = unwrap(node.child_by_field_name("function")?);
-        let args = node.child_by_field_name("arguments")?;
+        let f = unwrap(node.field("function")?);
+        let args = node.field("arguments")?;
         let arg = |i: usize| args.named_child(i);
         if f.kind() == "member_expression" {
-            let method = text(f.child_by_field_name("property")?, self.src).into_owned();
-            let obj = f.child_by_field_name("object")?;
+            let method = text(f.field("property")?, self.src).into_owned();
+            let obj = f.field("object")?;
             // [..].join(sep) and s.split('').reverse().join('')
             if method == "join" {
                 let sep = match arg(0) {
@@ -946,11 +915,9 @@ impl<'t> Js<'t, '_> {
                 // Buffer.from('…', 'base64').toString()
                 let inner = unwrap(obj);
                 if inner.kind() == "call_expression" {
-                    let callee = self
-                        .callee_of(inner.child_by_field_name("function")?, depth + 1)?
-                        .0;
+                    let callee = self.callee_of(inner.field("function")?, depth + 1)?.0;
                     if callee == "Buffer.from" || callee == "buffer.Buffer.from" {
-                        let a = inner.child_by_field_name("arguments")?;
+                        let a = inner.field("arguments")?;
                         let (payload, _) = self.fold(a.named_child(0)?, depth + 1)?;
                         let enc = a
                             .named_child(1)
@@ -1021,18 +988,16 @@ impl<'t> Js<'t, '_> {
     /// `s.split('').reverse()` → s reversed.
     fn reversed_split(&self, node: Node<'_>, depth: u32) -> Option<String> {
         let node = unwrap(node);
-        let f = node.child_by_field_name("function")?;
-        if f.kind() != "member_expression"
-            || text(f.child_by_field_name("property")?, self.src) != "reverse"
-        {
+        let f = node.field("function")?;
+        if f.kind() != "member_expression" || text(f.field("property")?, self.src) != "reverse" {
             return None;
         }
-        let split = unwrap(f.child_by_field_name("object")?);
-        let sf = split.child_by_field_name("function")?;
-        if text(sf.child_by_field_name("property")?, self.src) != "split" {
+        let split = unwrap(f.field("object")?);
+        let sf = split.field("function")?;
+        if text(sf.field("property")?, self.src) != "split" {
             return None;
         }
-        let (s, _) = self.fold(sf.child_by_field_name("object")?, depth + 1)?;
+        let (s, _) = self.fold(sf.field("object")?, depth + 1)?;
         Some(s.chars().rev().collect())
     }
 
@@ -1238,7 +1203,7 @@ impl<'t> Js<'t, '_> {
 
     /// The argument nodes of a call, in the order of [`Call::args`].
     fn arg_nodes(&self, call: Node<'t>) -> Vec<Node<'t>> {
-        let Some(list) = call.child_by_field_name("arguments") else {
+        let Some(list) = call.field("arguments") else {
             return Vec::new();
         };
         let mut c = list.walk();
@@ -1256,13 +1221,13 @@ impl<'t> Js<'t, '_> {
         let mut c = object.walk();
         object.named_children(&mut c).find_map(|p| match p.kind() {
             "pair" => {
-                let k = p.child_by_field_name("key")?;
+                let k = p.field("key")?;
                 (self.key_text(k) == key)
-                    .then(|| p.child_by_field_name("value"))
+                    .then(|| p.field("value"))
                     .flatten()
             }
             "shorthand_property_identifier" | "method_definition" => {
-                let n = p.child_by_field_name("name").unwrap_or(p);
+                let n = p.field("name").unwrap_or(p);
                 (text(n, self.src) == key).then_some(p)
             }
             _ => None,
@@ -1282,7 +1247,7 @@ impl<'t> Js<'t, '_> {
             return None;
         }
         let pair = node.parent().filter(|p| p.kind() == "pair")?;
-        let key = pair.child_by_field_name("key")?;
+        let key = pair.field("key")?;
         matches!(key.kind(), "string" | "property_identifier").then(|| self.key_text(key))
     }
 
@@ -1384,7 +1349,7 @@ impl<'t> Js<'t, '_> {
         let mut handler = None;
         let mut schema = None;
         for &e in &self.exports {
-            let Some(decl) = e.child_by_field_name("declaration") else {
+            let Some(decl) = e.field("declaration") else {
                 continue;
             };
             let mut named: Vec<(String, Node<'t>)> = Vec::new();
@@ -1392,16 +1357,13 @@ impl<'t> Js<'t, '_> {
                 "lexical_declaration" | "variable_declaration" => {
                     let mut c = decl.walk();
                     for d in decl.named_children(&mut c) {
-                        if let (Some(n), Some(v)) = (
-                            d.child_by_field_name("name"),
-                            d.child_by_field_name("value"),
-                        ) {
+                        if let (Some(n), Some(v)) = (d.field("name"), d.field("value")) {
                             named.push((self.text(n), v));
                         }
                     }
                 }
                 k if FUNCTION_KINDS.contains(&k) => {
-                    if let Some(n) = decl.child_by_field_name("name") {
+                    if let Some(n) = decl.field("name") {
                         named.push((self.text(n), decl));
                     }
                 }
@@ -1443,10 +1405,8 @@ impl<'t> Js<'t, '_> {
             if node.kind() != "if_statement" {
                 continue;
             }
-            let (Some(cond), Some(body)) = (
-                node.child_by_field_name("condition"),
-                node.child_by_field_name("consequence"),
-            ) else {
+            let (Some(cond), Some(body)) = (node.field("condition"), node.field("consequence"))
+            else {
                 continue;
             };
             if self
@@ -1512,8 +1472,8 @@ impl<'t> Js<'t, '_> {
         };
         match node.kind() {
             "ternary_expression" => {
-                let mut out = self.variants(node.child_by_field_name("consequence")?, depth + 1)?;
-                for v in self.variants(node.child_by_field_name("alternative")?, depth + 1)? {
+                let mut out = self.variants(node.field("consequence")?, depth + 1)?;
+                for v in self.variants(node.field("alternative")?, depth + 1)? {
                     if !out.contains(&v) {
                         out.push(v);
                     }
@@ -1521,11 +1481,11 @@ impl<'t> Js<'t, '_> {
                 (out.len() <= MAX).then_some(out)
             }
             "binary_expression" => {
-                if text(node.child_by_field_name("operator")?, self.src) != "+" {
+                if text(node.field("operator")?, self.src) != "+" {
                     return None;
                 }
-                let l = self.variants(node.child_by_field_name("left")?, depth + 1)?;
-                let r = self.variants(node.child_by_field_name("right")?, depth + 1)?;
+                let l = self.variants(node.field("left")?, depth + 1)?;
+                let r = self.variants(node.field("right")?, depth + 1)?;
                 product(l, r)
             }
             "template_string" => {
@@ -1570,11 +1530,11 @@ impl<'t> Js<'t, '_> {
                     .then(|| vec![Piece::Import(target.clone())])?
             }
             "binary_expression" => {
-                if text(node.child_by_field_name("operator")?, self.src) != "+" {
+                if text(node.field("operator")?, self.src) != "+" {
                     return None;
                 }
-                let mut l = self.pieces(node.child_by_field_name("left")?, depth + 1)?;
-                l.extend(self.pieces(node.child_by_field_name("right")?, depth + 1)?);
+                let mut l = self.pieces(node.field("left")?, depth + 1)?;
+                l.extend(self.pieces(node.field("right")?, depth + 1)?);
                 l
             }
             "template_string" => {
@@ -1667,20 +1627,18 @@ impl<'t> Js<'t, '_> {
             }
             "member_expression" | "subscript_expression" => {
                 let index_ok = node
-                    .child_by_field_name("index")
+                    .field("index")
                     .is_none_or(|i| self.configuration(i, depth + 1, names));
                 index_ok
                     && node
-                        .child_by_field_name("object")
+                        .field("object")
                         .is_some_and(|o| self.configuration(o, depth + 1, names))
             }
             "new_expression" => {
-                let Some(f) = node.child_by_field_name("constructor").map(unwrap) else {
+                let Some(f) = node.field("constructor").map(unwrap) else {
                     return false;
                 };
-                let args_ok = node
-                    .child_by_field_name("arguments")
-                    .is_none_or(|a| all(a, names));
+                let args_ok = node.field("arguments").is_none_or(|a| all(a, names));
                 let Some((callee, _)) = self.callee_of(f, depth + 1).filter(|_| args_ok) else {
                     return false;
                 };
@@ -1694,23 +1652,21 @@ impl<'t> Js<'t, '_> {
                 false
             }
             "call_expression" => {
-                let Some(f) = node.child_by_field_name("function").map(unwrap) else {
+                let Some(f) = node.field("function").map(unwrap) else {
                     return false;
                 };
-                let args_ok = node
-                    .child_by_field_name("arguments")
-                    .is_some_and(|a| all(a, names));
+                let args_ok = node.field("arguments").is_some_and(|a| all(a, names));
                 if !args_ok {
                     return false;
                 }
                 if f.kind() == "member_expression" {
                     let method = f
-                        .child_by_field_name("property")
+                        .field("property")
                         .map(|p| text(p, self.src).into_owned())
                         .unwrap_or_default();
                     if STRING_METHODS.contains(&method.as_str()) {
                         return f
-                            .child_by_field_name("object")
+                            .field("object")
                             .is_some_and(|o| self.configuration(o, depth + 1, names));
                     }
                 }
@@ -1745,17 +1701,14 @@ impl<'t> Js<'t, '_> {
             .collect();
         for &e in &self.exports {
             let Some(decl) = e
-                .child_by_field_name("declaration")
+                .field("declaration")
                 .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
             else {
                 continue;
             };
             let mut c = decl.walk();
             for d in decl.named_children(&mut c) {
-                let (Some(n), Some(v)) = (
-                    d.child_by_field_name("name"),
-                    d.child_by_field_name("value"),
-                ) else {
+                let (Some(n), Some(v)) = (d.field("name"), d.field("value")) else {
                     continue;
                 };
                 let mut names = Vec::new();
@@ -1783,11 +1736,9 @@ impl<'t> Js<'t, '_> {
         let mut node = unwrap(node);
         if node.kind() == "call_expression"
             && node
-                .child_by_field_name("function")
+                .field("function")
                 .is_some_and(|f| text(f, self.src).ends_with(".object"))
-            && let Some(shape) = node
-                .child_by_field_name("arguments")
-                .and_then(|a| a.named_child(0))
+            && let Some(shape) = node.field("arguments").and_then(|a| a.named_child(0))
         {
             node = unwrap(shape);
         }
@@ -1801,7 +1752,7 @@ impl<'t> Js<'t, '_> {
         let mut c = node.walk();
         for p in node.named_children(&mut c).take(CONTAINER_ITEMS) {
             let (name, value) = match p.kind() {
-                "pair" => match (p.child_by_field_name("key"), p.child_by_field_name("value")) {
+                "pair" => match (p.field("key"), p.field("value")) {
                     (Some(k), Some(v)) => (self.key_text(k), Some(v)),
                     _ => continue,
                 },
@@ -1825,25 +1776,25 @@ impl<'t> Js<'t, '_> {
         let mut n = unwrap(node);
         for _ in 0..FOLD_DEPTH {
             let Some(f) = n
-                .child_by_field_name("function")
+                .field("function")
                 .map(unwrap)
                 .filter(|f| n.kind() == "call_expression" && f.kind() == "member_expression")
             else {
                 break;
             };
-            let Some(prop) = f.child_by_field_name("property") else {
+            let Some(prop) = f.field("property") else {
                 break;
             };
             let prop = self.text(prop);
             if prop == "describe" && description.is_none() {
                 description = n
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .and_then(|a| a.named_child(0))
                     .and_then(|a| self.fold(a, 0))
                     .map(|f| f.0);
             }
             ty = Some(prop);
-            let Some(obj) = f.child_by_field_name("object") else {
+            let Some(obj) = f.field("object") else {
                 break;
             };
             n = unwrap(obj);
@@ -1856,16 +1807,13 @@ impl<'t> Js<'t, '_> {
         let mut out = Vec::new();
         for &node in &self.branches {
             if node.kind() == "switch_case" {
-                if let Some(v) = node
-                    .child_by_field_name("value")
-                    .and_then(|v| self.fold(v, 0))
-                {
+                if let Some(v) = node.field("value").and_then(|v| self.fold(v, 0)) {
                     out.push((v.0, node.byte_range()));
                 }
                 continue;
             }
             let Some(cond) = node
-                .child_by_field_name("condition")
+                .field("condition")
                 .and_then(|c| c.named_child(0))
                 .map(unwrap)
             else {
@@ -1874,19 +1822,16 @@ impl<'t> Js<'t, '_> {
             if cond.kind() != "binary_expression" {
                 continue;
             }
-            let op = cond.child_by_field_name("operator").map(|o| self.text(o));
+            let op = cond.field("operator").map(|o| self.text(o));
             if !matches!(op.as_deref(), Some("===" | "==")) {
                 continue;
             }
-            let lit = [
-                cond.child_by_field_name("left"),
-                cond.child_by_field_name("right"),
-            ]
-            .into_iter()
-            .flatten()
-            .find(|n| n.kind() == "string")
-            .and_then(|n| self.fold(n, 0));
-            if let (Some((name, _)), Some(body)) = (lit, node.child_by_field_name("consequence")) {
+            let lit = [cond.field("left"), cond.field("right")]
+                .into_iter()
+                .flatten()
+                .find(|n| n.kind() == "string")
+                .and_then(|n| self.fold(n, 0));
+            if let (Some((name, _)), Some(body)) = (lit, node.field("consequence")) {
                 out.push((name, body.byte_range()));
             }
         }

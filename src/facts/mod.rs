@@ -607,12 +607,12 @@ pub(crate) fn argv_gates(branches: &[tree_sitter::Node<'_>], src: &[u8]) -> Vec<
         .iter()
         .filter(|n| n.kind() == "if_statement")
         .filter_map(|n| {
-            let cond = n.child_by_field_name("condition")?;
+            let cond = n.field("condition")?;
             let text = &src[cond.byte_range()];
             let text = &text[..text.len().min(400)];
             let argv = memchr::memmem::find(text, b"argv").is_some();
             let word = text.iter().any(|&b| b == b'"' || b == b'\'');
-            (argv && word).then(|| n.child_by_field_name("consequence").map(|c| c.byte_range()))?
+            (argv && word).then(|| n.field("consequence").map(|c| c.byte_range()))?
         })
         .collect()
 }
@@ -666,6 +666,42 @@ pub(crate) fn statement_text(node: tree_sitter::Node<'_>, src: &[u8]) -> String 
         out.push_str(" …");
     }
     out
+}
+
+/// `child_by_field_name` without tree-sitter's name lookup, which compares the name with every
+/// field name of the grammar on each call: the extractors ask for a field of nearly every node
+/// they visit. Field ids are cached per thread, keyed by the grammar (its symbol count, distinct
+/// for the four grammars) and the name's address and length (the names are literals).
+pub(crate) trait FieldExt<'t> {
+    /// The child in field `name`, as [`tree_sitter::Node::child_by_field_name`].
+    fn field(&self, name: &'static str) -> Option<tree_sitter::Node<'t>>;
+}
+
+impl<'t> FieldExt<'t> for tree_sitter::Node<'t> {
+    #[inline]
+    fn field(&self, name: &'static str) -> Option<tree_sitter::Node<'t>> {
+        const SLOTS: usize = 128;
+        type Slot = (usize, usize, usize, Option<u16>);
+        thread_local! {
+            static IDS: std::cell::RefCell<[Slot; SLOTS]> =
+                const { std::cell::RefCell::new([(0, 0, 0, None); SLOTS]) };
+        }
+        let lang = self.language();
+        let grammar = lang.node_kind_count();
+        let key = name.as_ptr() as usize;
+        let slot = (key.wrapping_mul(0x9E37_79B9) ^ grammar) % SLOTS;
+        let id = IDS.with(|ids| {
+            let mut ids = ids.borrow_mut();
+            let e = &mut ids[slot];
+            if e.0 == key && e.1 == name.len() && e.2 == grammar {
+                return e.3;
+            }
+            let id = lang.field_id_for_name(name).map(u16::from);
+            *e = (key, name.len(), grammar, id);
+            id
+        });
+        self.child_by_field_id(id?)
+    }
 }
 
 /// The source text of a node (lossy for invalid UTF-8).

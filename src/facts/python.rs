@@ -12,9 +12,9 @@ use tree_sitter::{Node, Tree};
 use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::{
-    Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, Param, Pending, Piece,
-    RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable, is_clock,
-    list_item, list_len, resolve_path, statement_text, text, walk,
+    Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, Param,
+    Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable,
+    is_clock, list_item, list_len, resolve_path, statement_text, text, walk,
 };
 
 type Folded = (String, Fold);
@@ -122,7 +122,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             }
             "decorated_definition" => py.decorated.push(node),
             "class_definition" => {
-                if let Some(n) = node.child_by_field_name("name") {
+                if let Some(n) = node.field("name") {
                     py.classes.insert(py.text(n));
                 }
             }
@@ -157,7 +157,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         .filter(|(k, _)| py.bound.get(k) == Some(&1))
         .collect();
     for node in std::mem::take(&mut py.counter_nodes) {
-        if let Some(t) = node.child_by_field_name("left") {
+        if let Some(t) = node.field("left") {
             let mut names = Vec::new();
             py.target_names(t, &mut names);
             py.counters.extend(names);
@@ -202,10 +202,8 @@ impl<'t> Py<'t, '_> {
             for name in node.children_by_field_name("name", &mut cursor) {
                 let (module, alias) = match name.kind() {
                     "aliased_import" => (
-                        name.child_by_field_name("name")
-                            .map(|n| self.text(n))
-                            .unwrap_or_default(),
-                        name.child_by_field_name("alias").map(|n| self.text(n)),
+                        name.field("name").map(|n| self.text(n)).unwrap_or_default(),
+                        name.field("alias").map(|n| self.text(n)),
                     ),
                     _ => (self.text(name), None),
                 };
@@ -227,7 +225,7 @@ impl<'t> Py<'t, '_> {
             return;
         }
         let module = node
-            .child_by_field_name("module_name")
+            .field("module_name")
             .map(|n| self.text(n))
             .unwrap_or_default();
         self.facts.imports.push(Import {
@@ -239,10 +237,8 @@ impl<'t> Py<'t, '_> {
         for name in node.children_by_field_name("name", &mut cursor) {
             let (orig, alias) = match name.kind() {
                 "aliased_import" => (
-                    name.child_by_field_name("name")
-                        .map(|n| self.text(n))
-                        .unwrap_or_default(),
-                    name.child_by_field_name("alias").map(|n| self.text(n)),
+                    name.field("name").map(|n| self.text(n)).unwrap_or_default(),
+                    name.field("alias").map(|n| self.text(n)),
                 ),
                 _ => (self.text(name), None),
             };
@@ -256,20 +252,15 @@ impl<'t> Py<'t, '_> {
             let name = match node.kind() {
                 "lambda" => parent
                     .filter(|p| p.kind() == "assignment")
-                    .and_then(|p| p.child_by_field_name("left"))
+                    .and_then(|p| p.field("left"))
                     .map_or_else(|| "<lambda>".to_owned(), |n| self.text(n)),
-                _ => node
-                    .child_by_field_name("name")
-                    .map(|n| self.text(n))
-                    .unwrap_or_default(),
+                _ => node.field("name").map(|n| self.text(n)).unwrap_or_default(),
             };
             let params = node
-                .child_by_field_name("parameters")
+                .field("parameters")
                 .map(|p| self.params(p).into_iter().map(|p| p.name).collect())
                 .unwrap_or_default();
-            let doc = node
-                .child_by_field_name("body")
-                .and_then(|b| self.docstring(b));
+            let doc = node.field("body").and_then(|b| self.docstring(b));
             self.facts.functions.push(Function {
                 name,
                 params,
@@ -294,23 +285,20 @@ impl<'t> Py<'t, '_> {
                     p.named_child(0)
                         .filter(|n| n.kind() == "identifier")
                         .map(|n| self.text(n)),
-                    p.child_by_field_name("type").map(|n| self.text(n)),
+                    p.field("type").map(|n| self.text(n)),
                 ),
                 "default_parameter" | "typed_default_parameter" => (
-                    p.child_by_field_name("name").map(|n| self.text(n)),
-                    p.child_by_field_name("type").map(|n| self.text(n)),
+                    p.field("name").map(|n| self.text(n)),
+                    p.field("type").map(|n| self.text(n)),
                 ),
                 _ => (None, None),
             };
             if let Some(name) = name {
                 // `x: Annotated[str, Field(description="…")]` or `x: str = Field(description="…")`
-                let description = [
-                    p.child_by_field_name("type"),
-                    p.child_by_field_name("value"),
-                ]
-                .into_iter()
-                .flatten()
-                .find_map(|n| self.field_description(n));
+                let description = [p.field("type"), p.field("value")]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|n| self.field_description(n));
                 out.push(Param {
                     name,
                     ty,
@@ -336,15 +324,11 @@ impl<'t> Py<'t, '_> {
     /// aliases of paths (`env = os.environ`) and `with … as x`.
     fn bind(&mut self, node: Node<'t>, function: Option<u32>) {
         let (target, value) = match node.kind() {
-            "assignment" => (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ),
+            "assignment" => (node.field("left"), node.field("right")),
             "for_statement" => {
                 if let (Some(var), Some(over)) = (
-                    node.child_by_field_name("left")
-                        .filter(|l| l.kind() == "identifier"),
-                    node.child_by_field_name("right"),
+                    node.field("left").filter(|l| l.kind() == "identifier"),
+                    node.field("right"),
                 ) {
                     let item = match over.kind() {
                         "identifier" => self.lists.get(&self.text(over)).cloned(),
@@ -362,13 +346,12 @@ impl<'t> Py<'t, '_> {
                 return;
             }
             _ => {
-                let Some(v) = node.child_by_field_name("value") else {
+                let Some(v) = node.field("value") else {
                     return;
                 };
                 match v.kind() {
                     "as_pattern" => (
-                        v.child_by_field_name("alias")
-                            .and_then(|a| a.named_child(0)),
+                        v.field("alias").and_then(|a| a.named_child(0)),
                         v.named_child(0),
                     ),
                     _ => return,
@@ -423,12 +406,12 @@ impl<'t> Py<'t, '_> {
         if call.kind() != "call" {
             return None;
         }
-        let f = call.child_by_field_name("function")?;
+        let f = call.field("function")?;
         let callee = resolve_path(&self.path(f, 0)?, &self.facts.bindings);
         if callee != "__import__" && callee != "importlib.import_module" {
             return None;
         }
-        let arg = call.child_by_field_name("arguments")?.named_child(0)?;
+        let arg = call.field("arguments")?.named_child(0)?;
         self.fold(arg, 0).map(|(m, _)| m)
     }
 
@@ -441,15 +424,15 @@ impl<'t> Py<'t, '_> {
         match node.kind() {
             "identifier" => Some(self.text(node)),
             "attribute" => {
-                let obj = node.child_by_field_name("object")?;
-                let attr = node.child_by_field_name("attribute")?;
+                let obj = node.field("object")?;
+                let attr = node.field("attribute")?;
                 let head = self.callee_of(obj, depth + 1).map(|(c, _)| c)?;
                 Some(format!("{head}.{}", self.text(attr)))
             }
             "subscript" => {
                 // globals()['system'] / os.__dict__['system'] / module['name']
-                let value = node.child_by_field_name("value")?;
-                let key = node.child_by_field_name("subscript")?;
+                let value = node.field("value")?;
+                let key = node.field("subscript")?;
                 let (k, _) = self.fold(key, depth + 1)?;
                 let head = self.path(value, depth + 1)?;
                 if head == "globals()"
@@ -479,10 +462,10 @@ impl<'t> Py<'t, '_> {
                 return Some((module, true));
             }
             // getattr(obj, 'na'+'me') → obj.name
-            let f = node.child_by_field_name("function")?;
+            let f = node.field("function")?;
             let inner = resolve_path(&self.path(f, depth + 1)?, &self.facts.bindings);
             if inner == "getattr" {
-                let args = node.child_by_field_name("arguments")?;
+                let args = node.field("arguments")?;
                 let obj = args.named_child(0)?;
                 let attr = args.named_child(1)?;
                 let (name, _) = self.fold(attr, depth + 1)?;
@@ -492,8 +475,8 @@ impl<'t> Py<'t, '_> {
             return Some((format!("{inner}()"), false));
         }
         if node.kind() == "attribute" {
-            let obj = node.child_by_field_name("object")?;
-            let attr = node.child_by_field_name("attribute")?;
+            let obj = node.field("object")?;
+            let attr = node.field("attribute")?;
             let (head, computed) = self.callee_of(obj, depth + 1)?;
             return Some((format!("{head}.{}", self.text(attr)), computed));
         }
@@ -508,10 +491,7 @@ impl<'t> Py<'t, '_> {
     /// (`request.headers['User-Agent'].endswith`) or any key on a call's result names data, not a
     /// function.
     fn computed_subscript(&self, node: Node<'_>, depth: u32) -> bool {
-        let (Some(value), Some(key)) = (
-            node.child_by_field_name("value"),
-            node.child_by_field_name("subscript"),
-        ) else {
+        let (Some(value), Some(key)) = (node.field("value"), node.field("subscript")) else {
             return false;
         };
         let (Some((_, how)), Some(head)) = (self.fold(key, depth + 1), self.path(value, depth + 1))
@@ -527,7 +507,7 @@ impl<'t> Py<'t, '_> {
     }
 
     fn call(&mut self, node: Node<'t>, function: Option<u32>) {
-        let Some(f) = node.child_by_field_name("function") else {
+        let Some(f) = node.field("function") else {
             return;
         };
         // `callee_of` of a call expression already says `inner()` (a call on a call's result) or,
@@ -543,13 +523,13 @@ impl<'t> Py<'t, '_> {
             });
         }
         let mut args = Vec::new();
-        if let Some(list) = node.child_by_field_name("arguments") {
+        if let Some(list) = node.field("arguments") {
             let mut cursor = list.walk();
             for a in list.named_children(&mut cursor) {
                 let (keyword, value_node) = match a.kind() {
                     "keyword_argument" => (
-                        a.child_by_field_name("name").map(|n| self.text(n)),
-                        a.child_by_field_name("value").unwrap_or(a),
+                        a.field("name").map(|n| self.text(n)),
+                        a.field("value").unwrap_or(a),
                     ),
                     "comment" => continue,
                     _ => (None, a),
@@ -579,23 +559,16 @@ impl<'t> Py<'t, '_> {
     /// Records a statement that moves data ([`Assign`]).
     fn assign(&mut self, node: Node<'t>, function: Option<u32>) {
         let (target, value) = match node.kind() {
-            "named_expression" => (
-                node.child_by_field_name("name"),
-                node.child_by_field_name("value"),
-            ),
-            "with_item" => match node.child_by_field_name("value") {
+            "named_expression" => (node.field("name"), node.field("value")),
+            "with_item" => match node.field("value") {
                 Some(v) if v.kind() == "as_pattern" => (
-                    v.child_by_field_name("alias")
-                        .and_then(|a| a.named_child(0)),
+                    v.field("alias").and_then(|a| a.named_child(0)),
                     v.named_child(0),
                 ),
                 _ => return,
             },
             "return_statement" => (None, node.named_child(0)),
-            _ => (
-                node.child_by_field_name("left"),
-                node.child_by_field_name("right"),
-            ),
+            _ => (node.field("left"), node.field("right")),
         };
         let Some(value) = value else { return };
         let mut targets = Vec::new();
@@ -632,16 +605,16 @@ impl<'t> Py<'t, '_> {
                     }
                 }
                 "attribute" => {
-                    if let Some(a) = n.child_by_field_name("attribute") {
+                    if let Some(a) = n.field("attribute") {
                         let name = self.text(a);
                         if !out.contains(&name) {
                             out.push(name);
                         }
                     }
-                    stack.extend(n.child_by_field_name("object").map(|o| (o, depth + 1)));
+                    stack.extend(n.field("object").map(|o| (o, depth + 1)));
                 }
                 "subscript" => {
-                    stack.extend(n.child_by_field_name("value").map(|o| (o, depth + 1)));
+                    stack.extend(n.field("value").map(|o| (o, depth + 1)));
                 }
                 "pattern_list"
                 | "tuple_pattern"
@@ -677,7 +650,7 @@ impl<'t> Py<'t, '_> {
                         out.push(name);
                     }
                 }
-                "keyword_argument" => stack.extend(n.child_by_field_name("value")),
+                "keyword_argument" => stack.extend(n.field("value")),
                 _ => {
                     let mut c = n.walk();
                     let children: Vec<_> = n.named_children(&mut c).collect();
@@ -722,14 +695,14 @@ impl<'t> Py<'t, '_> {
                     match pair.kind() {
                         "pair" => {
                             let key = pair
-                                .child_by_field_name("key")
+                                .field("key")
                                 .map(|k| {
                                     self.fold(k, depth + 1)
                                         .map_or_else(|| self.text(k), |(s, _)| s)
                                 })
                                 .unwrap_or_default();
                             let value = pair
-                                .child_by_field_name("value")
+                                .field("value")
                                 .map_or(Value::Other, |v| self.describe(v, depth + 1));
                             entries.push((key, value));
                         }
@@ -780,9 +753,9 @@ impl<'t> Py<'t, '_> {
                 (s, Fold::Folded)
             }
             "binary_operator" => {
-                let op = node.child_by_field_name("operator")?;
-                let left = node.child_by_field_name("left")?;
-                let right = node.child_by_field_name("right")?;
+                let op = node.field("operator")?;
+                let left = node.field("left")?;
+                let right = node.field("right")?;
                 match &*text(op, self.src) {
                     "+" => {
                         let (l, lh) = self.fold(left, depth + 1)?;
@@ -807,8 +780,8 @@ impl<'t> Py<'t, '_> {
             }
             "subscript" => {
                 // 'moc.live'[::-1]
-                let value = node.child_by_field_name("value")?;
-                let sub = node.child_by_field_name("subscript")?;
+                let value = node.field("value")?;
+                let sub = node.field("subscript")?;
                 let slice = text(sub, self.src).replace(' ', "");
                 if slice != "::-1" {
                     return None;
@@ -832,7 +805,7 @@ impl<'t> Py<'t, '_> {
                 "string_start" => raw = text(part, self.src).to_ascii_lowercase().contains('r'),
                 "string_content" => out.push_str(&unescape_python(&text(part, self.src), raw)),
                 "interpolation" => {
-                    let e = part.child_by_field_name("expression")?;
+                    let e = part.field("expression")?;
                     out.push_str(&self.fold(e, depth + 1)?.0);
                     how = Fold::Folded;
                 }
@@ -843,13 +816,13 @@ impl<'t> Py<'t, '_> {
     }
 
     fn fold_call(&self, node: Node<'_>, depth: u32) -> Option<Folded> {
-        let f = node.child_by_field_name("function")?;
-        let args = node.child_by_field_name("arguments")?;
+        let f = node.field("function")?;
+        let args = node.field("arguments")?;
         let arg0 = args.named_child(0);
         // Methods on a folded receiver: "".join(...), "{}".format(...), x.decode(), x[::-1].upper()
         if f.kind() == "attribute" {
-            let method = text(f.child_by_field_name("attribute")?, self.src).into_owned();
-            let obj = f.child_by_field_name("object")?;
+            let method = text(f.field("attribute")?, self.src).into_owned();
+            let obj = f.field("object")?;
             if let Some((recv, how)) = self.fold(obj, depth + 1) {
                 return match method.as_str() {
                     "join" => {
@@ -932,8 +905,8 @@ impl<'t> Py<'t, '_> {
             }
             "call" => {
                 // map(chr, [104, 116, ...])
-                let f = node.child_by_field_name("function")?;
-                let args = node.child_by_field_name("arguments")?;
+                let f = node.field("function")?;
+                let args = node.field("arguments")?;
                 if text(f, self.src) != "map" || text(args.named_child(0)?, self.src) != "chr" {
                     return None;
                 }
@@ -941,7 +914,7 @@ impl<'t> Py<'t, '_> {
             }
             "generator_expression" | "list_comprehension" => {
                 // chr(c) for c in [104, 116, ...]
-                let body = node.child_by_field_name("body")?;
+                let body = node.field("body")?;
                 if body.kind() != "call" || !text(body, self.src).starts_with("chr(") {
                     return None;
                 }
@@ -949,7 +922,7 @@ impl<'t> Py<'t, '_> {
                 let clause = node
                     .named_children(&mut c)
                     .find(|n| n.kind() == "for_in_clause")?;
-                self.chr_list(clause.child_by_field_name("right")?)
+                self.chr_list(clause.field("right")?)
             }
             _ => None,
         }
@@ -1012,7 +985,7 @@ impl<'t> Py<'t, '_> {
     /// under a decorator named like a tool decorator (`@tool("name")`, `@register_tool`) that may be
     /// the package's own.
     fn decorated_tool(&mut self, node: Node<'t>) {
-        let Some(def) = node.child_by_field_name("definition") else {
+        let Some(def) = node.field("definition") else {
             return;
         };
         if def.kind() != "function_definition" {
@@ -1027,7 +1000,7 @@ impl<'t> Py<'t, '_> {
                 continue;
             };
             let (head, call) = match expr.kind() {
-                "call" => (expr.child_by_field_name("function"), Some(expr)),
+                "call" => (expr.field("function"), Some(expr)),
                 _ => (Some(expr), None),
             };
             let Some(head) = head.filter(|h| matches!(h.kind(), "attribute" | "identifier")) else {
@@ -1035,7 +1008,7 @@ impl<'t> Py<'t, '_> {
             };
             let last = match head.kind() {
                 "attribute" => head
-                    .child_by_field_name("attribute")
+                    .field("attribute")
                     .map(|a| self.text(a))
                     .unwrap_or_default(),
                 _ => self.text(head),
@@ -1066,21 +1039,15 @@ impl<'t> Py<'t, '_> {
     /// or `name=`, else the function's), description (`description=`, else the docstring),
     /// parameters and handler.
     fn decorated_declaration(&self, def: Node<'t>, call: Option<Node<'t>>, kind: ToolKind) -> Tool {
-        let fname = def
-            .child_by_field_name("name")
-            .map(|n| self.text(n))
-            .unwrap_or_default();
+        let fname = def.field("name").map(|n| self.text(n)).unwrap_or_default();
         let mut tool = Tool::new(fname, kind, Span::of(def));
-        if let Some(call) = call.and_then(|c| c.child_by_field_name("arguments")) {
+        if let Some(call) = call.and_then(|c| c.field("arguments")) {
             let mut c = call.walk();
             let mut positional = 0;
             for a in call.named_children(&mut c) {
                 if a.kind() == "keyword_argument" {
-                    let key = a
-                        .child_by_field_name("name")
-                        .map(|n| self.text(n))
-                        .unwrap_or_default();
-                    let Some(v) = a.child_by_field_name("value") else {
+                    let key = a.field("name").map(|n| self.text(n)).unwrap_or_default();
+                    let Some(v) = a.field("value") else {
                         continue;
                     };
                     match key.as_str() {
@@ -1105,7 +1072,7 @@ impl<'t> Py<'t, '_> {
         }
         if tool.description_span.is_none()
             && let Some(doc) = def
-                .child_by_field_name("body")
+                .field("body")
                 .and_then(|b| b.named_child(0))
                 .filter(|s| s.kind() == "expression_statement")
                 .and_then(|s| s.named_child(0))
@@ -1127,7 +1094,7 @@ impl<'t> Py<'t, '_> {
 
     /// The parameters a client sees of a handler function: `self`, `ctx` and a `Context` left out.
     fn tool_params(&self, def: Node<'_>) -> Vec<Param> {
-        def.child_by_field_name("parameters")
+        def.field("parameters")
             .map(|p| self.params(p))
             .unwrap_or_default()
             .into_iter()
@@ -1217,19 +1184,19 @@ impl<'t> Py<'t, '_> {
     /// method) of the file and the name is written.
     fn applied_decorator(&self, ci: usize, kind: ToolKind) -> Option<Tool> {
         let outer = self.call_nodes[ci];
-        let inner = outer.child_by_field_name("function")?;
+        let inner = outer.field("function")?;
         if inner.kind() != "call" {
             return None;
         }
         let handler = {
-            let args = outer.child_by_field_name("arguments")?;
+            let args = outer.field("arguments")?;
             let mut c = args.walk();
             args.named_children(&mut c)
                 .find(|a| a.kind() != "comment")?
         };
         let f = self.function_of(handler)?;
         let function = &self.facts.functions[f];
-        let args = inner.child_by_field_name("arguments")?;
+        let args = inner.field("arguments")?;
         let written = {
             let mut c = args.walk();
             args.named_children(&mut c)
@@ -1256,15 +1223,12 @@ impl<'t> Py<'t, '_> {
 
     /// The value node of a keyword argument of a call.
     fn keyword_node(&self, call: Node<'t>, key: &str) -> Option<Node<'t>> {
-        let args = call.child_by_field_name("arguments")?;
+        let args = call.field("arguments")?;
         let mut c = args.walk();
         args.named_children(&mut c)
             .filter(|a| a.kind() == "keyword_argument")
-            .find(|a| {
-                a.child_by_field_name("name")
-                    .is_some_and(|n| text(n, self.src) == key)
-            })
-            .and_then(|a| a.child_by_field_name("value"))
+            .find(|a| a.field("name").is_some_and(|n| text(n, self.src) == key))
+            .and_then(|a| a.field("value"))
     }
 
     /// Definition dicts, as [`Candidate`]s: `{"name": "x", "description": …, "input_schema": …,
@@ -1281,10 +1245,7 @@ impl<'t> Py<'t, '_> {
             }
             let mut c = node.walk();
             for pair in node.named_children(&mut c).filter(|p| p.kind() == "pair") {
-                let (Some(k), Some(v)) = (
-                    pair.child_by_field_name("key"),
-                    pair.child_by_field_name("value"),
-                ) else {
+                let (Some(k), Some(v)) = (pair.field("key"), pair.field("value")) else {
                     continue;
                 };
                 if v.kind() != "dictionary" || self.dict_value(v, "name").is_some() {
@@ -1355,12 +1316,12 @@ impl<'t> Py<'t, '_> {
         dict.named_children(&mut c)
             .filter(|p| p.kind() == "pair")
             .find(|p| {
-                p.child_by_field_name("key")
+                p.field("key")
                     .filter(|k| k.kind() == "string")
                     .and_then(|k| self.fold(k, 0))
                     .is_some_and(|(k, _)| k == key)
             })
-            .and_then(|p| p.child_by_field_name("value"))
+            .and_then(|p| p.field("value"))
     }
 
     /// A tool name written in a definition: a literal, or a module constant bound once.
@@ -1380,7 +1341,7 @@ impl<'t> Py<'t, '_> {
                 self.facts.functions.iter().position(|f| f.name == name)
             }
             "attribute" => {
-                let name = text(node.child_by_field_name("attribute")?, self.src);
+                let name = text(node.field("attribute")?, self.src);
                 self.facts.functions.iter().position(|f| f.name == name)
             }
             "lambda" => self
@@ -1397,10 +1358,8 @@ impl<'t> Py<'t, '_> {
     fn guards(&mut self) {
         let mut late = Vec::new();
         for &node in &self.branches {
-            let (Some(cond), Some(body)) = (
-                node.child_by_field_name("condition"),
-                node.child_by_field_name("consequence"),
-            ) else {
+            let (Some(cond), Some(body)) = (node.field("condition"), node.field("consequence"))
+            else {
                 continue;
             };
             if self
@@ -1424,19 +1383,19 @@ impl<'t> Py<'t, '_> {
                 return None;
             }
             if n.kind() == "call"
-                && n.child_by_field_name("function")
+                && n.field("function")
                     .is_some_and(|f| text(f, self.src).ends_with("Field"))
             {
-                let args = n.child_by_field_name("arguments")?;
+                let args = n.field("arguments")?;
                 let mut c = args.walk();
                 return args
                     .named_children(&mut c)
                     .filter(|a| a.kind() == "keyword_argument")
                     .find(|a| {
-                        a.child_by_field_name("name")
+                        a.field("name")
                             .is_some_and(|k| text(k, self.src) == "description")
                     })
-                    .and_then(|a| a.child_by_field_name("value"))
+                    .and_then(|a| a.field("value"))
                     .and_then(|v| self.fold(v, 0))
                     .map(|f| f.0);
             }
@@ -1507,11 +1466,11 @@ impl<'t> Py<'t, '_> {
                 (out.len() <= MAX).then_some(out)
             }
             "binary_operator" => {
-                if text(node.child_by_field_name("operator")?, self.src) != "+" {
+                if text(node.field("operator")?, self.src) != "+" {
                     return None;
                 }
-                let l = self.variants(node.child_by_field_name("left")?, depth + 1)?;
-                let r = self.variants(node.child_by_field_name("right")?, depth + 1)?;
+                let l = self.variants(node.field("left")?, depth + 1)?;
+                let r = self.variants(node.field("right")?, depth + 1)?;
                 product(l, r)
             }
             "concatenated_string" => {
@@ -1533,9 +1492,7 @@ impl<'t> Py<'t, '_> {
                             continue;
                         }
                         "string_content" => vec![unescape_python(&text(part, self.src), raw)],
-                        "interpolation" => {
-                            self.variants(part.child_by_field_name("expression")?, depth + 1)?
-                        }
+                        "interpolation" => self.variants(part.field("expression")?, depth + 1)?,
                         _ => continue,
                     };
                     out = product(out, v)?;
@@ -1566,11 +1523,11 @@ impl<'t> Py<'t, '_> {
             }
             "parenthesized_expression" => self.pieces(node.named_child(0)?, depth + 1)?,
             "binary_operator" => {
-                if text(node.child_by_field_name("operator")?, self.src) != "+" {
+                if text(node.field("operator")?, self.src) != "+" {
                     return None;
                 }
-                let mut l = self.pieces(node.child_by_field_name("left")?, depth + 1)?;
-                l.extend(self.pieces(node.child_by_field_name("right")?, depth + 1)?);
+                let mut l = self.pieces(node.field("left")?, depth + 1)?;
+                l.extend(self.pieces(node.field("right")?, depth + 1)?);
                 l
             }
             "concatenated_string" => {
@@ -1593,9 +1550,9 @@ impl<'t> Py<'t, '_> {
                         "string_content" => {
                             out.push(Piece::Text(unescape_python(&text(part, self.src), raw)))
                         }
-                        "interpolation" => out.extend(
-                            self.pieces(part.child_by_field_name("expression")?, depth + 1)?,
-                        ),
+                        "interpolation" => {
+                            out.extend(self.pieces(part.field("expression")?, depth + 1)?)
+                        }
                         _ => {}
                     }
                 }
@@ -1653,7 +1610,7 @@ impl<'t> Py<'t, '_> {
             | "dictionary_splat" => all(node, names),
             // `f(name=value)`: the name is the parameter's, not a read.
             "keyword_argument" => node
-                .child_by_field_name("value")
+                .field("value")
                 .is_some_and(|v| self.configuration(v, depth + 1, names)),
             "identifier" => {
                 let name = text(node, self.src);
@@ -1680,7 +1637,7 @@ impl<'t> Py<'t, '_> {
                 false
             }
             "attribute" => node
-                .child_by_field_name("object")
+                .field("object")
                 .is_some_and(|o| self.configuration(o, depth + 1, names)),
             "subscript" => {
                 let mut c = node.walk();
@@ -1690,21 +1647,18 @@ impl<'t> Py<'t, '_> {
                     .all(|p| self.configuration(p, depth + 1, names))
             }
             "call" => {
-                let Some(f) = node.child_by_field_name("function") else {
+                let Some(f) = node.field("function") else {
                     return false;
                 };
-                if !node
-                    .child_by_field_name("arguments")
-                    .is_some_and(|a| all(a, names))
-                {
+                if !node.field("arguments").is_some_and(|a| all(a, names)) {
                     return false;
                 }
                 if f.kind() == "attribute"
-                    && f.child_by_field_name("attribute")
+                    && f.field("attribute")
                         .is_some_and(|a| METHODS.contains(&&*text(a, self.src)))
                 {
                     return f
-                        .child_by_field_name("object")
+                        .field("object")
                         .is_some_and(|o| self.configuration(o, depth + 1, names));
                 }
                 let Some((callee, _)) = self.callee_of(f, depth + 1) else {
@@ -1812,7 +1766,7 @@ impl<'t> Py<'t, '_> {
                 t.contains(".command(") || t.contains(".command\n") || t.ends_with(".command")
             }
         });
-        if command && let Some(def) = node.child_by_field_name("definition") {
+        if command && let Some(def) = node.field("definition") {
             self.facts.command_gates.push(def.byte_range());
         }
     }
@@ -1829,10 +1783,10 @@ impl<'t> Py<'t, '_> {
                 let lit = pattern
                     .and_then(|p| p.named_child(0))
                     .and_then(|s| self.fold(s, 0));
-                (lit.map(|f| f.0), node.child_by_field_name("consequence"))
+                (lit.map(|f| f.0), node.field("consequence"))
             } else {
                 let cond = node
-                    .child_by_field_name("condition")
+                    .field("condition")
                     .filter(|c| c.kind() == "comparison_operator");
                 let lit = cond.and_then(|c| {
                     let mut cur = c.walk();
@@ -1846,7 +1800,7 @@ impl<'t> Py<'t, '_> {
                         .and_then(|s| self.fold(*s, 0))
                         .map(|f| f.0)
                 });
-                (lit, node.child_by_field_name("consequence"))
+                (lit, node.field("consequence"))
             };
             if let (Some(name), Some(body)) = (literal, body) {
                 out.push((name, body.byte_range()));

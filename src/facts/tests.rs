@@ -226,3 +226,40 @@ fn function_at_walks_up_the_nesting_not_back_over_every_function() {
     assert_eq!(name_at("y = 2").as_deref(), Some("later"));
     assert_eq!(name_at("z = 3"), None);
 }
+
+#[test]
+fn field_ids_are_cached_per_grammar() {
+    // The cache tells grammars apart by their symbol count: the four must differ.
+    let counts: std::collections::BTreeSet<usize> = [
+        Language::Python,
+        Language::JavaScript,
+        Language::TypeScript,
+        Language::Tsx,
+    ]
+    .iter()
+    .map(|l| l.grammar().node_kind_count())
+    .collect();
+    assert_eq!(counts.len(), 4, "{counts:?}");
+    // The same literal asked of two grammars gives each grammar's own child.
+    for (lang, src, want) in [
+        (Language::Python, "x = 1", "x"),
+        (Language::JavaScript, "x = 1", "x"),
+        (Language::TypeScript, "x = 1", "x"),
+        (Language::Tsx, "x = 1", "x"),
+    ] {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&lang.grammar()).unwrap();
+        let tree = parser.parse(src, None).unwrap();
+        let mut node = tree.root_node();
+        while node.field("left").is_none() && node.named_child_count() > 0 {
+            node = node.named_child(0).unwrap();
+        }
+        let left = node.field("left").expect("an assignment's left side");
+        assert_eq!(&src[left.byte_range()], want, "{lang:?}");
+        assert_eq!(
+            node.field("left"),
+            node.child_by_field_name("left"),
+            "{lang:?}"
+        );
+    }
+}
