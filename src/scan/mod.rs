@@ -455,34 +455,42 @@ fn whole_program(
     let program = Program::new(units);
     let dataflow = Dataflow::new(&program, units, hits);
     let purpose = purpose(units, packages);
-    let reaches: Vec<(usize, usize, Reach)> = units
+    let pairs: Vec<(usize, usize)> = units
         .iter()
         .enumerate()
-        .flat_map(|(u, unit)| {
-            unit.facts
-                .tools
-                .iter()
-                .enumerate()
-                .map(move |(t, _)| (u, t))
-        })
-        .map(|(u, t)| (u, t, program.reach(u, &units[u].facts.tools[t])))
+        .flat_map(|(u, unit)| (0..unit.facts.tools.len()).map(move |t| (u, t)))
+        .collect();
+    // Each tool's reach is a breadth-first walk of its own: independent, so in parallel.
+    let reaches: Vec<(usize, usize, Reach)> = pairs
+        .par_iter()
+        .map(|&(u, t)| (u, t, program.reach(u, &units[u].facts.tools[t])))
         .collect();
     let tool_of = |u: usize, t: usize| &units[u].facts.tools[t];
+    // A finding belongs to the first tool whose own code holds it, else to the first whose reach
+    // covers the function it is in: two indexes instead of every finding asking every tool.
+    let mut own_by_unit: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
+    let mut first_by_node: HashMap<usize, usize> = HashMap::new();
+    for (i, (u, _, r)) in reaches.iter().enumerate() {
+        own_by_unit[*u].push(i);
+        for &n in r.nodes() {
+            first_by_node.entry(n).or_insert(i);
+        }
+    }
     let mut findings: Vec<Finding> = located
         .into_iter()
         .map(|(u, offset, mut f)| {
-            // The tool whose own code holds the finding, else the first whose reach covers it.
-            let own = reaches.iter().find(|(tu, t, _)| {
-                *tu == u && tool_of(*tu, *t).ranges.iter().any(|r| r.contains(&offset))
+            let own = own_by_unit[u].iter().copied().find(|&i| {
+                let (tu, t, _) = &reaches[i];
+                tool_of(*tu, *t).ranges.iter().any(|r| r.contains(&offset))
             });
             let any = || {
-                reaches
-                    .iter()
-                    .find(|(_, _, r)| program.covers(r, u, offset))
+                program
+                    .node_at(u, offset)
+                    .and_then(|n| first_by_node.get(&n).copied())
             };
             f.tool = own
                 .or_else(any)
-                .map(|(tu, t, _)| tool_of(*tu, *t).name.clone());
+                .map(|i| tool_of(reaches[i].0, reaches[i].1).name.clone());
             if f.tool.is_none() && outside_the_server(&program, units, u) {
                 demote_outside_the_server(&mut f);
             }
