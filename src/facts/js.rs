@@ -5,7 +5,7 @@
 //! (`server.tool`, `server.registerTool`, prompts/resources, and the low-level
 //! `setRequestHandler(ListToolsRequestSchema…)` with `switch` dispatch).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -60,6 +60,10 @@ struct Js<'t, 's> {
     classes: HashSet<String>,
     /// Node visits left to the current [`Js::configuration`] question.
     budget: Cell<usize>,
+    /// Folds already computed while the strings are folded ([`Self::fold`]); `None` outside.
+    fold_memo: RefCell<Option<HashMap<usize, Option<Folded>>>>,
+    /// Set when a fold stopped at [`FOLD_DEPTH`]: that answer depends on where it started.
+    fold_cut: Cell<bool>,
     counter_nodes: Vec<Node<'t>>,
     exports: Vec<Node<'t>>,
     /// The call node of each entry of `facts.calls`.
@@ -89,6 +93,8 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         counters: HashSet::new(),
         classes: HashSet::new(),
         budget: Cell::new(0),
+        fold_memo: RefCell::new(None),
+        fold_cut: Cell::new(false),
         counter_nodes: Vec::new(),
         exports: Vec::new(),
         call_nodes: Vec::new(),
@@ -169,6 +175,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             js.counters.extend(names);
         }
     }
+    // From here on the constants are known. Nested calls each fold their arguments, which hold the inner calls: remembering each
+    // node's fold keeps the pass linear in the nesting.
+    *js.fold_memo.borrow_mut() = Some(HashMap::new());
     for (node, f) in std::mem::take(&mut js.calls) {
         js.call(node, f);
     }
@@ -179,6 +188,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     for (node, f, n) in std::mem::take(&mut js.strings) {
         js.string(node, f, n);
     }
+    *js.fold_memo.borrow_mut() = None;
     for (node, f) in std::mem::take(&mut js.flows) {
         js.assign(node, f);
     }
@@ -528,6 +538,7 @@ impl<'t> Js<'t, '_> {
 
     fn callee_of(&self, node: Node<'_>, depth: u32) -> Option<(String, bool)> {
         if depth > FOLD_DEPTH {
+            self.fold_cut.set(true);
             return None;
         }
         let node = unwrap(node);
@@ -706,7 +717,7 @@ impl<'t> Js<'t, '_> {
         let mut visited = 0;
         while let Some(n) = stack.pop() {
             visited += 1;
-            if out.len() >= ARG_NAMES || visited > 512 {
+            if out.len() >= ARG_NAMES || visited > 128 {
                 break;
             }
             match n.kind() {
@@ -832,7 +843,24 @@ impl<'t> Js<'t, '_> {
     }
 
     fn fold(&self, node: Node<'_>, depth: u32) -> Option<Folded> {
+        if let Some(memo) = self.fold_memo.borrow().as_ref()
+            && let Some(r) = memo.get(&node.id())
+        {
+            return r.clone();
+        }
+        let outer = self.fold_cut.replace(false);
+        let r = self.fold_uncached(node, depth);
+        let cut = self.fold_cut.get();
+        if !cut && let Some(memo) = self.fold_memo.borrow_mut().as_mut() {
+            memo.insert(node.id(), r.clone());
+        }
+        self.fold_cut.set(outer || cut);
+        r
+    }
+
+    fn fold_uncached(&self, node: Node<'_>, depth: u32) -> Option<Folded> {
         if depth > FOLD_DEPTH {
+            self.fold_cut.set(true);
             return None;
         }
         let node = unwrap(node);

@@ -3,7 +3,7 @@
 //! `join`, `chr`, `[::-1]`, base64/hex decoding), functions, and MCP declarations (FastMCP
 //! decorators and the low-level `Server` with `Tool(...)` lists and name dispatch).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -51,6 +51,10 @@ struct Py<'t, 's> {
     top_values: Vec<(String, Node<'t>)>,
     /// Node visits left to the current [`Py::configuration`] question.
     budget: Cell<usize>,
+    /// Folds already computed while the strings are folded ([`Self::fold`]); `None` outside.
+    fold_memo: RefCell<Option<HashMap<usize, Option<Folded>>>>,
+    /// Set when a fold stopped at [`FOLD_DEPTH`]: that answer depends on where it started.
+    fold_cut: Cell<bool>,
     counter_nodes: Vec<Node<'t>>,
     dicts: Vec<Node<'t>>,
     /// The call node of each entry of `facts.calls`.
@@ -82,6 +86,8 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         classes: HashSet::new(),
         top_values: Vec::new(),
         budget: Cell::new(0),
+        fold_memo: RefCell::new(None),
+        fold_cut: Cell::new(false),
         counter_nodes: Vec::new(),
         dicts: Vec::new(),
         call_nodes: Vec::new(),
@@ -163,6 +169,9 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             py.counters.extend(names);
         }
     }
+    // From here on the constants are known. Nested calls each fold their arguments, which hold the inner calls: remembering each
+    // node's fold keeps the pass linear in the nesting.
+    *py.fold_memo.borrow_mut() = Some(HashMap::new());
     for (node, f) in std::mem::take(&mut py.calls) {
         py.call(node, f);
     }
@@ -173,6 +182,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     for (node, f, n) in std::mem::take(&mut py.strings) {
         py.string(node, f, n);
     }
+    *py.fold_memo.borrow_mut() = None;
     for (node, f) in std::mem::take(&mut py.flows) {
         py.assign(node, f);
     }
@@ -419,6 +429,7 @@ impl<'t> Py<'t, '_> {
     /// that is not a name chain.
     fn path(&self, node: Node<'_>, depth: u32) -> Option<String> {
         if depth > FOLD_DEPTH {
+            self.fold_cut.set(true);
             return None;
         }
         match node.kind() {
@@ -640,7 +651,7 @@ impl<'t> Py<'t, '_> {
         let mut visited = 0;
         while let Some(n) = stack.pop() {
             visited += 1;
-            if out.len() >= ARG_NAMES || visited > 512 {
+            if out.len() >= ARG_NAMES || visited > 128 {
                 break;
             }
             match n.kind() {
@@ -731,7 +742,24 @@ impl<'t> Py<'t, '_> {
 
     /// Folds a constant string expression.
     fn fold(&self, node: Node<'_>, depth: u32) -> Option<Folded> {
+        if let Some(memo) = self.fold_memo.borrow().as_ref()
+            && let Some(r) = memo.get(&node.id())
+        {
+            return r.clone();
+        }
+        let outer = self.fold_cut.replace(false);
+        let r = self.fold_uncached(node, depth);
+        let cut = self.fold_cut.get();
+        if !cut && let Some(memo) = self.fold_memo.borrow_mut().as_mut() {
+            memo.insert(node.id(), r.clone());
+        }
+        self.fold_cut.set(outer || cut);
+        r
+    }
+
+    fn fold_uncached(&self, node: Node<'_>, depth: u32) -> Option<Folded> {
         if depth > FOLD_DEPTH {
+            self.fold_cut.set(true);
             return None;
         }
         let out = match node.kind() {
