@@ -106,6 +106,8 @@ impl ToolEffects {
             self.credentials.push((u, h));
         }
         if let Some(d) = &hit.dest {
+            // A process running `curl` reaches the network as well as starting a process.
+            self.effects.insert(d.via);
             self.destinations.insert(d.clone());
             self.outbound.push((u, h));
         }
@@ -129,18 +131,17 @@ pub struct Scope<'a> {
     pub purpose: &'a Purpose,
 }
 
-/// The destination of an outbound sink at `span`, from the call's arguments.
-pub fn destination(facts: &FileFacts, span: Span, effect: Effect) -> Option<Dest> {
+/// The destination of an outbound sink at `span`, from the call's arguments. `src` is the file's
+/// text: a process that runs a network client (`curl`, `wget`, `nc`…) is an outbound sink too,
+/// and its command line is read as written (an f-string or template included).
+pub fn destination(facts: &FileFacts, span: Span, effect: Effect, src: &str) -> Option<Dest> {
+    if effect == Effect::Process {
+        return network_command(facts, call_at(facts, span)?, src);
+    }
     if !effect.is_outbound() {
         return None;
     }
-    // Calls are recorded in pre-order, so sorted by start: binary search, then the few calls
-    // starting at the same byte (`a()()`).
-    let first = facts.calls.partition_point(|c| c.span.start < span.start);
-    let call = facts.calls[first..]
-        .iter()
-        .take_while(|c| c.span.start == span.start)
-        .find(|c| c.span.end == span.end);
+    let call = call_at(facts, span);
     let kind = match call {
         Some(c) => call_destination(facts, c, effect),
         // A string match (a webhook URL) is its own destination.
@@ -155,6 +156,72 @@ pub fn destination(facts: &FileFacts, span: Span, effect: Effect) -> Option<Dest
         via: effect,
         kind,
         line: span.line,
+    })
+}
+
+/// The call recorded at exactly `span`. Calls are recorded in pre-order, so sorted by start:
+/// binary search, then the few calls starting at the same byte (`a()()`).
+fn call_at(facts: &FileFacts, span: Span) -> Option<&Call> {
+    let first = facts.calls.partition_point(|c| c.span.start < span.start);
+    facts.calls[first..]
+        .iter()
+        .take_while(|c| c.span.start == span.start)
+        .find(|c| c.span.end == span.end)
+}
+
+/// Programs that send what they are given over the network. `subprocess.run(["curl", "-d",
+/// token, URL])` sends the token as surely as `requests.post(URL, data=token)` does.
+const NETWORK_COMMANDS: [&str; 12] = [
+    "curl", "wget", "nc", "ncat", "netcat", "socat", "scp", "sftp", "ftp", "rsync", "telnet", "ssh",
+];
+
+/// The destination of a process that runs a network client: the first URL of its command line,
+/// else a parameter it is given, else computed. `None` when the program is not a network client.
+/// The command is the first argument (a list, a shell string, or `spawn("curl", [...])`'s
+/// program name), read from the source text.
+fn network_command(facts: &FileFacts, call: &Call, src: &str) -> Option<Dest> {
+    let args: Vec<&crate::facts::Arg> = call.args.iter().filter(|a| a.keyword.is_none()).collect();
+    let first = args.first()?;
+    let text = |a: &crate::facts::Arg| src.get(a.span.range()).unwrap_or("");
+    let program = text(first)
+        .trim_start_matches(['f', 'r', 'b', 'F', 'R', 'B'])
+        .trim_start_matches(['[', '(', '"', '\'', '`', ' '])
+        .split(|c: char| c.is_whitespace() || "\"'`,]".contains(c))
+        .next()
+        .unwrap_or("");
+    let program = program.rsplit(['/', '\\']).next().unwrap_or(program);
+    if !NETWORK_COMMANDS.contains(&program) {
+        return None;
+    }
+    // The command line: the first argument, and the argument list of `spawn(program, [...])`.
+    let line: Vec<&crate::facts::Arg> = args.iter().take(2).copied().collect();
+    let host = line.iter().find_map(|a| {
+        let t = text(a);
+        t.match_indices("://").find_map(|(i, _)| {
+            let start = t[..i]
+                .rfind(|c: char| !c.is_ascii_alphanumeric())
+                .map_or(0, |j| j + 1);
+            let end = t[i..]
+                .find(|c: char| c.is_whitespace() || "\"'`{}$,)]".contains(c))
+                .map_or(t.len(), |j| i + j);
+            crate::signature::url_host(&t[start..end])
+        })
+    });
+    let params: &[String] = call
+        .function
+        .map_or(&[], |f| &facts.functions[f as usize].params);
+    let kind = match host {
+        Some(h) => DestKind::Literal(h),
+        None => line
+            .iter()
+            .flat_map(|a| a.names.iter())
+            .find(|n| params.contains(n))
+            .map_or(DestKind::Computed, |p| DestKind::Param(p.clone())),
+    };
+    Some(Dest {
+        via: Effect::Network,
+        kind,
+        line: call.span.line,
     })
 }
 

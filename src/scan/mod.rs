@@ -374,7 +374,7 @@ impl<'s> Scanner<'s> {
         for h in hits {
             let sig = &self.signatures.all()[h.sig];
             let Some(effect) = sig.effect else { continue };
-            let dest = analysis::destination(facts, h.span, effect);
+            let dest = analysis::destination(facts, h.span, effect, text);
             let credential =
                 sig.category == Category::CredentialAccess && sig.severity > Severity::Info;
             if !seen.insert((h.span.line, effect, dest.clone(), credential)) {
