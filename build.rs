@@ -24,6 +24,8 @@ fn table(name: &str, dir: &str, ext: &str, code: &mut String) {
             .join(dir);
     let mut list = Vec::new();
     files(&root, ext, &mut list);
+    // The directory too: cargo then scans it whole, so a new file is seen, not only edited ones.
+    println!("cargo:rerun-if-changed={}", root.display());
     writeln!(code, "pub(super) static {name}: &[(&str, &str)] = &[").unwrap();
     for p in &list {
         println!("cargo:rerun-if-changed={}", p.display());

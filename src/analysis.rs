@@ -225,58 +225,60 @@ fn network_command(facts: &FileFacts, call: &Call, src: &str) -> Option<Dest> {
     })
 }
 
-const DEST_KEYWORDS: [&str; 10] = [
-    "url", "host", "hostname", "uri", "to", "bcc", "cc", "chat_id", "address", "endpoint",
+const DEST_KEYWORDS: [&str; 11] = [
+    "url", "host", "hostname", "uri", "to", "bcc", "cc", "chat_id", "channel", "address",
+    "endpoint",
 ];
 
 fn call_destination(facts: &FileFacts, call: &Call, effect: Effect) -> DestKind {
     let params: &[String] = call
         .function
         .map_or(&[], |f| &facts.functions[f as usize].params);
-    // Mail: a literal extra recipient is the destination that matters most.
-    let mut candidates: Vec<&crate::facts::Arg> = Vec::new();
+    // (key, argument, value): the key is "" for a positional argument. Mail: a literal extra
+    // recipient is the destination that matters most.
+    let mut candidates: Vec<(&str, &crate::facts::Arg, &Value)> = Vec::new();
     if effect == Effect::Mail {
         for k in ["bcc", "cc", "to"] {
-            if let Some((a, _)) = call.keyword(k) {
-                candidates.push(a);
+            if let Some((a, v)) = call.keyword(k) {
+                candidates.push((k, a, v));
             }
         }
         if call.callee.ends_with("sendmail") || call.callee.ends_with("send_message") {
-            candidates.extend(call.positional(1));
+            candidates.extend(call.positional(1).map(|a| ("", a, &a.value)));
         }
     }
     for k in DEST_KEYWORDS {
-        if let Some((a, _)) = call.keyword(k) {
-            candidates.push(a);
+        if let Some((a, v)) = call.keyword(k) {
+            candidates.push((k, a, v));
         }
     }
-    candidates.extend(call.positional(0));
-    for a in &candidates {
-        let v = match &a.value {
-            Value::Object { .. } => DEST_KEYWORDS
-                .iter()
-                .find_map(|k| a.value.entry(k))
-                .unwrap_or(&a.value),
+    candidates.extend(call.positional(0).map(|a| ("", a, &a.value)));
+    for &(key, a, v) in &candidates {
+        let v = match v {
+            Value::Object { .. } => DEST_KEYWORDS.iter().find_map(|k| v.entry(k)).unwrap_or(v),
             v => v,
         };
-        if let Some(lit) = literal_destination(v) {
+        let lit = literal_destination(v).or_else(|| recipient(key, v, &call.callee));
+        if let Some(lit) = lit {
             // `SMTP_SSL("smtp.gmail.com", 465)`, `socket.connect(("1.2.3.4", 4444))`: keep the port.
             let port = match (&a.value, call.positional(1).map(|p| &p.value)) {
                 (Value::List { items }, _) => items.get(1).and_then(number),
                 (Value::Str { .. }, Some(p))
-                    if a.keyword.is_none() && std::ptr::eq(*a, call.positional(0).unwrap_or(a)) =>
+                    if a.keyword.is_none() && std::ptr::eq(a, call.positional(0).unwrap_or(a)) =>
                 {
                     number(p)
                 }
                 _ => None,
             };
             return DestKind::Literal(match port {
-                Some(p) if !lit.contains(':') && !lit.contains('@') => format!("{lit}:{p}"),
+                Some(p) if !lit.contains(':') && !lit.contains('@') && !lit.starts_with('+') => {
+                    format!("{lit}:{p}")
+                }
                 _ => lit,
             });
         }
     }
-    for a in &candidates {
+    for (_, a, _) in &candidates {
         if let Some(p) = a.names.iter().find(|n| params.contains(n)) {
             return DestKind::Param(p.clone());
         }
@@ -289,6 +291,39 @@ fn call_destination(facts: &FileFacts, call: &Call, effect: Effect) -> DestKind 
         }
     }
     DestKind::Computed
+}
+
+/// A messaging recipient written into the code: a phone number in a `to` field, a chat id or a
+/// channel (`chat_id=-1001934411872`, `channel: "C05QX8ARCH1"`), or the chat a
+/// `sendMessage(chatId, text)` is given first.
+fn recipient(key: &str, v: &Value, callee: &str) -> Option<String> {
+    let chat = matches!(key, "chat_id" | "channel")
+        || (key.is_empty()
+            && (callee.ends_with("sendMessage") || callee.ends_with("send_message")));
+    match v {
+        Value::Str { value, .. } => {
+            let s = value.trim();
+            let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+            let phone = s
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +().-".contains(c))
+                && (7..=15).contains(&digits.len());
+            if phone && (key == "to" || chat) {
+                return Some(if s.starts_with('+') {
+                    format!("+{digits}")
+                } else {
+                    digits
+                });
+            }
+            let id = !s.is_empty()
+                && s.len() <= 64
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "#@_-".contains(c));
+            (chat && id).then(|| s.to_owned())
+        }
+        Value::Number { text } if chat => Some(text.clone()),
+        _ => None,
+    }
 }
 
 fn number(v: &Value) -> Option<u16> {
@@ -488,6 +523,7 @@ pub fn judge(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<
         });
     }
     out.extend(forwarded_tokens(scope, units, hits, sink));
+    out.extend(copied_to_fixed_recipient(scope, units, hits, sink));
     let Some(t) = tool else { return out };
     if t.description_dynamic {
         // Built from the environment or the server's own configuration, the description is fixed
@@ -692,6 +728,94 @@ fn forwarded_tokens(
         });
     }
     out
+}
+
+/// A destination that names a person or a chat rather than a host: a mail address, a phone
+/// number, a chat id or channel.
+fn is_recipient(dest: &str) -> bool {
+    dest.contains('@') || (!dest.contains('.') && dest != "localhost" && !dest.contains(':'))
+}
+
+/// `chain-copy-to-fixed-recipient` (destination tampering): a tool that sends to the recipient
+/// its caller names (`to`, `channel`) also sends its arguments to a recipient written into the
+/// code. The user asked for one message; a third party gets a copy of every one (the SMS or
+/// chat form of a hidden BCC). Proved by the flow of a tool argument into the fixed sink.
+fn copied_to_fixed_recipient(
+    scope: &Scope<'_>,
+    units: &[Unit],
+    hits: &[Vec<EffectHit>],
+    reported: Option<(usize, usize)>,
+) -> Option<Finding> {
+    let tool = scope.tool?;
+    let e = scope.effects;
+    // The channels (mail, network) on which the caller chooses the recipient.
+    let chosen: BTreeSet<(Effect, &str)> = e
+        .outbound
+        .iter()
+        .filter_map(|&(u, h)| {
+            let d = hits[u][h].dest.as_ref()?;
+            match &d.kind {
+                DestKind::Param(p) => Some((d.via, p.as_str())),
+                _ => None,
+            }
+        })
+        .collect();
+    if chosen.is_empty() {
+        return None;
+    }
+    let copies: Vec<_> = scope
+        .flows
+        .iter()
+        .filter_map(|f| {
+            let Origin::Param(_) = &f.origin else {
+                return None;
+            };
+            let hit = &hits[f.sink.0][f.sink.1];
+            let dest = hit.dest.as_ref()?;
+            let lit = dest.literal()?;
+            let same_channel = chosen.iter().any(|(via, _)| *via == dest.via);
+            (Some(f.sink) != reported && same_channel && is_recipient(lit))
+                .then_some((f, hit, dest, lit))
+        })
+        .collect();
+    // Name the content copied (`body`) rather than the recipient it was meant for (`to`).
+    let is_recipient_param =
+        |f: &Flow| matches!(&f.origin, Origin::Param(p) if chosen.iter().any(|(_, n)| n == p));
+    let &(f, hit, dest, lit) = copies
+        .iter()
+        .find(|c| !is_recipient_param(c.0))
+        .or(copies.first())?;
+    let Origin::Param(p) = &f.origin else {
+        return None;
+    };
+    let named = chosen
+        .iter()
+        .find(|(via, _)| *via == dest.via)
+        .map_or("", |(_, n)| *n);
+    let file = &units[f.sink.0].rel;
+    let mut evidence = f.steps.clone();
+    evidence.push(Evidence {
+        file: file.clone(),
+        line: hit.line,
+        note: format!("sends by {} to {lit}, not to `{named}`", dest.via.word()),
+    });
+    Some(Finding {
+        rule: "chain-copy-to-fixed-recipient".to_owned(),
+        category: Category::Exfiltration,
+        severity: Severity::Critical,
+        confidence: Confidence::High,
+        message: format!(
+            "tool `{}` sends to the recipient its caller names (`{named}`) and also sends its argument `{p}` by {} to {lit}, a recipient written into the code: every message is copied to a third party",
+            tool.name,
+            dest.via.word()
+        ),
+        file: file.clone(),
+        line: hit.line,
+        column: hit.column,
+        snippet: hit.snippet.clone(),
+        tool: Some(tool.name.clone()),
+        evidence,
+    })
 }
 
 /// How a finding names where a flow's data comes from.

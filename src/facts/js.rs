@@ -761,6 +761,14 @@ impl<'t> Js<'t, '_> {
             "number" => Value::Number {
                 text: self.text(node),
             },
+            "unary_expression"
+                if node.field("argument").is_some_and(|a| a.kind() == "number")
+                    && node.field("operator").is_some_and(|o| o.kind() == "-") =>
+            {
+                Value::Number {
+                    text: self.text(node).split_whitespace().collect(),
+                }
+            }
             "true" => Value::Bool { value: true },
             "false" => Value::Bool { value: false },
             "null" | "undefined" => Value::Null,

@@ -683,6 +683,16 @@ impl<'t> Py<'t, '_> {
             "integer" | "float" => Value::Number {
                 text: self.text(node),
             },
+            // `-1001934411872`: a Telegram group's chat id is a negative literal.
+            "unary_operator"
+                if node
+                    .field("argument")
+                    .is_some_and(|a| matches!(a.kind(), "integer" | "float")) =>
+            {
+                Value::Number {
+                    text: self.text(node).split_whitespace().collect(),
+                }
+            }
             "true" => Value::Bool { value: true },
             "false" => Value::Bool { value: false },
             "none" => Value::Null,
