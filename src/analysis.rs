@@ -13,7 +13,8 @@
 //! A tool's scope is everything its handler reaches across the package ([`crate::program`]); code
 //! no tool reaches (module level, install scripts) is judged per file as one more scope.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
 
 use crate::dataflow::{Flow, Origin};
 use crate::facts::{Call, FileFacts, Span, Tool, Value, is_secret_name};
@@ -65,6 +66,95 @@ impl Dest {
     }
 }
 
+/// Calls that hand a network client's command line to a helper of the same file that runs its
+/// parameter as a process (`def sh(argv): return subprocess.run(argv)` called as
+/// `sh(["curl", "-d", token, URL])`): each such call is an outbound sink of its own, at the call,
+/// with the destination its command line names. `processes` are the spans of the file's process
+/// hits that are not network clients themselves.
+pub fn helper_network_commands(
+    facts: &FileFacts,
+    src: &str,
+    processes: &[Span],
+) -> Vec<(Span, Dest)> {
+    let mut runners: Vec<(u32, usize)> = Vec::new();
+    for &span in processes {
+        let Some(call) = call_at(facts, span) else {
+            continue;
+        };
+        let Some(f) = call.function else { continue };
+        let Some(cmd) = call.positional(0) else {
+            continue;
+        };
+        let t = src.get(cmd.span.range()).unwrap_or("");
+        let params = &facts.functions[f as usize].params;
+        let Some(pi) = params.iter().position(|p| p == t) else {
+            continue;
+        };
+        // `self.run(argv)`: the receiver takes the first parameter.
+        let skip = usize::from(matches!(
+            params.first().map(String::as_str),
+            Some("self" | "cls")
+        ));
+        runners.push((f, pi.saturating_sub(skip)));
+    }
+    if runners.is_empty() {
+        return Vec::new();
+    }
+    // Looked up per call, so this stays linear in the file: by function, and, for
+    // `shell.run(argv)` with `shell = Shell()` (a method of the file called on an instance), by
+    // method name.
+    let mut by_fn: HashMap<u32, Vec<usize>> = HashMap::new();
+    let mut by_method: HashMap<&str, Vec<(u32, usize)>> = HashMap::new();
+    for &(f, pos) in &runners {
+        by_fn.entry(f).or_default().push(pos);
+        let func = &facts.functions[f as usize];
+        if func.params.first().is_some_and(|p| p == "self") {
+            by_method
+                .entry(func.name.as_str())
+                .or_default()
+                .push((f, pos));
+        }
+    }
+    let mut out = Vec::new();
+    for c in &facts.calls {
+        let direct = c
+            .target
+            .and_then(|t| by_fn.get(&t))
+            .into_iter()
+            .flatten()
+            .copied();
+        let method = c
+            .callee
+            .rfind("().")
+            .and_then(|i| by_method.get(&c.callee[i + 3..]))
+            .into_iter()
+            .flatten()
+            .filter(|(f, _)| c.target != Some(*f))
+            .map(|&(_, pos)| pos);
+        for pos in direct.chain(method) {
+            if let Some(d) = network_command_from(facts, c, src, pos) {
+                out.push((c.span, d));
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// A sink on the machine itself: data handed to a process, or written where the server has no
+/// business writing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Local {
+    /// A process (not a network client); `shell` when a shell parses the command line.
+    Process {
+        /// `shell=True`, `os.system`, `child_process.exec`.
+        shell: bool,
+    },
+    /// A file written outside the server's root (the home directory, `/tmp`, an absolute path):
+    /// the path as written.
+    File(String),
+}
+
 /// One match with an effect, kept for the whole-program phase with everything a finding at it
 /// needs (a chain finding is reported at its sink, possibly in another file).
 #[derive(Debug, Clone)]
@@ -75,6 +165,9 @@ pub struct EffectHit {
     pub dest: Option<Dest>,
     /// True for credential reads (credential-access matches).
     pub credential: bool,
+    /// For a process that is not a network client, or a file written outside the server's root:
+    /// a local sink the dataflow follows data into.
+    pub local: Option<Local>,
     /// Byte offset in its file.
     pub offset: usize,
     /// 1-based line.
@@ -159,6 +252,125 @@ pub fn destination(facts: &FileFacts, span: Span, effect: Effect, src: &str) -> 
     })
 }
 
+/// The local sink at `span`: a process that [`destination`] did not find to be a network client,
+/// or a file write whose path, as written (or as last assigned in the same function), is outside
+/// the server's root.
+pub fn local_sink(facts: &FileFacts, span: Span, effect: Effect, src: &str) -> Option<Local> {
+    let call = call_at(facts, span)?;
+    match effect {
+        Effect::Process => Some(Local::Process {
+            shell: is_shell(call),
+        }),
+        Effect::FileWrite => {
+            let text = |r: Range<usize>| src.get(r).unwrap_or("");
+            let callee = call.callee.as_str();
+            let path = if callee.ends_with(".write_text")
+                || callee.ends_with(".write_bytes")
+                || callee.ends_with(".touch")
+            {
+                // `Path(p).write_text(data)`: the path is the receiver.
+                let written = text(call.span.range());
+                written
+                    .rfind(
+                        [".write_", ".touch"]
+                            .iter()
+                            .find(|m| written.contains(**m))
+                            .copied()
+                            .unwrap_or("."),
+                    )
+                    .map_or(written, |i| &written[..i])
+                    .to_owned()
+            } else {
+                let i = usize::from(
+                    [
+                        "shutil.copy",
+                        "shutil.copy2",
+                        "shutil.copyfile",
+                        "shutil.move",
+                        "os.rename",
+                    ]
+                    .contains(&callee),
+                );
+                let a = call.positional(i)?;
+                let t = text(a.span.range());
+                // `open(path, "w")` with `path = os.path.expanduser("~/.x")` a few lines up.
+                let assigned = is_identifier(t)
+                    .then(|| {
+                        facts
+                            .assigns
+                            .iter()
+                            .rev()
+                            .filter(|x| {
+                                x.span.start < call.span.start && x.function == call.function
+                            })
+                            .find(|x| x.targets.iter().any(|n| n == t))
+                            .map(|x| text(x.value.clone()))
+                    })
+                    .flatten();
+                assigned.unwrap_or(t).to_owned()
+            };
+            outside_root(&path).then(|| Local::File(crate::signature::clip(&path, 80)))
+        }
+        _ => None,
+    }
+}
+
+fn is_identifier(t: &str) -> bool {
+    !t.is_empty()
+        && t.chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+/// A command line that a shell parses: `shell=True`, `os.system`, `os.popen`, `child_process.exec`.
+fn is_shell(call: &Call) -> bool {
+    const SHELL: [&str; 12] = [
+        "os.system",
+        "os.popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+        "asyncio.create_subprocess_shell",
+        "commands.getoutput",
+        "child_process.exec",
+        "child_process.execSync",
+        "shelljs.exec",
+        "execa.execaCommand",
+        "execa.execaCommandSync",
+        "os.popen()",
+    ];
+    SHELL.contains(&call.callee.as_str())
+        || call
+            .keyword("shell")
+            .is_some_and(|(_, v)| matches!(v, Value::Bool { value: true } | Value::Str { .. }))
+}
+
+/// A path, as written, that points outside the server's own tree: the home directory, the
+/// temporary directory, or an absolute path.
+fn outside_root(path: &str) -> bool {
+    const MARKS: [&str; 12] = [
+        "expanduser",
+        "Path.home()",
+        "homedir()",
+        "HOME",
+        "USERPROFILE",
+        "APPDATA",
+        "gettempdir",
+        "tmpdir()",
+        "mkdtemp",
+        "mkstemp",
+        "os.tmpdir",
+        "TMPDIR",
+    ];
+    // A string in it that starts at the root, the home directory or a drive:
+    // `Path("/var/tmp/x")`, `open("~/.x")`, `"C:\\Users\\…"`.
+    let absolute = path.match_indices(['"', '\'', '`']).any(|(i, _)| {
+        let rest = &path[i + 1..];
+        (rest.starts_with('/') && !rest.starts_with("//"))
+            || rest.starts_with('~')
+            || rest.get(1..3) == Some(":\\")
+    });
+    MARKS.iter().any(|m| path.contains(m)) || absolute
+}
+
 /// The call recorded at exactly `span`. Calls are recorded in pre-order, so sorted by start:
 /// binary search, then the few calls starting at the same byte (`a()()`).
 fn call_at(facts: &FileFacts, span: Span) -> Option<&Call> {
@@ -180,7 +392,17 @@ const NETWORK_COMMANDS: [&str; 12] = [
 /// The command is the first argument (a list, a shell string, or `spawn("curl", [...])`'s
 /// program name), read from the source text.
 fn network_command(facts: &FileFacts, call: &Call, src: &str) -> Option<Dest> {
-    let args: Vec<&crate::facts::Arg> = call.args.iter().filter(|a| a.keyword.is_none()).collect();
+    network_command_from(facts, call, src, 0)
+}
+
+/// [`network_command`] for a command line that starts at positional argument `from`.
+fn network_command_from(facts: &FileFacts, call: &Call, src: &str, from: usize) -> Option<Dest> {
+    let args: Vec<&crate::facts::Arg> = call
+        .args
+        .iter()
+        .filter(|a| a.keyword.is_none())
+        .skip(from)
+        .collect();
     let first = args.first()?;
     let text = |a: &crate::facts::Arg| src.get(a.span.range()).unwrap_or("");
     let program = text(first)
@@ -524,6 +746,7 @@ pub fn judge(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<
     }
     out.extend(forwarded_tokens(scope, units, hits, sink));
     out.extend(copied_to_fixed_recipient(scope, units, hits, sink));
+    out.extend(local_flows(scope, units, hits));
     let Some(t) = tool else { return out };
     if t.description_dynamic {
         // Built from the environment or the server's own configuration, the description is fixed
@@ -816,6 +1039,98 @@ fn copied_to_fixed_recipient(
         tool: Some(tool.name.clone()),
         evidence,
     })
+}
+
+/// Words that say a tool's job is to run commands: its input reaching a shell is its purpose.
+const COMMAND_WORDS: [&str; 8] = [
+    "command", "shell", "terminal", "bash", "script", "exec", "cli", "console",
+];
+
+/// Flows into local sinks:
+///
+/// - `chain-credential-to-process` (exfiltration, high): credentials the code read (a key file,
+///   a cookie store, another client's config) handed to a process on its command line or input.
+/// - `chain-credential-to-file` (exfiltration, high): credentials copied into a file outside the
+///   server's root, where something else can pick them up.
+/// - `tool-input-to-shell` (code-execution, medium): a tool's argument inside a command line a
+///   shell parses, in a tool whose words do not say it runs commands: a `;` or `$( )` in what the
+///   model passes runs as code (command injection, the commonest MCP server vulnerability).
+fn local_flows(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    let who = scope.tool.map_or_else(
+        || "module code".to_owned(),
+        |t| format!("tool `{}`", t.name),
+    );
+    let runs_commands = scope.tool.is_some_and(|t| {
+        let words =
+            format!("{} {}", t.name, t.description.as_deref().unwrap_or("")).to_ascii_lowercase();
+        COMMAND_WORDS.iter().any(|w| words.contains(w))
+    });
+    for f in scope.flows {
+        let hit = &hits[f.sink.0][f.sink.1];
+        let Some(local) = &hit.local else { continue };
+        let (rule, category, severity, message, last) = match (&f.origin, local) {
+            (Origin::Credential(u, line), Local::Process { .. }) => (
+                "chain-credential-to-process",
+                Category::Exfiltration,
+                Severity::High,
+                format!(
+                    "{who} hands credentials read at {}:{line} to a process: whatever it runs now holds the user's keys, out of sight of the analysis of this server",
+                    units[*u].rel
+                ),
+                "passed to the process".to_owned(),
+            ),
+            (Origin::Credential(u, line), Local::File(path)) => (
+                "chain-credential-to-file",
+                Category::Exfiltration,
+                Severity::High,
+                format!(
+                    "{who} copies credentials read at {}:{line} into a file outside the server's root ({path}): a copy where another program can pick it up is how keys are staged for theft",
+                    units[*u].rel
+                ),
+                format!("written to {path}"),
+            ),
+            (Origin::Param(p), Local::Process { shell: true })
+                if scope.tool.is_some() && !runs_commands =>
+            {
+                (
+                    "tool-input-to-shell",
+                    Category::CodeExecution,
+                    Severity::Medium,
+                    format!(
+                        "{who} puts its argument `{p}` into a command line that a shell parses: a `;`, `|` or `$( )` in what the model passes runs as a command on the user's machine"
+                    ),
+                    "run by a shell".to_owned(),
+                )
+            }
+            _ => continue,
+        };
+        if !seen.insert((rule, f.sink)) {
+            continue;
+        }
+        let file = &units[f.sink.0].rel;
+        let mut evidence = f.steps.clone();
+        evidence.push(Evidence {
+            file: file.clone(),
+            line: hit.line,
+            note: last,
+        });
+        out.push(Finding {
+            rule: rule.to_owned(),
+            category,
+            severity,
+            confidence: Confidence::High,
+            message,
+            file: file.clone(),
+            line: hit.line,
+            column: hit.column,
+            snippet: hit.snippet.clone(),
+            tool: scope.tool.map(|t| t.name.clone()),
+            evidence,
+        });
+    }
+    out
 }
 
 /// How a finding names where a flow's data comes from.

@@ -99,6 +99,7 @@ struct Summary {
 pub struct Dataflow<'a> {
     program: &'a Program<'a>,
     units: &'a [Unit],
+    hits: &'a [Vec<EffectHit>],
     /// Per unit: call index → outbound effect hit index, for the calls that send data.
     sinks: Vec<HashMap<usize, usize>>,
     /// Per unit: byte offsets of credential reads (sorted), with their line.
@@ -129,6 +130,7 @@ impl<'a> Dataflow<'a> {
             let mut senders: HashMap<String, usize> = HashMap::new();
             let mut creds = Vec::new();
             let mut envs = Vec::new();
+            let mut files: Vec<(Option<u32>, String, usize, usize)> = Vec::new();
             for (hi, h) in hits[u].iter().enumerate() {
                 if h.credential {
                     creds.push((h.offset, h.line));
@@ -136,7 +138,7 @@ impl<'a> Dataflow<'a> {
                 if h.effect == Effect::Env {
                     envs.push(h.offset);
                 }
-                if h.dest.is_none() {
+                if h.dest.is_none() && h.local.is_none() {
                     continue;
                 }
                 let first = calls.partition_point(|c| c.span.start < h.offset);
@@ -145,9 +147,32 @@ impl<'a> Dataflow<'a> {
                         break;
                     }
                     map.entry(ci).or_insert(hi);
-                    senders
-                        .entry(format!("{}().", c.callee.trim_end_matches("()")))
-                        .or_insert(hi);
+                    if h.dest.is_some() {
+                        senders
+                            .entry(format!("{}().", c.callee.trim_end_matches("()")))
+                            .or_insert(hi);
+                    } else if matches!(h.local, Some(crate::analysis::Local::File(_))) {
+                        files.push((
+                            c.function,
+                            format!("{}().", c.callee.trim_end_matches("()")),
+                            h.offset,
+                            hi,
+                        ));
+                    }
+                }
+            }
+            // `with open(path, "w") as fh: fh.write(data)`: the writes on a handle go where the
+            // nearest `open` before them in the same function points.
+            if !files.is_empty() {
+                for (ci, c) in calls.iter().enumerate() {
+                    let Some(&(.., hi)) = files.iter().rev().find(|(f, prefix, o, _)| {
+                        *f == c.function
+                            && *o < c.span.start
+                            && c.callee.starts_with(prefix.as_str())
+                    }) else {
+                        continue;
+                    };
+                    map.entry(ci).or_insert(hi);
                 }
             }
             if !senders.is_empty() {
@@ -182,6 +207,7 @@ impl<'a> Dataflow<'a> {
         let mut flow = Dataflow {
             program,
             units,
+            hits,
             sinks,
             credentials,
             env_reads,
@@ -420,8 +446,11 @@ impl<'a> Dataflow<'a> {
                     if ts.is_empty() {
                         continue;
                     }
-                    // A sink: data leaves here.
-                    if let Some(&hi) = self.sinks[unit].get(&ci) {
+                    // A sink: data leaves here (a process takes it on its command line or
+                    // its input, not in `env=` or `cwd=`).
+                    if let Some(&hi) = self.sinks[unit].get(&ci)
+                        && self.takes(unit, hi, arg)
+                    {
                         for t in &ts {
                             if seen_flows.insert((t.origin.clone(), (unit, hi))) {
                                 let mut steps = t.steps.clone();
@@ -569,6 +598,20 @@ impl<'a> Dataflow<'a> {
             }
         }
         (out, tainted.first())
+    }
+
+    /// True when sink `hi` sends what argument `arg` holds: every argument of an outbound call,
+    /// the command line and input of a process.
+    fn takes(&self, unit: usize, hi: usize, arg: &crate::facts::Arg) -> bool {
+        let h = &self.hits[unit][hi];
+        if h.dest.is_some() || !matches!(h.local, Some(crate::analysis::Local::Process { .. })) {
+            return true;
+        }
+        match arg.keyword.as_deref() {
+            // `spawn(cmd, args, { env: process.env, cwd })`: the options object is not input.
+            None => !matches!(arg.value, crate::facts::Value::Object { .. }),
+            Some(k) => matches!(k, "args" | "cmd" | "command" | "input" | "stdin"),
+        }
     }
 
     /// The taints an argument carries: of the names it reads, the sources inside it, the tool

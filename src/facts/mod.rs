@@ -145,7 +145,7 @@ impl Value {
 /// One argument of a call.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Arg {
-    /// Python keyword (`shell=`); `None` for positional arguments.
+    /// Python keyword (`shell=`, `**` for a `**kwargs` splat); `None` for positional arguments.
     pub keyword: Option<String>,
     /// What the argument is.
     pub value: Value,

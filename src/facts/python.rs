@@ -71,6 +71,11 @@ struct Py<'t, 's> {
     branches: Vec<Node<'t>>,
     flows: Vec<(Node<'t>, Option<u32>)>,
     covered_until: usize,
+    /// Names a function binds (`out = subprocess.run(...)`, `with open(p) as out`), per function:
+    /// looked up before the file's bindings, so two functions' `out` do not resolve to each other.
+    scoped: HashMap<(u32, String), String>,
+    /// The function whose code is being read (set by each pass over calls, binds, assignments).
+    cur: Cell<Option<u32>>,
 }
 
 pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
@@ -98,6 +103,8 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         decorated: Vec::new(),
         func_nodes: Vec::new(),
         def_nodes: Vec::new(),
+        scoped: HashMap::new(),
+        cur: Cell::new(None),
         branches: Vec::new(),
         flows: Vec::new(),
         covered_until: 0,
@@ -156,6 +163,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     }
     py.functions();
     for (node, f) in std::mem::take(&mut py.binds) {
+        py.cur.set(f);
         py.bind(node, f);
     }
     py.facts.constants = std::mem::take(&mut py.top_consts)
@@ -173,6 +181,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     // node's fold keeps the pass linear in the nesting.
     *py.fold_memo.borrow_mut() = Some(HashMap::new());
     for (node, f) in std::mem::take(&mut py.calls) {
+        py.cur.set(f);
         py.call(node, f);
     }
     // A class of the file is constructed, not read from anywhere.
@@ -180,12 +189,15 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     super::tools::purity(&mut py.facts, |c| pure_callee(c) || classes.contains(c));
     py.classes = classes;
     for (node, f, n) in std::mem::take(&mut py.strings) {
+        py.cur.set(f);
         py.string(node, f, n);
     }
     *py.fold_memo.borrow_mut() = None;
     for (node, f) in std::mem::take(&mut py.flows) {
+        py.cur.set(f);
         py.assign(node, f);
     }
+    py.cur.set(None);
     py.facts.command_gates = argv_gates(&py.branches, src);
     for node in std::mem::take(&mut py.decorated) {
         py.command_gate(node);
@@ -396,18 +408,39 @@ impl<'t> Py<'t, '_> {
             }
             return;
         }
-        match self.describe(value, 0) {
-            Value::Call { callee } => {
-                let bound = match self.dynamic_module(value) {
-                    Some(module) => module,
-                    None => format!("{callee}()"),
-                };
-                self.facts.bindings.insert(name, bound);
-            }
-            Value::Path { path } if path.contains('.') => {
-                self.facts.bindings.insert(name, path);
-            }
-            _ => {}
+        let bound = match self.describe(value, 0) {
+            Value::Call { callee } => match self.dynamic_module(value) {
+                Some(module) => module,
+                None => format!("{callee}()"),
+            },
+            Value::Path { path } if path.contains('.') => path,
+            _ => return,
+        };
+        if let Some(f) = function {
+            self.scoped.insert((f, name.clone()), bound.clone());
+        }
+        self.facts.bindings.insert(name, bound);
+    }
+
+    /// What a name is bound to where the code being read is: the current function's own binding
+    /// first, then the file's.
+    fn binding(&self, name: &str) -> Option<&String> {
+        self.cur
+            .get()
+            .and_then(|f| self.scoped.get(&(f, name.to_owned())))
+            .or_else(|| self.facts.bindings.get(name))
+    }
+
+    /// [`resolve_path`] through [`Py::binding`].
+    fn resolve(&self, path: &str) -> String {
+        let head = path.find(['.', '(']).map_or(path, |i| &path[..i]);
+        match self
+            .cur
+            .get()
+            .and_then(|f| self.scoped.get(&(f, head.to_owned())))
+        {
+            Some(target) => format!("{target}{}", &path[head.len()..]),
+            None => resolve_path(path, &self.facts.bindings),
         }
     }
 
@@ -417,7 +450,7 @@ impl<'t> Py<'t, '_> {
             return None;
         }
         let f = call.field("function")?;
-        let callee = resolve_path(&self.path(f, 0)?, &self.facts.bindings);
+        let callee = self.resolve(&self.path(f, 0)?);
         if callee != "__import__" && callee != "importlib.import_module" {
             return None;
         }
@@ -474,7 +507,7 @@ impl<'t> Py<'t, '_> {
             }
             // getattr(obj, 'na'+'me') → obj.name
             let f = node.field("function")?;
-            let inner = resolve_path(&self.path(f, depth + 1)?, &self.facts.bindings);
+            let inner = self.resolve(&self.path(f, depth + 1)?);
             if inner == "getattr" {
                 let args = node.field("arguments")?;
                 let obj = args.named_child(0)?;
@@ -493,7 +526,7 @@ impl<'t> Py<'t, '_> {
         }
         let p = self.path(node, depth)?;
         let computed = node.kind() == "subscript" && self.computed_subscript(node, depth);
-        Some((resolve_path(&p, &self.facts.bindings), computed))
+        Some((self.resolve(&p), computed))
     }
 
     /// Whether a subscript callee hides the name it calls: a key built from an expression
@@ -513,8 +546,7 @@ impl<'t> Py<'t, '_> {
             head.as_str(),
             "globals()" | "locals()" | "vars()" | "__builtins__" | "sys.modules"
         ) || head.ends_with(".__dict__");
-        namespace
-            || (how != Fold::Literal && !resolve_path(&head, &self.facts.bindings).contains("()"))
+        namespace || (how != Fold::Literal && !self.resolve(&head).contains("()"))
     }
 
     fn call(&mut self, node: Node<'t>, function: Option<u32>) {
@@ -543,6 +575,8 @@ impl<'t> Py<'t, '_> {
                         a.field("value").unwrap_or(a),
                     ),
                     "comment" => continue,
+                    // `**kwargs` is not a positional argument: its keywords are unknown.
+                    "dictionary_splat" => (Some("**".to_owned()), a),
                     _ => (None, a),
                 };
                 args.push(Arg {
@@ -888,7 +922,7 @@ impl<'t> Py<'t, '_> {
                 };
             }
         }
-        let callee = resolve_path(&self.path(f, depth + 1)?, &self.facts.bindings);
+        let callee = self.resolve(&self.path(f, depth + 1)?);
         let (s, _) = match callee.as_str() {
             "chr" => {
                 let n: u32 = text(arg0?, self.src).trim().parse().ok()?;
@@ -1557,7 +1591,7 @@ impl<'t> Py<'t, '_> {
                 if self.values.contains_key(&*name) {
                     return None;
                 }
-                vec![Piece::Import(self.facts.bindings.get(&*name)?.clone())]
+                vec![Piece::Import(self.binding(&name)?.clone())]
             }
             "parenthesized_expression" => self.pieces(node.named_child(0)?, depth + 1)?,
             "binary_operator" => {
@@ -1663,7 +1697,7 @@ impl<'t> Py<'t, '_> {
                         .iter()
                         .all(|v| self.configuration(*v, depth + 1, names));
                 }
-                if let Some(target) = self.facts.bindings.get(&*name) {
+                if let Some(target) = self.binding(&name) {
                     // Type machinery of the standard library and pydantic reads nothing.
                     const PURE: [&str; 5] =
                         ["typing.", "enum.", "dataclasses.", "pydantic.", "textwrap."];

@@ -371,22 +371,46 @@ impl<'s> Scanner<'s> {
         // on one line are one place, and the snippet is computed once for it.
         let mut seen = BTreeSet::new();
         let mut out: Vec<EffectHit> = Vec::new();
+        let mut processes = Vec::new();
         for h in hits {
             let sig = &self.signatures.all()[h.sig];
             let Some(effect) = sig.effect else { continue };
             let dest = analysis::destination(facts, h.span, effect, text);
+            let local = match dest {
+                None => analysis::local_sink(facts, h.span, effect, text),
+                Some(_) => None,
+            };
             let credential =
                 sig.category == Category::CredentialAccess && sig.severity > Severity::Info;
             if !seen.insert((h.span.line, effect, dest.clone(), credential)) {
                 continue;
             }
             let (snippet, column) = snippet(text, h.span);
+            if matches!(local, Some(analysis::Local::Process { .. })) {
+                processes.push(h.span);
+            }
             out.push(EffectHit {
                 effect,
                 dest,
                 credential,
+                local,
                 offset: h.span.start,
                 line: h.span.line,
+                column,
+                snippet,
+            });
+        }
+        // `sh(["curl", "-d", token, URL])` with `def sh(argv): subprocess.run(argv)`: the call
+        // that hands over the command line is where data leaves.
+        for (span, dest) in analysis::helper_network_commands(facts, text, &processes) {
+            let (snippet, column) = snippet(text, span);
+            out.push(EffectHit {
+                effect: Effect::Process,
+                dest: Some(dest),
+                credential: false,
+                local: None,
+                offset: span.start,
+                line: span.line,
                 column,
                 snippet,
             });
