@@ -15,6 +15,17 @@ pub fn match_limit_reason() -> String {
     )
 }
 
+/// A query cursor with the scan's match limit.
+pub fn query_cursor() -> tree_sitter::QueryCursor {
+    let mut cursor = tree_sitter::QueryCursor::new();
+    // Bounds the in-progress matches a query keeps. Every enclosing node of a deeply nested
+    // file can hold one, and each node visited is checked against all of them: with 4096, ten
+    // thousand nested calls cost seconds of matching; real code never has 256 in flight (the
+    // value editors use for highlighting).
+    cursor.set_match_limit(MATCH_LIMIT);
+    cursor
+}
+
 /// A worker's parser and query cursor.
 pub struct ScanContext {
     parser: tree_sitter::Parser,
@@ -32,16 +43,10 @@ impl Default for ScanContext {
 impl ScanContext {
     /// A fresh context.
     pub fn new() -> ScanContext {
-        let mut cursor = tree_sitter::QueryCursor::new();
-        // Bounds the in-progress matches a query keeps. Every enclosing node of a deeply nested
-        // file can hold one, and each node visited is checked against all of them: with 4096, ten
-        // thousand nested calls cost seconds of matching; real code never has 256 in flight (the
-        // value editors use for highlighting).
-        cursor.set_match_limit(MATCH_LIMIT);
         ScanContext {
             parser: tree_sitter::Parser::new(),
             current: None,
-            cursor,
+            cursor: query_cursor(),
         }
     }
 

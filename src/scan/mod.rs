@@ -284,11 +284,25 @@ impl<'s> Scanner<'s> {
             return;
         };
         out.parsed = true;
-        let facts = facts::extract(lang, &tree, bytes);
-        let mut hits = self
-            .signatures
-            .match_source(lang, &facts, &tree, bytes, &mut cx.cursor);
-        if cx.cursor.did_exceed_match_limit() {
+        // A large file (a bundle) is the long pole of its scan: its facts and its query pass
+        // both only read the tree, so they run side by side; small files stay on one thread,
+        // where the other files already keep the cores busy.
+        let (facts, queried, exceeded) = if bytes.len() >= SPLIT_FILE_BYTES {
+            let mut cursor = context::query_cursor();
+            let (facts, queried) = rayon::join(
+                || facts::extract(lang, &tree, bytes),
+                || self.signatures.match_tree(lang, &tree, bytes, &mut cursor),
+            );
+            (facts, queried, cursor.did_exceed_match_limit())
+        } else {
+            let facts = facts::extract(lang, &tree, bytes);
+            let queried = self
+                .signatures
+                .match_tree(lang, &tree, bytes, &mut cx.cursor);
+            (facts, queried, cx.cursor.did_exceed_match_limit())
+        };
+        let mut hits = self.signatures.match_with_facts(lang, &facts, queried);
+        if exceeded {
             // Scanned, but not wholly: listed so that the limit is never silent.
             out.skip = Some(Skip {
                 path: out.rel.clone(),
@@ -460,6 +474,9 @@ impl<'s> Scanner<'s> {
         (out, offsets)
     }
 }
+
+/// From this size on, a file's facts and its query pass run in parallel.
+const SPLIT_FILE_BYTES: usize = 256 * 1024;
 
 /// What the whole-program phase adds to the per-file results.
 struct Whole {

@@ -505,6 +505,37 @@ impl Signatures {
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
     ) -> Vec<Hit> {
+        let queried = self.match_tree(lang, tree, src, cursor);
+        self.match_with_facts(lang, facts, queried)
+    }
+
+    /// The query pass alone: it reads the tree, not the facts, so a large file can run it while
+    /// its facts are extracted. Each hit says whether its rule only counts code that runs after
+    /// the tools were listed (decided by [`Signatures::match_with_facts`]).
+    pub fn match_tree(
+        &self,
+        lang: Language,
+        tree: &tree_sitter::Tree,
+        src: &[u8],
+        cursor: &mut tree_sitter::QueryCursor,
+    ) -> Vec<(Hit, bool)> {
+        let mut hits = Vec::new();
+        // A combined query that does not compile is reported by `rules check`; built-in ones are
+        // proven by the test suite, and a user's are compiled one by one at load.
+        if let Some(Ok(combined)) = self.queries[lang.index()].as_ref().map(GrammarQueries::get) {
+            self.match_queries(combined, tree, src, cursor, &mut hits);
+        }
+        hits
+    }
+
+    /// Everything but the query pass (calls, strings, imports, descriptions), then the query
+    /// pass's hits [`Signatures::match_tree`] found, in that order.
+    pub fn match_with_facts(
+        &self,
+        lang: Language,
+        facts: &FileFacts,
+        queried: Vec<(Hit, bool)>,
+    ) -> Vec<Hit> {
         let mut hits = Vec::new();
         let applies = |langs: &[Language]| langs.contains(&lang);
         // Most callees and strings match no rule: the set's plain `is_match` (a DFA, no
@@ -595,11 +626,12 @@ impl Signatures {
             }
         }
         self.match_descriptions(lang, facts, &mut hits);
-        // A combined query that does not compile is reported by `rules check`; built-in ones are
-        // proven by the test suite, and a user's are compiled one by one at load.
-        if let Some(Ok(combined)) = self.queries[lang.index()].as_ref().map(GrammarQueries::get) {
-            self.match_queries(combined, facts, tree, src, cursor, &mut hits);
-        }
+        hits.extend(
+            queried
+                .into_iter()
+                .filter(|(h, late)| !late || facts.runs_late(h.span.start))
+                .map(|(h, _)| h),
+        );
         hits
     }
 
@@ -685,11 +717,10 @@ impl Signatures {
     fn match_queries(
         &self,
         (query, owners): &CombinedQuery,
-        facts: &FileFacts,
         tree: &tree_sitter::Tree,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
-        hits: &mut Vec<Hit>,
+        hits: &mut Vec<(Hit, bool)>,
     ) {
         use tree_sitter::StreamingIterator as _;
         let names = query.capture_names();
@@ -714,13 +745,13 @@ impl Signatures {
                 .captures
                 .iter()
                 .find(|c| names[c.index as usize] == "match")
-                .filter(|c| !q.after_listing || facts.runs_late(c.node.start_byte()))
             {
-                hits.push(Hit {
+                let hit = Hit {
                     sig: si,
                     span: Span::of(c.node),
                     detail: None,
-                });
+                };
+                hits.push((hit, q.after_listing));
             }
         }
     }
