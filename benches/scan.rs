@@ -19,6 +19,10 @@ use mcp_scan::report::wire::Target;
 use mcp_scan::scan::ScanContext;
 use mcp_scan::{Scanner, Signatures};
 
+/// The allocator the `mcp-scan` binary ships with, so these figures are the CLI's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Parse time limit used by the benches: the scanner's default.
 const PARSE_TIMEOUT_MS: u64 = 5_000;
 

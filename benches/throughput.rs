@@ -24,6 +24,10 @@ use mcp_scan::scan::Limits;
 use mcp_scan::scan::floor::{FloorStats, parse_only};
 use mcp_scan::{Report, Scanner, Signatures};
 
+/// The allocator the `mcp-scan` binary ships with, so these figures are the CLI's.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type BoxError = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), BoxError> {
