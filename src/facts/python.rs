@@ -73,7 +73,7 @@ struct Py<'t, 's> {
     covered_until: usize,
     /// Names a function binds (`out = subprocess.run(...)`, `with open(p) as out`), per function:
     /// looked up before the file's bindings, so two functions' `out` do not resolve to each other.
-    scoped: HashMap<(u32, String), String>,
+    scoped: HashMap<u32, HashMap<String, String>>,
     /// The function whose code is being read (set by each pass over calls, binds, assignments).
     cur: Cell<Option<u32>>,
 }
@@ -417,7 +417,10 @@ impl<'t> Py<'t, '_> {
             _ => return,
         };
         if let Some(f) = function {
-            self.scoped.insert((f, name.clone()), bound.clone());
+            self.scoped
+                .entry(f)
+                .or_default()
+                .insert(name.clone(), bound.clone());
         }
         self.facts.bindings.insert(name, bound);
     }
@@ -425,20 +428,19 @@ impl<'t> Py<'t, '_> {
     /// What a name is bound to where the code being read is: the current function's own binding
     /// first, then the file's.
     fn binding(&self, name: &str) -> Option<&String> {
-        self.cur
-            .get()
-            .and_then(|f| self.scoped.get(&(f, name.to_owned())))
+        self.scoped_binding(name)
             .or_else(|| self.facts.bindings.get(name))
+    }
+
+    /// The current function's own binding of `name` (no allocation: this is on every lookup).
+    fn scoped_binding(&self, name: &str) -> Option<&String> {
+        self.scoped.get(&self.cur.get()?)?.get(name)
     }
 
     /// [`resolve_path`] through [`Py::binding`].
     fn resolve(&self, path: &str) -> String {
         let head = path.find(['.', '(']).map_or(path, |i| &path[..i]);
-        match self
-            .cur
-            .get()
-            .and_then(|f| self.scoped.get(&(f, head.to_owned())))
-        {
+        match self.scoped_binding(head) {
             Some(target) => format!("{target}{}", &path[head.len()..]),
             None => resolve_path(path, &self.facts.bindings),
         }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use super::ScanContext;
 use super::walk::{self, Limits};
-use crate::lang::FileKind;
+use crate::lang::{FileKind, Language};
 
 /// What a parse-only pass over a tree did and how long it took.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,10 +58,15 @@ pub fn parse_only(root: &Path, limits: &Limits) -> FloorStats {
                 return one;
             };
             one.bytes = bytes.len() as u64;
-            let FileKind::Source(lang) = e.kind else {
-                return one;
+            // A `.pth` file's import lines are parsed as Python by the scan, so here too.
+            let (lang, bytes) = match e.kind {
+                FileKind::Source(lang) => (lang, bytes),
+                FileKind::Special => (Language::Python, super::pth_code(&bytes).into_bytes()),
+                FileKind::Manifest(_) => return one,
             };
-            if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
+            if matches!(e.kind, FileKind::Source(_))
+                && memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+            {
                 one.unread = true;
                 return one;
             }

@@ -196,18 +196,7 @@ impl<'s> Scanner<'s> {
                 // Python's `site` executes the lines of a `.pth` file that start with `import`:
                 // scan exactly those as Python (other lines blanked, so line numbers hold). The
                 // file's presence is matched by path rules (added by `scan_source`).
-                let text = String::from_utf8_lossy(&bytes);
-                let code: String = text
-                    .lines()
-                    .map(|l| {
-                        if l.starts_with("import ") || l.starts_with("import\t") {
-                            l
-                        } else {
-                            ""
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n");
+                let code = pth_code(&bytes);
                 self.scan_source(cx, &mut out, Language::Python, code.as_bytes());
             }
             FileKind::Manifest(m) => self.scan_manifest(&mut out, m, &bytes),
@@ -473,6 +462,22 @@ impl<'s> Scanner<'s> {
         }
         (out, offsets)
     }
+}
+
+/// The code Python's `site` runs from a `.pth` file: its lines that start with `import`, the
+/// others blanked so that line numbers hold.
+pub(crate) fn pth_code(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|l| {
+            if l.starts_with("import ") || l.starts_with("import\t") {
+                l
+            } else {
+                ""
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// From this size on, a file's facts and its query pass run in parallel.
