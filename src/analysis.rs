@@ -928,27 +928,24 @@ fn forwarded_tokens(
             line: hit.line,
             note: format!("sends by {} to {}", dest.via.word(), dest.label()),
         });
-        let who = scope.tool.map_or_else(
-            || "module code".to_owned(),
-            |t| format!("tool `{}`", t.name),
+        let who = who(scope.tool);
+        let message = format!(
+            "{who} sends the environment secret `{key}` by {} to {}, a host that neither the server's purpose nor the secret's name explains: the user configured that key for another service",
+            dest.via.word(),
+            dest.label()
         );
-        out.push(Finding {
-            rule: "token-to-unexplained-host".to_owned(),
-            category: Category::TokenForwarding,
-            severity: Severity::High,
-            confidence: Confidence::High,
-            message: format!(
-                "{who} sends the environment secret `{key}` by {} to {}, a host that neither the server's purpose nor the secret's name explains: the user configured that key for another service",
-                dest.via.word(),
-                dest.label()
+        out.push(flow_finding(
+            (
+                "token-to-unexplained-host",
+                Category::TokenForwarding,
+                Severity::High,
             ),
-            file: file.clone(),
-            line: hit.line,
-            column: hit.column,
-            snippet: hit.snippet.clone(),
-            tool: scope.tool.map(|t| t.name.clone()),
+            message,
+            file,
+            hit,
+            scope.tool,
             evidence,
-        });
+        ));
     }
     out
 }
@@ -1022,23 +1019,23 @@ fn copied_to_fixed_recipient(
         line: hit.line,
         note: format!("sends by {} to {lit}, not to `{named}`", dest.via.word()),
     });
-    Some(Finding {
-        rule: "chain-copy-to-fixed-recipient".to_owned(),
-        category: Category::Exfiltration,
-        severity: Severity::Critical,
-        confidence: Confidence::High,
-        message: format!(
-            "tool `{}` sends to the recipient its caller names (`{named}`) and also sends its argument `{p}` by {} to {lit}, a recipient written into the code: every message is copied to a third party",
-            tool.name,
-            dest.via.word()
+    let message = format!(
+        "tool `{}` sends to the recipient its caller names (`{named}`) and also sends its argument `{p}` by {} to {lit}, a recipient written into the code: every message is copied to a third party",
+        tool.name,
+        dest.via.word()
+    );
+    Some(flow_finding(
+        (
+            "chain-copy-to-fixed-recipient",
+            Category::Exfiltration,
+            Severity::Critical,
         ),
-        file: file.clone(),
-        line: hit.line,
-        column: hit.column,
-        snippet: hit.snippet.clone(),
-        tool: Some(tool.name.clone()),
+        message,
+        file,
+        hit,
+        Some(tool),
         evidence,
-    })
+    ))
 }
 
 /// Words that say a tool's job is to run commands: its input reaching a shell is its purpose.
@@ -1058,10 +1055,7 @@ const COMMAND_WORDS: [&str; 8] = [
 fn local_flows(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
-    let who = scope.tool.map_or_else(
-        || "module code".to_owned(),
-        |t| format!("tool `{}`", t.name),
-    );
+    let who = who(scope.tool);
     let runs_commands = scope.tool.is_some_and(|t| {
         let words =
             format!("{} {}", t.name, t.description.as_deref().unwrap_or("")).to_ascii_lowercase();
@@ -1116,29 +1110,54 @@ fn local_flows(scope: &Scope<'_>, units: &[Unit], hits: &[Vec<EffectHit>]) -> Ve
             line: hit.line,
             note: last,
         });
-        out.push(Finding {
-            rule: rule.to_owned(),
-            category,
-            severity,
-            confidence: Confidence::High,
+        out.push(flow_finding(
+            (rule, category, severity),
             message,
-            file: file.clone(),
-            line: hit.line,
-            column: hit.column,
-            snippet: hit.snippet.clone(),
-            tool: scope.tool.map(|t| t.name.clone()),
+            file,
+            hit,
+            scope.tool,
             evidence,
-        });
+        ));
     }
     out
 }
 
-/// How a finding names where a flow's data comes from.
-fn describe_origin(origin: &Origin, tool: Option<&Tool>, units: &[Unit]) -> String {
-    let who = tool.map_or_else(
+/// How a finding names who does something: the tool, or module code.
+fn who(tool: Option<&Tool>) -> String {
+    tool.map_or_else(
         || "module code".to_owned(),
         |t| format!("tool `{}`", t.name),
-    );
+    )
+}
+
+/// A proved (high-confidence) finding of a flow, placed at its sink `hit` in `file`: `rule` is
+/// its id, category and severity.
+fn flow_finding(
+    (rule, category, severity): (&str, Category, Severity),
+    message: String,
+    file: &str,
+    hit: &EffectHit,
+    tool: Option<&Tool>,
+    evidence: Vec<Evidence>,
+) -> Finding {
+    Finding {
+        rule: rule.to_owned(),
+        category,
+        severity,
+        confidence: Confidence::High,
+        message,
+        file: file.to_owned(),
+        line: hit.line,
+        column: hit.column,
+        snippet: hit.snippet.clone(),
+        tool: tool.map(|t| t.name.clone()),
+        evidence,
+    }
+}
+
+/// How a finding names where a flow's data comes from.
+fn describe_origin(origin: &Origin, tool: Option<&Tool>, units: &[Unit]) -> String {
+    let who = who(tool);
     match origin {
         Origin::Param(p) => format!("{who} sends its secret parameter `{p}`"),
         Origin::Env(k) => format!("{who} sends the environment secret `{k}`"),
