@@ -13,14 +13,13 @@ use tree_sitter::{Node, Tree};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_js};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
+use super::memo::{Folded, Folds, IdMap, add_name, read_names};
 use super::python::{schema_params, truncate};
 use super::{
     Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, Param,
     Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable,
     is_clock, list_item, list_len, resolve_path, statement_text, text, walk,
 };
-
-type Folded = (String, Fold);
 
 /// Statements that move data between names ([`Assign`]).
 const FLOW_KINDS: [&str; 5] = [
@@ -60,10 +59,10 @@ struct Js<'t, 's> {
     classes: HashSet<String>,
     /// Node visits left to the current [`Js::configuration`] question.
     budget: Cell<usize>,
-    /// Folds already computed while the strings are folded ([`Self::fold`]); `None` outside.
-    fold_memo: RefCell<Option<HashMap<usize, Option<Folded>>>>,
-    /// Set when a fold stopped at [`FOLD_DEPTH`]: that answer depends on where it started.
-    fold_cut: Cell<bool>,
+    /// Folds computed once the constants are known ([`Self::fold`]).
+    folds: Folds,
+    /// The names each asked expression reads ([`Self::names`]).
+    names_memo: RefCell<IdMap<Vec<String>>>,
     counter_nodes: Vec<Node<'t>>,
     exports: Vec<Node<'t>>,
     /// The call node of each entry of `facts.calls`.
@@ -93,8 +92,8 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         counters: HashSet::new(),
         classes: HashSet::new(),
         budget: Cell::new(0),
-        fold_memo: RefCell::new(None),
-        fold_cut: Cell::new(false),
+        folds: Folds::default(),
+        names_memo: RefCell::new(IdMap::default()),
         counter_nodes: Vec::new(),
         exports: Vec::new(),
         call_nodes: Vec::new(),
@@ -175,9 +174,16 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             js.counters.extend(names);
         }
     }
-    // From here on the constants are known. Nested calls each fold their arguments, which hold the inner calls: remembering each
-    // node's fold keeps the pass linear in the nesting.
-    *js.fold_memo.borrow_mut() = Some(HashMap::new());
+    // From here on the constants are known. Nested calls each fold their arguments and name what
+    // they read, which hold the inner calls: each node's answers are remembered, computed innermost
+    // first (reverse pre-order), so the passes stay linear in the nesting.
+    js.folds.start();
+    for &(node, _, _) in js.strings.iter().rev() {
+        js.fold(node, 0);
+    }
+    for &(node, _) in js.calls.iter().rev() {
+        js.names(node);
+    }
     for (node, f) in std::mem::take(&mut js.calls) {
         js.call(node, f);
     }
@@ -188,7 +194,12 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     for (node, f, n) in std::mem::take(&mut js.strings) {
         js.string(node, f, n);
     }
-    *js.fold_memo.borrow_mut() = None;
+    js.folds.stop();
+    for &(node, _) in js.flows.iter().rev() {
+        if let Some((_, value)) = assign_parts(node) {
+            js.names(value);
+        }
+    }
     for (node, f) in std::mem::take(&mut js.flows) {
         js.assign(node, f);
     }
@@ -261,6 +272,17 @@ fn unwrap(mut node: Node<'_>) -> Node<'_> {
         }
     }
     node
+}
+
+/// What an assignment-like statement ([`FLOW_KINDS`]) binds and the value it binds: no target for
+/// a `return`.
+fn assign_parts(node: Node<'_>) -> Option<(Option<Node<'_>>, Node<'_>)> {
+    let (target, value) = match node.kind() {
+        "variable_declarator" => (node.field("name"), node.field("value")),
+        "return_statement" => (None, node.named_child(0).filter(|n| n.kind() != "comment")),
+        _ => (node.field("left"), node.field("right")),
+    };
+    Some((target, value?))
 }
 
 impl<'t> Js<'t, '_> {
@@ -537,8 +559,7 @@ impl<'t> Js<'t, '_> {
     }
 
     fn callee_of(&self, node: Node<'_>, depth: u32) -> Option<(String, bool)> {
-        if depth > FOLD_DEPTH {
-            self.fold_cut.set(true);
+        if self.folds.past_limit(depth) {
             return None;
         }
         let node = unwrap(node);
@@ -641,12 +662,9 @@ impl<'t> Js<'t, '_> {
 
     /// Records a statement that moves data ([`Assign`]).
     fn assign(&mut self, node: Node<'t>, function: Option<u32>) {
-        let (target, value) = match node.kind() {
-            "variable_declarator" => (node.field("name"), node.field("value")),
-            "return_statement" => (None, node.named_child(0).filter(|n| n.kind() != "comment")),
-            _ => (node.field("left"), node.field("right")),
+        let Some((target, value)) = assign_parts(node) else {
+            return;
         };
-        let Some(value) = value else { return };
         let mut targets = Vec::new();
         match target {
             Some(t) => self.target_names(t, &mut targets),
@@ -711,42 +729,24 @@ impl<'t> Js<'t, '_> {
         }
     }
 
+    /// The names an expression reads ([`read_names`]): identifiers, and of `a.b` both `a`'s names
+    /// and `b`.
     fn names(&self, node: Node<'_>) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let mut stack = vec![node];
-        let mut visited = 0;
-        while let Some(n) = stack.pop() {
-            visited += 1;
-            if out.len() >= ARG_NAMES || visited > 128 {
-                break;
+        read_names(node, &self.names_memo, |n, out, stack| match n.kind() {
+            "identifier" | "shorthand_property_identifier" => {
+                add_name(out, self.text(n));
+                true
             }
-            match n.kind() {
-                "identifier" | "shorthand_property_identifier" => {
-                    let name = self.text(n);
-                    if !out.contains(&name) {
-                        out.push(name);
-                    }
+            "member_expression" => {
+                // `args.token` reads `args` and names `token`.
+                stack.extend(n.field("object"));
+                if let Some(p) = n.field("property") {
+                    add_name(out, self.text(p));
                 }
-                "member_expression" => {
-                    // `args.token` reads `args` and names `token`.
-                    if let Some(o) = n.field("object") {
-                        stack.push(o);
-                    }
-                    if let Some(p) = n.field("property") {
-                        let name = self.text(p);
-                        if !out.contains(&name) {
-                            out.push(name);
-                        }
-                    }
-                }
-                _ => {
-                    let mut c = n.walk();
-                    let children: Vec<_> = n.named_children(&mut c).collect();
-                    stack.extend(children.into_iter().rev());
-                }
+                true
             }
-        }
-        out
+            _ => false,
+        })
     }
 
     fn describe(&self, node: Node<'_>, depth: u32) -> Value {
@@ -851,24 +851,17 @@ impl<'t> Js<'t, '_> {
     }
 
     fn fold(&self, node: Node<'_>, depth: u32) -> Option<Folded> {
-        if let Some(memo) = self.fold_memo.borrow().as_ref()
-            && let Some(r) = memo.get(&node.id())
-        {
-            return r.clone();
+        if let Some(r) = self.folds.recall(node.id(), depth) {
+            return r;
         }
-        let outer = self.fold_cut.replace(false);
+        let outer = self.folds.enter(depth);
         let r = self.fold_uncached(node, depth);
-        let cut = self.fold_cut.get();
-        if !cut && let Some(memo) = self.fold_memo.borrow_mut().as_mut() {
-            memo.insert(node.id(), r.clone());
-        }
-        self.fold_cut.set(outer || cut);
+        self.folds.remember(node.id(), depth, outer, &r);
         r
     }
 
     fn fold_uncached(&self, node: Node<'_>, depth: u32) -> Option<Folded> {
-        if depth > FOLD_DEPTH {
-            self.fold_cut.set(true);
+        if self.folds.past_limit(depth) {
             return None;
         }
         let node = unwrap(node);

@@ -10,6 +10,7 @@
 
 mod fold;
 mod js;
+mod memo;
 pub mod package;
 mod python;
 mod tools;
@@ -509,6 +510,8 @@ pub(crate) mod limits {
     pub const FOLD_LEN: usize = 64 * 1024;
     /// Most names recorded for one argument.
     pub const ARG_NAMES: usize = 32;
+    /// Most nodes visited to find an expression's names (a remembered subexpression counts once).
+    pub const NAME_VISITS: usize = 128;
     /// Most entries or items described for one container literal.
     pub const CONTAINER_ITEMS: usize = 64;
     /// Longest `written` callee kept.
@@ -655,8 +658,10 @@ pub(crate) fn bind_loop_variable(
 /// The first line of a statement, whitespace-collapsed and bounded, for evidence notes.
 pub(crate) fn statement_text(node: tree_sitter::Node<'_>, src: &[u8]) -> String {
     let range = node.byte_range();
-    let end = memchr::memchr(b'\n', &src[range.clone()]).map_or(range.end, |i| range.start + i);
-    let end = end.min(range.start + 4 * limits::STATEMENT_TEXT);
+    // Only the first line's head is kept: searching the whole statement for a newline would make
+    // nested statements on one line (a minified bundle, a deep closure) quadratic.
+    let head = range.end.min(range.start + 4 * limits::STATEMENT_TEXT);
+    let end = memchr::memchr(b'\n', &src[range.start..head]).map_or(head, |i| range.start + i);
     let line = String::from_utf8_lossy(&src[range.start..end]);
     let mut out: String = line.split_whitespace().collect::<Vec<_>>().join(" ");
     if out.chars().count() > limits::STATEMENT_TEXT {

@@ -11,13 +11,12 @@ use tree_sitter::{Node, Tree};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
+use super::memo::{Folded, Folds, IdMap, add_name, read_names};
 use super::{
     Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, Param,
     Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable,
     is_clock, list_item, list_len, resolve_path, statement_text, text, walk,
 };
-
-type Folded = (String, Fold);
 
 /// Statements that move data between names ([`Assign`]).
 const FLOW_KINDS: [&str; 7] = [
@@ -51,10 +50,10 @@ struct Py<'t, 's> {
     top_values: Vec<(String, Node<'t>)>,
     /// Node visits left to the current [`Py::configuration`] question.
     budget: Cell<usize>,
-    /// Folds already computed while the strings are folded ([`Self::fold`]); `None` outside.
-    fold_memo: RefCell<Option<HashMap<usize, Option<Folded>>>>,
-    /// Set when a fold stopped at [`FOLD_DEPTH`]: that answer depends on where it started.
-    fold_cut: Cell<bool>,
+    /// Folds computed once the constants are known ([`Self::fold`]).
+    folds: Folds,
+    /// The names each asked expression reads ([`Self::names`]).
+    names_memo: RefCell<IdMap<Vec<String>>>,
     counter_nodes: Vec<Node<'t>>,
     dicts: Vec<Node<'t>>,
     /// The call node of each entry of `facts.calls`.
@@ -91,8 +90,8 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         classes: HashSet::new(),
         top_values: Vec::new(),
         budget: Cell::new(0),
-        fold_memo: RefCell::new(None),
-        fold_cut: Cell::new(false),
+        folds: Folds::default(),
+        names_memo: RefCell::new(IdMap::default()),
         counter_nodes: Vec::new(),
         dicts: Vec::new(),
         call_nodes: Vec::new(),
@@ -177,9 +176,17 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             py.counters.extend(names);
         }
     }
-    // From here on the constants are known. Nested calls each fold their arguments, which hold the inner calls: remembering each
-    // node's fold keeps the pass linear in the nesting.
-    *py.fold_memo.borrow_mut() = Some(HashMap::new());
+    // From here on the constants are known. Nested calls each fold their arguments and name what
+    // they read, which hold the inner calls: each node's answers are remembered, computed innermost
+    // first (reverse pre-order), so the passes stay linear in the nesting.
+    py.folds.start();
+    for &(node, f, _) in py.strings.iter().rev() {
+        py.cur.set(f);
+        py.fold(node, 0);
+    }
+    for &(node, _) in py.calls.iter().rev() {
+        py.names(node);
+    }
     for (node, f) in std::mem::take(&mut py.calls) {
         py.cur.set(f);
         py.call(node, f);
@@ -192,7 +199,12 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         py.cur.set(f);
         py.string(node, f, n);
     }
-    *py.fold_memo.borrow_mut() = None;
+    py.folds.stop();
+    for &(node, _) in py.flows.iter().rev() {
+        if let Some((_, value)) = assign_parts(node) {
+            py.names(value);
+        }
+    }
     for (node, f) in std::mem::take(&mut py.flows) {
         py.cur.set(f);
         py.assign(node, f);
@@ -210,6 +222,24 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     py.facts.registers_generically = py.generic;
     py.globals();
     py.facts
+}
+
+/// What an assignment-like statement binds and the value it binds: no target for a `return`,
+/// `None` for a `with` item that binds nothing.
+fn assign_parts(node: Node<'_>) -> Option<(Option<Node<'_>>, Node<'_>)> {
+    let (target, value) = match node.kind() {
+        "named_expression" => (node.field("name"), node.field("value")),
+        "with_item" => match node.field("value") {
+            Some(v) if v.kind() == "as_pattern" => (
+                v.field("alias").and_then(|a| a.named_child(0)),
+                v.named_child(0),
+            ),
+            _ => return None,
+        },
+        "return_statement" => (None, node.named_child(0)),
+        _ => (node.field("left"), node.field("right")),
+    };
+    Some((target, value?))
 }
 
 impl<'t> Py<'t, '_> {
@@ -463,8 +493,7 @@ impl<'t> Py<'t, '_> {
     /// The dotted path an expression names (`a.b.c`, `f().g`), unresolved; `None` for anything
     /// that is not a name chain.
     fn path(&self, node: Node<'_>, depth: u32) -> Option<String> {
-        if depth > FOLD_DEPTH {
-            self.fold_cut.set(true);
+        if self.folds.past_limit(depth) {
             return None;
         }
         match node.kind() {
@@ -605,19 +634,9 @@ impl<'t> Py<'t, '_> {
 
     /// Records a statement that moves data ([`Assign`]).
     fn assign(&mut self, node: Node<'t>, function: Option<u32>) {
-        let (target, value) = match node.kind() {
-            "named_expression" => (node.field("name"), node.field("value")),
-            "with_item" => match node.field("value") {
-                Some(v) if v.kind() == "as_pattern" => (
-                    v.field("alias").and_then(|a| a.named_child(0)),
-                    v.named_child(0),
-                ),
-                _ => return,
-            },
-            "return_statement" => (None, node.named_child(0)),
-            _ => (node.field("left"), node.field("right")),
+        let Some((target, value)) = assign_parts(node) else {
+            return;
         };
-        let Some(value) = value else { return };
         let mut targets = Vec::new();
         match target {
             Some(t) => self.target_names(t, &mut targets),
@@ -681,31 +700,19 @@ impl<'t> Py<'t, '_> {
 
     /// Identifiers an expression reads, bounded in count and in nodes visited. Attribute names
     /// count too (`args.token` names `token`), keyword names do not.
+    /// The names an expression reads ([`read_names`]): identifiers; of a keyword argument, its value's.
     fn names(&self, node: Node<'_>) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let mut stack = vec![node];
-        let mut visited = 0;
-        while let Some(n) = stack.pop() {
-            visited += 1;
-            if out.len() >= ARG_NAMES || visited > 128 {
-                break;
+        read_names(node, &self.names_memo, |n, out, stack| match n.kind() {
+            "identifier" => {
+                add_name(out, self.text(n));
+                true
             }
-            match n.kind() {
-                "identifier" => {
-                    let name = self.text(n);
-                    if !out.contains(&name) {
-                        out.push(name);
-                    }
-                }
-                "keyword_argument" => stack.extend(n.field("value")),
-                _ => {
-                    let mut c = n.walk();
-                    let children: Vec<_> = n.named_children(&mut c).collect();
-                    stack.extend(children.into_iter().rev());
-                }
+            "keyword_argument" => {
+                stack.extend(n.field("value"));
+                true
             }
-        }
-        out
+            _ => false,
+        })
     }
 
     fn describe(&self, node: Node<'_>, depth: u32) -> Value {
@@ -788,24 +795,17 @@ impl<'t> Py<'t, '_> {
 
     /// Folds a constant string expression.
     fn fold(&self, node: Node<'_>, depth: u32) -> Option<Folded> {
-        if let Some(memo) = self.fold_memo.borrow().as_ref()
-            && let Some(r) = memo.get(&node.id())
-        {
-            return r.clone();
+        if let Some(r) = self.folds.recall(node.id(), depth) {
+            return r;
         }
-        let outer = self.fold_cut.replace(false);
+        let outer = self.folds.enter(depth);
         let r = self.fold_uncached(node, depth);
-        let cut = self.fold_cut.get();
-        if !cut && let Some(memo) = self.fold_memo.borrow_mut().as_mut() {
-            memo.insert(node.id(), r.clone());
-        }
-        self.fold_cut.set(outer || cut);
+        self.folds.remember(node.id(), depth, outer, &r);
         r
     }
 
     fn fold_uncached(&self, node: Node<'_>, depth: u32) -> Option<Folded> {
-        if depth > FOLD_DEPTH {
-            self.fold_cut.set(true);
+        if self.folds.past_limit(depth) {
             return None;
         }
         let out = match node.kind() {

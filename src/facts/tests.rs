@@ -189,6 +189,54 @@ fn deep_nesting_is_bounded() {
     let _ = facts(Language::Python, &src);
 }
 
+/// Nested expressions are answered from what their inner levels already said: a name buried
+/// 200 calls deep is still what the outer call reads (a walk of 128 nodes would stop before it),
+/// and a fold stops where the nesting exceeds the depth limit from where it starts, at every level.
+#[test]
+fn nested_answers_come_from_the_inner_levels() {
+    for (lang, src) in [
+        (
+            Language::Python,
+            format!(
+                "post({}token{})
+",
+                "wrap(".repeat(200),
+                ")".repeat(200)
+            ),
+        ),
+        (
+            Language::TypeScript,
+            format!("post({}token{});\n", "wrap(".repeat(200), ")".repeat(200)),
+        ),
+    ] {
+        let f = facts(lang, &src);
+        let post = f.calls.iter().find(|c| c.callee == "post").unwrap();
+        assert!(post.args[0].names.iter().any(|n| n == "token"), "{lang:?}");
+        assert!(
+            f.calls
+                .iter()
+                .all(|c| c.args[0].names.iter().any(|n| n == "token"))
+        );
+    }
+    // 60 parenthesised levels: only the innermost ones are within the limit from where they start.
+    let depth = 60;
+    let mut src = String::from("x = ");
+    for l in 0..depth {
+        src.push_str(&format!("'p{l}' + ("));
+    }
+    src.push_str("'end'");
+    src.push_str(&")".repeat(depth));
+    let f = facts(Language::Python, &format!("{src}\n"));
+    let folded: Vec<&str> = f
+        .strings
+        .iter()
+        .filter(|s| s.how == Fold::Folded)
+        .map(|s| s.value.as_str())
+        .collect();
+    assert!(folded.iter().any(|s| s.ends_with("p59end")));
+    assert!(!folded.iter().any(|s| s.starts_with("p0p1")));
+}
+
 #[test]
 fn command_gates_cover_argv_branches_click_commands_and_commander_actions() {
     let src = "import sys, click\n\n@click.group()\ndef cli():\n    pass\n\n@cli.command()\ndef install():\n    write_config()\n\nif __name__ == '__main__':\n    if sys.argv[1:2] == ['hooks']:\n        add_hooks()\n    if ready:\n        serve()\n";

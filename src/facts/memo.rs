@@ -1,0 +1,202 @@
+//! What keeps extraction linear in the nesting: answers computed for one node are remembered and
+//! reused when an enclosing expression asks again.
+//!
+//! Both languages ask two recursive questions of an expression: what constant string it folds to
+//! ([`Folds`]) and which names it reads ([`read_names`]). Nested calls, concatenations and closures
+//! ask them at every level, each about a subtree holding the previous level's, so without memory a
+//! depth-`d` nest costs `d²` visits (bounded only by the depth and visit limits). The extractors
+//! warm both memories innermost first (the reverse of the walk's pre-order visits every descendant
+//! before its ancestors), so each level costs what it adds.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use tree_sitter::Node;
+
+use super::Fold;
+use super::limits::{ARG_NAMES, FOLD_DEPTH, NAME_VISITS};
+
+/// A map keyed by tree-sitter node ids ([`tree_sitter::Node::id`], addresses inside the tree):
+/// looked up at nearly every node a walk visits, so hashed by one multiplication, not SipHash.
+pub(crate) type IdMap<V> = HashMap<usize, V, BuildHasherDefault<IdHasher>>;
+
+/// The hasher of [`IdMap`]: Fibonacci hashing, with the high half folded into the low bits (node
+/// addresses are aligned, and the table indexes by the low bits).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(self.0.rotate_left(8) ^ u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let h = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+/// A folded constant and how it was obtained.
+pub(crate) type Folded = (String, Fold);
+
+/// A remembered fold.
+#[derive(Clone)]
+enum Memo {
+    /// Computed without reaching [`FOLD_DEPTH`]: the answer, and how many levels below its node the
+    /// computation went (started `height` or more levels from the limit, the answer is cut).
+    Exact(Option<Folded>, u32),
+    /// Stopped by the limit when started at this depth: from there or deeper it is cut.
+    Cut(u32),
+}
+
+/// The fold memory of one file's extraction, with the state of the fold in progress.
+#[derive(Default)]
+pub(crate) struct Folds {
+    /// `None` until the constants of the file are known (a fold before that is not final).
+    memo: RefCell<Option<IdMap<Memo>>>,
+    /// Set when the fold in progress reached [`FOLD_DEPTH`]: its answer depends on where it started.
+    cut: Cell<bool>,
+    /// The deepest level the fold in progress reached.
+    reach: Cell<u32>,
+}
+
+/// What [`Folds::enter`] saved of the enclosing fold.
+pub(crate) struct Outer {
+    cut: bool,
+    reach: u32,
+}
+
+impl Folds {
+    /// Starts remembering (the constants are final).
+    pub(crate) fn start(&self) {
+        *self.memo.borrow_mut() = Some(IdMap::default());
+    }
+
+    /// Forgets everything (the memory is only valid for the passes that follow the constants).
+    pub(crate) fn stop(&self) {
+        *self.memo.borrow_mut() = None;
+    }
+
+    /// A remembered answer for `id` asked at `depth`, if one applies.
+    pub(crate) fn recall(&self, id: usize, depth: u32) -> Option<Option<Folded>> {
+        let memo = self.memo.borrow();
+        match memo.as_ref()?.get(&id)? {
+            Memo::Exact(r, h) if depth + h <= FOLD_DEPTH => {
+                self.reach.set(self.reach.get().max(depth + h));
+                Some(r.clone())
+            }
+            // Deeper than the limit from here: what the recursion would have said when it stopped.
+            Memo::Exact(..) => {
+                self.cut.set(true);
+                Some(None)
+            }
+            Memo::Cut(at) if depth >= *at => {
+                self.cut.set(true);
+                Some(None)
+            }
+            Memo::Cut(_) => None,
+        }
+    }
+
+    /// Starts computing a fold at `depth`; pass what it returns to [`Folds::remember`].
+    pub(crate) fn enter(&self, depth: u32) -> Outer {
+        Outer {
+            cut: self.cut.replace(false),
+            reach: self.reach.replace(depth),
+        }
+    }
+
+    /// Records the answer computed for `id` at `depth` and restores the enclosing fold's state.
+    pub(crate) fn remember(&self, id: usize, depth: u32, outer: Outer, r: &Option<Folded>) {
+        let cut = self.cut.get();
+        let reach = self.reach.get();
+        if let Some(memo) = self.memo.borrow_mut().as_mut() {
+            let m = if cut {
+                Memo::Cut(depth)
+            } else {
+                Memo::Exact(r.clone(), reach.saturating_sub(depth))
+            };
+            memo.insert(id, m);
+        }
+        self.cut.set(outer.cut || cut);
+        self.reach.set(outer.reach.max(reach));
+    }
+
+    /// Called on entering every step of a fold at `depth`: whether the step is past the limit
+    /// (then the fold is cut).
+    pub(crate) fn past_limit(&self, depth: u32) -> bool {
+        self.reach.set(self.reach.get().max(depth));
+        if depth > FOLD_DEPTH {
+            self.cut.set(true);
+            return true;
+        }
+        false
+    }
+}
+
+/// The names an expression reads (identifiers, and what a language's `leaf` adds), in walk order,
+/// at most [`ARG_NAMES`], found in at most [`NAME_VISITS`] nodes, each remembered subtree counted once.
+///
+/// `leaf` handles a node itself (pushing names to `out` or children to `stack`) and returns true,
+/// or returns false to have its named children visited. A node whose names were already asked is
+/// not walked again: its remembered names are spliced in where the walk would have produced them.
+pub(crate) fn read_names<'t>(
+    root: Node<'t>,
+    memo: &RefCell<IdMap<Vec<String>>>,
+    mut leaf: impl FnMut(Node<'t>, &mut Vec<String>, &mut Vec<Node<'t>>) -> bool,
+) -> Vec<String> {
+    if let Some(m) = memo.borrow().get(&root.id()) {
+        return m.clone();
+    }
+    let mut out: Vec<String> = Vec::new();
+    {
+        let known = memo.borrow();
+        let mut stack = vec![root];
+        let mut cursor = root.walk();
+        let mut visited = 0;
+        while let Some(n) = stack.pop() {
+            visited += 1;
+            if out.len() >= ARG_NAMES || visited > NAME_VISITS {
+                break;
+            }
+            if n.id() != root.id()
+                && let Some(m) = known.get(&n.id())
+            {
+                for name in m {
+                    if out.len() >= ARG_NAMES {
+                        break;
+                    }
+                    if !out.contains(name) {
+                        out.push(name.clone());
+                    }
+                }
+                continue;
+            }
+            if !leaf(n, &mut out, &mut stack) {
+                let at = stack.len();
+                stack.extend(n.named_children(&mut cursor));
+                stack[at..].reverse();
+            }
+        }
+    }
+    memo.borrow_mut().insert(root.id(), out.clone());
+    out
+}
+
+/// Adds `name` to `out` unless it is there.
+pub(crate) fn add_name(out: &mut Vec<String>, name: String) {
+    if !out.contains(&name) {
+        out.push(name);
+    }
+}
