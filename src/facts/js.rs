@@ -16,9 +16,9 @@ use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_
 use super::memo::{Folded, Folds, IdMap, add_name, read_names};
 use super::python::{schema_params, truncate};
 use super::{
-    Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, Param,
-    Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable,
-    is_clock, list_item, list_len, resolve_path, statement_text, text, walk,
+    Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, KindExt,
+    Param, Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates,
+    bind_loop_variable, is_clock, list_item, list_len, resolve_path, statement_text, text, walk,
 };
 
 /// Statements that move data between names ([`Assign`]).
@@ -116,7 +116,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             stack.pop();
         }
         let enclosing = stack.last().map(|&(i, _)| i);
-        let kind = node.kind();
+        let kind = node.kind_name();
         if FLOW_KINDS.contains(&kind) {
             js.flows.push((node, enclosing));
         }
@@ -135,7 +135,8 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
                 js.strings.push((node, enclosing, list_len(parent)));
             }
             "new_expression" => js.calls.push((node, enclosing)),
-            "binary_expression" if parent.is_some_and(|p| p.kind() == "binary_expression") => {}
+            "binary_expression" if parent.is_some_and(|p| p.kind_name() == "binary_expression") => {
+            }
             "string" | "template_string" | "binary_expression" => {
                 js.strings.push((node, enclosing, list_len(parent)))
             }
@@ -182,6 +183,11 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         js.fold(node, 0);
     }
     for &(node, _) in js.calls.iter().rev() {
+        // Each argument once (what `call` records), then the call itself from them (what an
+        // enclosing call's argument splices in).
+        for a in js.arg_nodes(node) {
+            js.names(a);
+        }
         js.names(node);
     }
     for (node, f) in std::mem::take(&mut js.calls) {
@@ -259,7 +265,7 @@ fn strip_node_prefix(m: &str) -> String {
 /// Skips wrappers that do not change what an expression names.
 fn unwrap(mut node: Node<'_>) -> Node<'_> {
     while matches!(
-        node.kind(),
+        node.kind_name(),
         "parenthesized_expression"
             | "await_expression"
             | "as_expression"
@@ -277,9 +283,12 @@ fn unwrap(mut node: Node<'_>) -> Node<'_> {
 /// What an assignment-like statement ([`FLOW_KINDS`]) binds and the value it binds: no target for
 /// a `return`.
 fn assign_parts(node: Node<'_>) -> Option<(Option<Node<'_>>, Node<'_>)> {
-    let (target, value) = match node.kind() {
+    let (target, value) = match node.kind_name() {
         "variable_declarator" => (node.field("name"), node.field("value")),
-        "return_statement" => (None, node.named_child(0).filter(|n| n.kind() != "comment")),
+        "return_statement" => (
+            None,
+            node.named_child(0).filter(|n| n.kind_name() != "comment"),
+        ),
         _ => (node.field("left"), node.field("right")),
     };
     Some((target, value?))
@@ -303,13 +312,13 @@ impl<'t> Js<'t, '_> {
         let mut c = node.walk();
         let Some(clause) = node
             .named_children(&mut c)
-            .find(|n| n.kind() == "import_clause")
+            .find(|n| n.kind_name() == "import_clause")
         else {
             return;
         };
         let mut c = clause.walk();
         for part in clause.named_children(&mut c) {
-            match part.kind() {
+            match part.kind_name() {
                 "identifier" => {
                     self.facts.bindings.insert(self.text(part), module.clone());
                 }
@@ -322,7 +331,7 @@ impl<'t> Js<'t, '_> {
                     let mut c2 = part.walk();
                     for spec in part
                         .named_children(&mut c2)
-                        .filter(|n| n.kind() == "import_specifier")
+                        .filter(|n| n.kind_name() == "import_specifier")
                     {
                         let Some(name) = spec.field("name") else {
                             continue;
@@ -351,7 +360,7 @@ impl<'t> Js<'t, '_> {
                 .map(|n| self.text(n))
                 .or_else(|| {
                     let p = parent?;
-                    match p.kind() {
+                    match p.kind_name() {
                         "variable_declarator" => p.field("name").map(|n| self.text(n)),
                         "pair" => p.field("key").map(|n| self.text(n)),
                         "assignment_expression" => p.field("left").map(|n| self.text(n)),
@@ -388,7 +397,7 @@ impl<'t> Js<'t, '_> {
         };
         let mut c = list.walk();
         for p in list.named_children(&mut c) {
-            let (pattern, ty) = match p.kind() {
+            let (pattern, ty) = match p.kind_name() {
                 "required_parameter" | "optional_parameter" => (
                     p.field("pattern"),
                     p.field("type")
@@ -416,7 +425,7 @@ impl<'t> Js<'t, '_> {
             if depth > FOLD_DEPTH {
                 continue;
             }
-            match n.kind() {
+            match n.kind_name() {
                 "identifier" | "shorthand_property_identifier_pattern" => push(self.text(n)),
                 "pair_pattern" => stack.extend(n.field("value").map(|v| (v, depth + 1))),
                 "assignment_pattern" | "object_assignment_pattern" => {
@@ -433,16 +442,16 @@ impl<'t> Js<'t, '_> {
     }
 
     fn bind(&mut self, node: Node<'t>, function: Option<u32>) {
-        let (target, value) = match node.kind() {
+        let (target, value) = match node.kind_name() {
             "variable_declarator" => (node.field("name"), node.field("value")),
             "for_in_statement" => {
                 let of = node.field("operator").is_some_and(|o| self.text(o) == "of");
                 if let (true, Some(var), Some(over)) = (
                     of,
-                    node.field("left").filter(|l| l.kind() == "identifier"),
+                    node.field("left").filter(|l| l.kind_name() == "identifier"),
                     node.field("right"),
                 ) {
-                    let item = match unwrap(over).kind() {
+                    let item = match unwrap(over).kind_name() {
                         "identifier" => self.lists.get(&self.text(over)).cloned(),
                         _ => list_item(self.describe(over, 0)),
                     };
@@ -463,7 +472,7 @@ impl<'t> Js<'t, '_> {
             return;
         };
         let value = unwrap(value);
-        match target.kind() {
+        match target.kind_name() {
             "identifier" => {
                 let name = self.text(target);
                 *self.bound.entry(name.clone()).or_default() += 1;
@@ -478,11 +487,11 @@ impl<'t> Js<'t, '_> {
                     self.consts.insert(name, s);
                     return;
                 }
-                if value.kind() == "object" {
+                if value.kind_name() == "object" {
                     self.objects.insert(name);
                     return;
                 }
-                if value.kind() == "array" {
+                if value.kind_name() == "array" {
                     if let Some(item) = list_item(self.describe(value, 0)) {
                         self.lists.insert(name, item);
                     }
@@ -513,14 +522,14 @@ impl<'t> Js<'t, '_> {
                 let Some(base) = base else { return };
                 let mut c = target.walk();
                 for p in target.named_children(&mut c) {
-                    match p.kind() {
+                    match p.kind_name() {
                         "shorthand_property_identifier_pattern" => {
                             let n = self.text(p);
                             self.facts.bindings.insert(n.clone(), format!("{base}.{n}"));
                         }
                         "pair_pattern" => {
                             let key = p.field("key").map(|k| self.text(k));
-                            let local = p.field("value").filter(|v| v.kind() == "identifier");
+                            let local = p.field("value").filter(|v| v.kind_name() == "identifier");
                             if let (Some(key), Some(local)) = (key, local) {
                                 self.facts
                                     .bindings
@@ -538,10 +547,10 @@ impl<'t> Js<'t, '_> {
     /// `require('m')`, `require('m').x`, `import('m')`: the module path, resolved.
     fn module_of(&self, node: Node<'_>) -> Option<String> {
         let node = unwrap(node);
-        match node.kind() {
+        match node.kind_name() {
             "call_expression" => {
                 let f = node.field("function")?;
-                let is_import = f.kind() == "import";
+                let is_import = f.kind_name() == "import";
                 if !is_import && resolve_path(&self.text(f), &self.facts.bindings) != "require" {
                     return None;
                 }
@@ -566,10 +575,10 @@ impl<'t> Js<'t, '_> {
         if let Some(m) = self.module_of(node) {
             return Some((
                 m,
-                node.kind() == "call_expression" && self.is_dynamic_require(node),
+                node.kind_name() == "call_expression" && self.is_dynamic_require(node),
             ));
         }
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => Some((resolve_path(&self.text(node), &self.facts.bindings), false)),
             "this" => Some(("this".to_owned(), false)),
             "member_expression" => {
@@ -606,13 +615,13 @@ impl<'t> Js<'t, '_> {
     fn is_dynamic_require(&self, call: Node<'_>) -> bool {
         call.field("arguments")
             .and_then(|a| a.named_child(0))
-            .is_some_and(|a| a.kind() != "string")
+            .is_some_and(|a| a.kind_name() != "string")
     }
 
     fn call(&mut self, node: Node<'t>, function: Option<u32>) {
         let f = node.field("function").or_else(|| node.field("constructor"));
         let Some(f) = f else { return };
-        let is_import = f.kind() == "import";
+        let is_import = f.kind_name() == "import";
         let (callee, computed) = if is_import {
             ("import".to_owned(), false)
         } else {
@@ -624,7 +633,7 @@ impl<'t> Js<'t, '_> {
             let module = arg
                 .and_then(|a| self.fold(a, 0))
                 .map(|f| strip_node_prefix(&f.0));
-            let dynamic = is_import || arg.is_some_and(|a| a.kind() != "string");
+            let dynamic = is_import || arg.is_some_and(|a| a.kind_name() != "string");
             self.facts.imports.push(Import {
                 module: module.unwrap_or_else(|| "<computed>".to_owned()),
                 span: Span::of(node),
@@ -636,7 +645,7 @@ impl<'t> Js<'t, '_> {
             let mut c = list.walk();
             for a in list
                 .named_children(&mut c)
-                .filter(|a| a.kind() != "comment")
+                .filter(|a| a.kind_name() != "comment")
             {
                 args.push(Arg {
                     keyword: None,
@@ -691,7 +700,7 @@ impl<'t> Js<'t, '_> {
             if depth > FOLD_DEPTH || out.len() >= ARG_NAMES {
                 break;
             }
-            match n.kind() {
+            match n.kind_name() {
                 "identifier" | "shorthand_property_identifier_pattern" => {
                     let name = self.text(n);
                     if !out.contains(&name) {
@@ -732,20 +741,22 @@ impl<'t> Js<'t, '_> {
     /// The names an expression reads ([`read_names`]): identifiers, and of `a.b` both `a`'s names
     /// and `b`.
     fn names(&self, node: Node<'_>) -> Vec<String> {
-        read_names(node, &self.names_memo, |n, out, stack| match n.kind() {
-            "identifier" | "shorthand_property_identifier" => {
-                add_name(out, self.text(n));
-                true
-            }
-            "member_expression" => {
-                // `args.token` reads `args` and names `token`.
-                stack.extend(n.field("object"));
-                if let Some(p) = n.field("property") {
-                    add_name(out, self.text(p));
+        read_names(node, &self.names_memo, |n, out, stack| {
+            match n.kind_name() {
+                "identifier" | "shorthand_property_identifier" => {
+                    add_name(out, self.text(n));
+                    true
                 }
-                true
+                "member_expression" => {
+                    // `args.token` reads `args` and names `token`.
+                    stack.extend(n.field("object"));
+                    if let Some(p) = n.field("property") {
+                        add_name(out, self.text(p));
+                    }
+                    true
+                }
+                _ => false,
             }
-            _ => false,
         })
     }
 
@@ -757,13 +768,15 @@ impl<'t> Js<'t, '_> {
         if let Some((value, how)) = self.fold(node, depth) {
             return Value::Str { value, how };
         }
-        match node.kind() {
+        match node.kind_name() {
             "number" => Value::Number {
                 text: self.text(node),
             },
             "unary_expression"
-                if node.field("argument").is_some_and(|a| a.kind() == "number")
-                    && node.field("operator").is_some_and(|o| o.kind() == "-") =>
+                if node
+                    .field("argument")
+                    .is_some_and(|a| a.kind_name() == "number")
+                    && node.field("operator").is_some_and(|o| o.kind_name() == "-") =>
             {
                 Value::Number {
                     text: self.text(node).split_whitespace().collect(),
@@ -791,7 +804,7 @@ impl<'t> Js<'t, '_> {
                 let mut entries = Vec::new();
                 let mut c = node.walk();
                 for p in node.named_children(&mut c).take(CONTAINER_ITEMS) {
-                    match p.kind() {
+                    match p.kind_name() {
                         "pair" => {
                             let key = p
                                 .field("key")
@@ -865,12 +878,12 @@ impl<'t> Js<'t, '_> {
             return None;
         }
         let node = unwrap(node);
-        let out = match node.kind() {
+        let out = match node.kind_name() {
             "string" => {
                 let mut s = String::new();
                 let mut c = node.walk();
                 for part in node.named_children(&mut c) {
-                    match part.kind() {
+                    match part.kind_name() {
                         "string_fragment" => s.push_str(&text(part, self.src)),
                         "escape_sequence" => s.push_str(&unescape_js(&text(part, self.src))),
                         _ => {}
@@ -883,7 +896,7 @@ impl<'t> Js<'t, '_> {
                 let mut how = Fold::Literal;
                 let mut c = node.walk();
                 for part in node.named_children(&mut c) {
-                    match part.kind() {
+                    match part.kind_name() {
                         "string_fragment" => s.push_str(&text(part, self.src)),
                         "escape_sequence" => s.push_str(&unescape_js(&text(part, self.src))),
                         "template_substitution" => {
@@ -919,7 +932,7 @@ impl<'t> Js<'t, '_> {
         let f = unwrap(node.field("function")?);
         let args = node.field("arguments")?;
         let arg = |i: usize| args.named_child(i);
-        if f.kind() == "member_expression" {
+        if f.kind_name() == "member_expression" {
             let method = text(f.field("property")?, self.src).into_owned();
             let obj = f.field("object")?;
             // [..].join(sep) and s.split('').reverse().join('')
@@ -929,7 +942,7 @@ impl<'t> Js<'t, '_> {
                     None => ",".to_owned(),
                 };
                 let obj = unwrap(obj);
-                if obj.kind() == "array" {
+                if obj.kind_name() == "array" {
                     let mut c = obj.walk();
                     let parts: Vec<String> = obj
                         .named_children(&mut c)
@@ -943,7 +956,7 @@ impl<'t> Js<'t, '_> {
             if method == "toString" || method == "trim" {
                 // Buffer.from('…', 'base64').toString()
                 let inner = unwrap(obj);
-                if inner.kind() == "call_expression" {
+                if inner.kind_name() == "call_expression" {
                     let callee = self.callee_of(inner.field("function")?, depth + 1)?.0;
                     if callee == "Buffer.from" || callee == "buffer.Buffer.from" {
                         let a = inner.field("arguments")?;
@@ -1018,7 +1031,8 @@ impl<'t> Js<'t, '_> {
     fn reversed_split(&self, node: Node<'_>, depth: u32) -> Option<String> {
         let node = unwrap(node);
         let f = node.field("function")?;
-        if f.kind() != "member_expression" || text(f.field("property")?, self.src) != "reverse" {
+        if f.kind_name() != "member_expression" || text(f.field("property")?, self.src) != "reverse"
+        {
             return None;
         }
         let split = unwrap(f.field("object")?);
@@ -1037,10 +1051,10 @@ impl<'t> Js<'t, '_> {
         }
         let span = Span::of(node);
         let folded = self.fold(node, 0);
-        if folded.is_some() && node.kind() != "string" {
+        if folded.is_some() && node.kind_name() != "string" {
             self.covered_until = node.end_byte();
         }
-        if node.kind() == "call_expression" {
+        if node.kind_name() == "call_expression" {
             // Recorded only when it computes a string (`atob(...)`, `[...].join('')`).
             if let Some((value, how)) = folded.filter(|(v, _)| v.chars().count() >= 2) {
                 self.facts.strings.push(StringLit {
@@ -1061,11 +1075,11 @@ impl<'t> Js<'t, '_> {
                 function,
                 list_len,
             }),
-            None if node.kind() == "template_string" => {
+            None if node.kind_name() == "template_string" => {
                 let mut partial = String::new();
                 let mut c = node.walk();
                 for part in node.named_children(&mut c) {
-                    match part.kind() {
+                    match part.kind_name() {
                         "string_fragment" => partial.push_str(&text(part, self.src)),
                         "template_substitution" => partial.push_str("{…}"),
                         _ => {}
@@ -1205,7 +1219,7 @@ impl<'t> Js<'t, '_> {
             }
             // A tool list mapped from a collection: `{ name: t.metadata.name, inputSchema: … }`.
             if let Some(name) = self.pair_value(node, "name")
-                && matches!(name.kind(), "member_expression" | "call_expression")
+                && matches!(name.kind_name(), "member_expression" | "call_expression")
                 && self.pair_value(node, "inputSchema").is_some()
             {
                 generic = true;
@@ -1237,30 +1251,32 @@ impl<'t> Js<'t, '_> {
         };
         let mut c = list.walk();
         list.named_children(&mut c)
-            .filter(|a| a.kind() != "comment")
+            .filter(|a| a.kind_name() != "comment")
             .collect()
     }
 
     /// The value node of `key` in an object literal (a shorthand property is its own value).
     fn pair_value(&self, object: Node<'t>, key: &str) -> Option<Node<'t>> {
         let object = unwrap(object);
-        if object.kind() != "object" {
+        if object.kind_name() != "object" {
             return None;
         }
         let mut c = object.walk();
-        object.named_children(&mut c).find_map(|p| match p.kind() {
-            "pair" => {
-                let k = p.field("key")?;
-                (self.key_text(k) == key)
-                    .then(|| p.field("value"))
-                    .flatten()
-            }
-            "shorthand_property_identifier" | "method_definition" => {
-                let n = p.field("name").unwrap_or(p);
-                (text(n, self.src) == key).then_some(p)
-            }
-            _ => None,
-        })
+        object
+            .named_children(&mut c)
+            .find_map(|p| match p.kind_name() {
+                "pair" => {
+                    let k = p.field("key")?;
+                    (self.key_text(k) == key)
+                        .then(|| p.field("value"))
+                        .flatten()
+                }
+                "shorthand_property_identifier" | "method_definition" => {
+                    let n = p.field("name").unwrap_or(p);
+                    (text(n, self.src) == key).then_some(p)
+                }
+                _ => None,
+            })
     }
 
     fn key_text(&self, key: Node<'_>) -> String {
@@ -1275,9 +1291,9 @@ impl<'t> Js<'t, '_> {
         {
             return None;
         }
-        let pair = node.parent().filter(|p| p.kind() == "pair")?;
+        let pair = node.parent().filter(|p| p.kind_name() == "pair")?;
         let key = pair.field("key")?;
-        matches!(key.kind(), "string" | "property_identifier").then(|| self.key_text(key))
+        matches!(key.kind_name(), "string" | "property_identifier").then(|| self.key_text(key))
     }
 
     /// A tool-definition object: a string `name` (or `keyed`, the registry key it is the value
@@ -1345,7 +1361,7 @@ impl<'t> Js<'t, '_> {
     /// hundred `name` variables are not the tool's name).
     fn constant_name(&self, node: Node<'_>) -> Option<String> {
         let node = unwrap(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "shorthand_property_identifier" => {
                 self.facts.constants.get(&*text(node, self.src)).cloned()
             }
@@ -1357,7 +1373,7 @@ impl<'t> Js<'t, '_> {
     /// of the file named by an identifier.
     fn function_of(&self, node: Node<'_>) -> Option<usize> {
         let node = unwrap(node);
-        match node.kind() {
+        match node.kind_name() {
             "identifier" | "shorthand_property_identifier" => {
                 let name = text(node, self.src);
                 self.facts.functions.iter().position(|f| f.name == name)
@@ -1382,7 +1398,7 @@ impl<'t> Js<'t, '_> {
                 continue;
             };
             let mut named: Vec<(String, Node<'t>)> = Vec::new();
-            match decl.kind() {
+            match decl.kind_name() {
                 "lexical_declaration" | "variable_declaration" => {
                     let mut c = decl.walk();
                     for d in decl.named_children(&mut c) {
@@ -1431,7 +1447,7 @@ impl<'t> Js<'t, '_> {
     fn guards(&mut self) {
         let mut late = Vec::new();
         for &node in &self.branches {
-            if node.kind() != "if_statement" {
+            if node.kind_name() != "if_statement" {
                 continue;
             }
             let (Some(cond), Some(body)) = (node.field("condition"), node.field("consequence"))
@@ -1499,7 +1515,7 @@ impl<'t> Js<'t, '_> {
                     .collect(),
             )
         };
-        match node.kind() {
+        match node.kind_name() {
             "ternary_expression" => {
                 let mut out = self.variants(node.field("consequence")?, depth + 1)?;
                 for v in self.variants(node.field("alternative")?, depth + 1)? {
@@ -1521,7 +1537,7 @@ impl<'t> Js<'t, '_> {
                 let mut out = vec![String::new()];
                 let mut c = node.walk();
                 for part in node.named_children(&mut c) {
-                    let v = match part.kind() {
+                    let v = match part.kind_name() {
                         "string_fragment" => vec![self.text(part)],
                         "escape_sequence" => vec![unescape_js(&text(part, self.src))],
                         "template_substitution" => {
@@ -1547,7 +1563,7 @@ impl<'t> Js<'t, '_> {
             return Some(vec![Piece::Text(s)]);
         }
         let node = unwrap(node);
-        let out = match node.kind() {
+        let out = match node.kind_name() {
             "identifier" => {
                 let name = text(node, self.src);
                 if self.values.contains_key(&*name) {
@@ -1570,7 +1586,7 @@ impl<'t> Js<'t, '_> {
                 let mut out = Vec::new();
                 let mut c = node.walk();
                 for part in node.named_children(&mut c) {
-                    match part.kind() {
+                    match part.kind_name() {
                         "string_fragment" => out.push(Piece::Text(self.text(part))),
                         "escape_sequence" => {
                             out.push(Piece::Text(unescape_js(&text(part, self.src))))
@@ -1605,10 +1621,10 @@ impl<'t> Js<'t, '_> {
             let children: Vec<_> = n.named_children(&mut c).collect();
             children
                 .into_iter()
-                .filter(|k| k.kind() != "comment")
+                .filter(|k| k.kind_name() != "comment")
                 .all(|k| self.configuration(k, depth + 1, names))
         };
-        match node.kind() {
+        match node.kind_name() {
             "string"
             | "number"
             | "true"
@@ -1688,7 +1704,7 @@ impl<'t> Js<'t, '_> {
                 if !args_ok {
                     return false;
                 }
-                if f.kind() == "member_expression" {
+                if f.kind_name() == "member_expression" {
                     let method = f
                         .field("property")
                         .map(|p| text(p, self.src).into_owned())
@@ -1729,10 +1745,12 @@ impl<'t> Js<'t, '_> {
             .map(|c| (c.clone(), Vec::new()))
             .collect();
         for &e in &self.exports {
-            let Some(decl) = e
-                .field("declaration")
-                .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
-            else {
+            let Some(decl) = e.field("declaration").filter(|d| {
+                matches!(
+                    d.kind_name(),
+                    "lexical_declaration" | "variable_declaration"
+                )
+            }) else {
                 continue;
             };
             let mut c = decl.walk();
@@ -1763,7 +1781,7 @@ impl<'t> Js<'t, '_> {
     /// schema (`{ type: "object", properties: {…} }`), with their types and descriptions.
     fn shape_params(&self, node: Node<'_>) -> Vec<Param> {
         let mut node = unwrap(node);
-        if node.kind() == "call_expression"
+        if node.kind_name() == "call_expression"
             && node
                 .field("function")
                 .is_some_and(|f| text(f, self.src).ends_with(".object"))
@@ -1771,7 +1789,7 @@ impl<'t> Js<'t, '_> {
         {
             node = unwrap(shape);
         }
-        if node.kind() != "object" {
+        if node.kind_name() != "object" {
             return Vec::new();
         }
         if self.pair_value(node, "properties").is_some() {
@@ -1780,7 +1798,7 @@ impl<'t> Js<'t, '_> {
         let mut out = Vec::new();
         let mut c = node.walk();
         for p in node.named_children(&mut c).take(CONTAINER_ITEMS) {
-            let (name, value) = match p.kind() {
+            let (name, value) = match p.kind_name() {
                 "pair" => match (p.field("key"), p.field("value")) {
                     (Some(k), Some(v)) => (self.key_text(k), Some(v)),
                     _ => continue,
@@ -1804,11 +1822,9 @@ impl<'t> Js<'t, '_> {
         let (mut ty, mut description) = (None, None);
         let mut n = unwrap(node);
         for _ in 0..FOLD_DEPTH {
-            let Some(f) = n
-                .field("function")
-                .map(unwrap)
-                .filter(|f| n.kind() == "call_expression" && f.kind() == "member_expression")
-            else {
+            let Some(f) = n.field("function").map(unwrap).filter(|f| {
+                n.kind_name() == "call_expression" && f.kind_name() == "member_expression"
+            }) else {
                 break;
             };
             let Some(prop) = f.field("property") else {
@@ -1835,7 +1851,7 @@ impl<'t> Js<'t, '_> {
     fn dispatch_branches(&self) -> Vec<(String, Range<usize>)> {
         let mut out = Vec::new();
         for &node in &self.branches {
-            if node.kind() == "switch_case" {
+            if node.kind_name() == "switch_case" {
                 if let Some(v) = node.field("value").and_then(|v| self.fold(v, 0)) {
                     out.push((v.0, node.byte_range()));
                 }
@@ -1848,7 +1864,7 @@ impl<'t> Js<'t, '_> {
             else {
                 continue;
             };
-            if cond.kind() != "binary_expression" {
+            if cond.kind_name() != "binary_expression" {
                 continue;
             }
             let op = cond.field("operator").map(|o| self.text(o));
@@ -1858,7 +1874,7 @@ impl<'t> Js<'t, '_> {
             let lit = [cond.field("left"), cond.field("right")]
                 .into_iter()
                 .flatten()
-                .find(|n| n.kind() == "string")
+                .find(|n| n.kind_name() == "string")
                 .and_then(|n| self.fold(n, 0));
             if let (Some((name, _)), Some(body)) = (lit, node.field("consequence")) {
                 out.push((name, body.byte_range()));

@@ -709,6 +709,50 @@ impl<'t> FieldExt<'t> for tree_sitter::Node<'t> {
     }
 }
 
+/// `Node::kind` without its per-call `strlen` and UTF-8 check of the grammar's C string: the
+/// extractors ask the kind of nearly every node they visit. Each grammar's kind names are read once
+/// per thread into a table indexed by kind id (the grammar keyed by its symbol count, as in
+/// [`FieldExt`]).
+pub(crate) trait KindExt {
+    /// The node's kind, as [`tree_sitter::Node::kind`].
+    fn kind_name(&self) -> &'static str;
+}
+
+impl KindExt for tree_sitter::Node<'_> {
+    #[inline]
+    fn kind_name(&self) -> &'static str {
+        type Table = (usize, Vec<&'static str>);
+        thread_local! {
+            static KINDS: std::cell::RefCell<Vec<Table>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let id = usize::from(self.kind_id());
+        let lang = self.language();
+        let grammar = lang.node_kind_count();
+        KINDS.with(|tables| {
+            let mut tables = tables.borrow_mut();
+            let at = match tables.iter().position(|(g, _)| *g == grammar) {
+                Some(at) => at,
+                None => {
+                    let names = (0..grammar)
+                        .map(|i| {
+                            u16::try_from(i)
+                                .ok()
+                                .and_then(|i| lang.node_kind_for_id(i))
+                                .unwrap_or("")
+                        })
+                        .collect();
+                    tables.push((grammar, names));
+                    tables.len() - 1
+                }
+            };
+            match tables[at].1.get(id) {
+                Some(name) => name,
+                None => self.kind(),
+            }
+        })
+    }
+}
+
 /// The source text of a node (lossy for invalid UTF-8).
 pub(crate) fn text<'s>(node: tree_sitter::Node<'_>, src: &'s [u8]) -> std::borrow::Cow<'s, str> {
     String::from_utf8_lossy(&src[node.byte_range()])

@@ -13,9 +13,9 @@ use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::memo::{Folded, Folds, IdMap, add_name, read_names};
 use super::{
-    Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, Param,
-    Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable,
-    is_clock, list_item, list_len, resolve_path, statement_text, text, walk,
+    Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, KindExt,
+    Param, Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates,
+    bind_loop_variable, is_clock, list_item, list_len, resolve_path, statement_text, text, walk,
 };
 
 /// Statements that move data between names ([`Assign`]).
@@ -119,10 +119,10 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
             stack.pop();
         }
         let enclosing = stack.last().map(|&(i, _)| i);
-        if FLOW_KINDS.contains(&node.kind()) {
+        if FLOW_KINDS.contains(&node.kind_name()) {
             py.flows.push((node, enclosing));
         }
-        match node.kind() {
+        match node.kind_name() {
             "import_statement" | "import_from_statement" => {
                 imports.push(node);
                 return false;
@@ -142,10 +142,10 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
                 py.calls.push((node, enclosing));
                 py.strings.push((node, enclosing, list_len(parent)));
             }
-            "string" if parent.is_none_or(|p| p.kind() != "concatenated_string") => {
+            "string" if parent.is_none_or(|p| p.kind_name() != "concatenated_string") => {
                 py.strings.push((node, enclosing, list_len(parent)));
             }
-            "binary_operator" if parent.is_some_and(|p| p.kind() == "binary_operator") => {}
+            "binary_operator" if parent.is_some_and(|p| p.kind_name() == "binary_operator") => {}
             "concatenated_string" | "binary_operator" | "subscript" => {
                 py.strings.push((node, enclosing, list_len(parent)))
             }
@@ -185,6 +185,22 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
         py.fold(node, 0);
     }
     for &(node, _) in py.calls.iter().rev() {
+        // Each argument's value once (what `call` records), then the call itself from them (what
+        // an enclosing call's argument splices in).
+        if let Some(list) = node.field("arguments") {
+            let mut c = list.walk();
+            for a in list.named_children(&mut c) {
+                match a.kind_name() {
+                    "comment" => {}
+                    "keyword_argument" => {
+                        py.names(a.field("value").unwrap_or(a));
+                    }
+                    _ => {
+                        py.names(a);
+                    }
+                }
+            }
+        }
         py.names(node);
     }
     for (node, f) in std::mem::take(&mut py.calls) {
@@ -227,10 +243,10 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
 /// What an assignment-like statement binds and the value it binds: no target for a `return`,
 /// `None` for a `with` item that binds nothing.
 fn assign_parts(node: Node<'_>) -> Option<(Option<Node<'_>>, Node<'_>)> {
-    let (target, value) = match node.kind() {
+    let (target, value) = match node.kind_name() {
         "named_expression" => (node.field("name"), node.field("value")),
         "with_item" => match node.field("value") {
-            Some(v) if v.kind() == "as_pattern" => (
+            Some(v) if v.kind_name() == "as_pattern" => (
                 v.field("alias").and_then(|a| a.named_child(0)),
                 v.named_child(0),
             ),
@@ -250,9 +266,9 @@ impl<'t> Py<'t, '_> {
     fn import(&mut self, node: Node<'t>) {
         let span = Span::of(node);
         let mut cursor = node.walk();
-        if node.kind() == "import_statement" {
+        if node.kind_name() == "import_statement" {
             for name in node.children_by_field_name("name", &mut cursor) {
-                let (module, alias) = match name.kind() {
+                let (module, alias) = match name.kind_name() {
                     "aliased_import" => (
                         name.field("name").map(|n| self.text(n)).unwrap_or_default(),
                         name.field("alias").map(|n| self.text(n)),
@@ -287,7 +303,7 @@ impl<'t> Py<'t, '_> {
         });
         let sep = if module.ends_with('.') { "" } else { "." };
         for name in node.children_by_field_name("name", &mut cursor) {
-            let (orig, alias) = match name.kind() {
+            let (orig, alias) = match name.kind_name() {
                 "aliased_import" => (
                     name.field("name").map(|n| self.text(n)).unwrap_or_default(),
                     name.field("alias").map(|n| self.text(n)),
@@ -301,9 +317,9 @@ impl<'t> Py<'t, '_> {
 
     fn functions(&mut self) {
         for (node, parent) in std::mem::take(&mut self.func_nodes) {
-            let name = match node.kind() {
+            let name = match node.kind_name() {
                 "lambda" => parent
-                    .filter(|p| p.kind() == "assignment")
+                    .filter(|p| p.kind_name() == "assignment")
                     .and_then(|p| p.field("left"))
                     .map_or_else(|| "<lambda>".to_owned(), |n| self.text(n)),
                 _ => node.field("name").map(|n| self.text(n)).unwrap_or_default(),
@@ -318,7 +334,7 @@ impl<'t> Py<'t, '_> {
                 params,
                 span: Span::of(node),
                 doc,
-                decorated: parent.is_some_and(|p| p.kind() == "decorated_definition"),
+                decorated: parent.is_some_and(|p| p.kind_name() == "decorated_definition"),
                 callees: Vec::new(),
                 pure: true,
             });
@@ -331,11 +347,11 @@ impl<'t> Py<'t, '_> {
         let mut out = Vec::new();
         let mut cursor = params.walk();
         for p in params.named_children(&mut cursor) {
-            let (name, ty) = match p.kind() {
+            let (name, ty) = match p.kind_name() {
                 "identifier" => (Some(self.text(p)), None),
                 "typed_parameter" => (
                     p.named_child(0)
-                        .filter(|n| n.kind() == "identifier")
+                        .filter(|n| n.kind_name() == "identifier")
                         .map(|n| self.text(n)),
                     p.field("type").map(|n| self.text(n)),
                 ),
@@ -363,26 +379,26 @@ impl<'t> Py<'t, '_> {
 
     fn docstring(&self, body: Node<'_>) -> Option<String> {
         let first = body.named_child(0)?;
-        if first.kind() != "expression_statement" {
+        if first.kind_name() != "expression_statement" {
             return None;
         }
         let s = first
             .named_child(0)
-            .filter(|n| matches!(n.kind(), "string" | "concatenated_string"))?;
+            .filter(|n| matches!(n.kind_name(), "string" | "concatenated_string"))?;
         self.fold(s, 0).map(|(v, _)| v)
     }
 
     /// Records name bindings: constants (`URL = "…"`), call results (`s = smtplib.SMTP()`),
     /// aliases of paths (`env = os.environ`) and `with … as x`.
     fn bind(&mut self, node: Node<'t>, function: Option<u32>) {
-        let (target, value) = match node.kind() {
+        let (target, value) = match node.kind_name() {
             "assignment" => (node.field("left"), node.field("right")),
             "for_statement" => {
                 if let (Some(var), Some(over)) = (
-                    node.field("left").filter(|l| l.kind() == "identifier"),
+                    node.field("left").filter(|l| l.kind_name() == "identifier"),
                     node.field("right"),
                 ) {
-                    let item = match over.kind() {
+                    let item = match over.kind_name() {
                         "identifier" => self.lists.get(&self.text(over)).cloned(),
                         _ => list_item(self.describe(over, 0)),
                     };
@@ -401,7 +417,7 @@ impl<'t> Py<'t, '_> {
                 let Some(v) = node.field("value") else {
                     return;
                 };
-                match v.kind() {
+                match v.kind_name() {
                     "as_pattern" => (
                         v.field("alias").and_then(|a| a.named_child(0)),
                         v.named_child(0),
@@ -413,7 +429,7 @@ impl<'t> Py<'t, '_> {
         let (Some(target), Some(value)) = (target, value) else {
             return;
         };
-        if target.kind() != "identifier" {
+        if target.kind_name() != "identifier" {
             return;
         }
         let name = self.text(target);
@@ -432,7 +448,7 @@ impl<'t> Py<'t, '_> {
             self.consts.insert(name, s);
             return;
         }
-        if matches!(value.kind(), "list" | "tuple") {
+        if matches!(value.kind_name(), "list" | "tuple") {
             if let Some(item) = list_item(self.describe(value, 0)) {
                 self.lists.insert(name, item);
             }
@@ -478,7 +494,7 @@ impl<'t> Py<'t, '_> {
 
     /// `__import__('os')` / `importlib.import_module('o'+'s')`: the module, when it folds.
     fn dynamic_module(&self, call: Node<'_>) -> Option<String> {
-        if call.kind() != "call" {
+        if call.kind_name() != "call" {
             return None;
         }
         let f = call.field("function")?;
@@ -496,7 +512,7 @@ impl<'t> Py<'t, '_> {
         if self.folds.past_limit(depth) {
             return None;
         }
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => Some(self.text(node)),
             "attribute" => {
                 let obj = node.field("object")?;
@@ -532,7 +548,7 @@ impl<'t> Py<'t, '_> {
     /// Resolves an expression used as a callee (or as the object of an attribute) to a qualified
     /// name, and whether folding computed it.
     fn callee_of(&self, node: Node<'_>, depth: u32) -> Option<(String, bool)> {
-        if node.kind() == "call" {
+        if node.kind_name() == "call" {
             if let Some(module) = self.dynamic_module(node) {
                 return Some((module, true));
             }
@@ -549,14 +565,14 @@ impl<'t> Py<'t, '_> {
             }
             return Some((format!("{inner}()"), false));
         }
-        if node.kind() == "attribute" {
+        if node.kind_name() == "attribute" {
             let obj = node.field("object")?;
             let attr = node.field("attribute")?;
             let (head, computed) = self.callee_of(obj, depth + 1)?;
             return Some((format!("{head}.{}", self.text(attr)), computed));
         }
         let p = self.path(node, depth)?;
-        let computed = node.kind() == "subscript" && self.computed_subscript(node, depth);
+        let computed = node.kind_name() == "subscript" && self.computed_subscript(node, depth);
         Some((self.resolve(&p), computed))
     }
 
@@ -600,7 +616,7 @@ impl<'t> Py<'t, '_> {
         if let Some(list) = node.field("arguments") {
             let mut cursor = list.walk();
             for a in list.named_children(&mut cursor) {
-                let (keyword, value_node) = match a.kind() {
+                let (keyword, value_node) = match a.kind_name() {
                     "keyword_argument" => (
                         a.field("name").map(|n| self.text(n)),
                         a.field("value").unwrap_or(a),
@@ -663,7 +679,7 @@ impl<'t> Py<'t, '_> {
             if depth > FOLD_DEPTH || out.len() >= ARG_NAMES {
                 break;
             }
-            match n.kind() {
+            match n.kind_name() {
                 "identifier" => {
                     let name = self.text(n);
                     if name != "self" && name != "cls" && !out.contains(&name) {
@@ -702,16 +718,18 @@ impl<'t> Py<'t, '_> {
     /// count too (`args.token` names `token`), keyword names do not.
     /// The names an expression reads ([`read_names`]): identifiers; of a keyword argument, its value's.
     fn names(&self, node: Node<'_>) -> Vec<String> {
-        read_names(node, &self.names_memo, |n, out, stack| match n.kind() {
-            "identifier" => {
-                add_name(out, self.text(n));
-                true
+        read_names(node, &self.names_memo, |n, out, stack| {
+            match n.kind_name() {
+                "identifier" => {
+                    add_name(out, self.text(n));
+                    true
+                }
+                "keyword_argument" => {
+                    stack.extend(n.field("value"));
+                    true
+                }
+                _ => false,
             }
-            "keyword_argument" => {
-                stack.extend(n.field("value"));
-                true
-            }
-            _ => false,
         })
     }
 
@@ -722,7 +740,7 @@ impl<'t> Py<'t, '_> {
         if let Some((value, how)) = self.fold(node, depth) {
             return Value::Str { value, how };
         }
-        match node.kind() {
+        match node.kind_name() {
             "integer" | "float" => Value::Number {
                 text: self.text(node),
             },
@@ -730,7 +748,7 @@ impl<'t> Py<'t, '_> {
             "unary_operator"
                 if node
                     .field("argument")
-                    .is_some_and(|a| matches!(a.kind(), "integer" | "float")) =>
+                    .is_some_and(|a| matches!(a.kind_name(), "integer" | "float")) =>
             {
                 Value::Number {
                     text: self.text(node).split_whitespace().collect(),
@@ -756,7 +774,7 @@ impl<'t> Py<'t, '_> {
                 let mut entries = Vec::new();
                 let mut cursor = node.walk();
                 for pair in node.named_children(&mut cursor).take(CONTAINER_ITEMS) {
-                    match pair.kind() {
+                    match pair.kind_name() {
                         "pair" => {
                             let key = pair
                                 .field("key")
@@ -808,7 +826,7 @@ impl<'t> Py<'t, '_> {
         if self.folds.past_limit(depth) {
             return None;
         }
-        let out = match node.kind() {
+        let out = match node.kind_name() {
             "string" => self.string_literal(node, depth)?,
             "concatenated_string" => {
                 let mut s = String::new();
@@ -838,7 +856,7 @@ impl<'t> Py<'t, '_> {
                     }
                     "%" => {
                         let (fmt, _) = self.fold(left, depth + 1)?;
-                        let values: Vec<String> = if right.kind() == "tuple" {
+                        let values: Vec<String> = if right.kind_name() == "tuple" {
                             let mut c = right.walk();
                             right
                                 .named_children(&mut c)
@@ -875,7 +893,7 @@ impl<'t> Py<'t, '_> {
         let mut raw = false;
         let mut cursor = node.walk();
         for part in node.children(&mut cursor) {
-            match part.kind() {
+            match part.kind_name() {
                 "string_start" => raw = text(part, self.src).to_ascii_lowercase().contains('r'),
                 "string_content" => out.push_str(&unescape_python(&text(part, self.src), raw)),
                 "interpolation" => {
@@ -894,7 +912,7 @@ impl<'t> Py<'t, '_> {
         let args = node.field("arguments")?;
         let arg0 = args.named_child(0);
         // Methods on a folded receiver: "".join(...), "{}".format(...), x.decode(), x[::-1].upper()
-        if f.kind() == "attribute" {
+        if f.kind_name() == "attribute" {
             let method = text(f.field("attribute")?, self.src).into_owned();
             let obj = f.field("object")?;
             if let Some((recv, how)) = self.fold(obj, depth + 1) {
@@ -907,7 +925,7 @@ impl<'t> Py<'t, '_> {
                         let mut c = args.walk();
                         let values: Vec<String> = args
                             .named_children(&mut c)
-                            .filter(|a| a.kind() != "keyword_argument")
+                            .filter(|a| a.kind_name() != "keyword_argument")
                             .map(|a| self.fold(a, depth + 1).map(|f| f.0))
                             .collect::<Option<_>>()?;
                         Some((brace_format(&recv, &values)?, how.max(Fold::Folded)))
@@ -930,7 +948,7 @@ impl<'t> Py<'t, '_> {
                 let n: u32 = text(arg0?, self.src).trim().parse().ok()?;
                 return Some((char::from_u32(n)?.to_string(), Fold::Folded));
             }
-            "str" | "bytes" | "bytearray" if arg0.is_some_and(|a| a.kind() == "list") => {
+            "str" | "bytes" | "bytearray" if arg0.is_some_and(|a| a.kind_name() == "list") => {
                 let mut c = arg0?.walk();
                 let bytes: Vec<u8> = arg0?
                     .named_children(&mut c)
@@ -970,7 +988,7 @@ impl<'t> Py<'t, '_> {
 
     /// The folded items of a list/tuple literal, a `map(chr, [...])`, or a generator of `chr`.
     fn fold_items(&self, node: Node<'_>, depth: u32) -> Option<Vec<String>> {
-        match node.kind() {
+        match node.kind_name() {
             "list" | "tuple" => {
                 let mut c = node.walk();
                 node.named_children(&mut c)
@@ -989,13 +1007,13 @@ impl<'t> Py<'t, '_> {
             "generator_expression" | "list_comprehension" => {
                 // chr(c) for c in [104, 116, ...]
                 let body = node.field("body")?;
-                if body.kind() != "call" || !text(body, self.src).starts_with("chr(") {
+                if body.kind_name() != "call" || !text(body, self.src).starts_with("chr(") {
                     return None;
                 }
                 let mut c = node.walk();
                 let clause = node
                     .named_children(&mut c)
-                    .find(|n| n.kind() == "for_in_clause")?;
+                    .find(|n| n.kind_name() == "for_in_clause")?;
                 self.chr_list(clause.field("right")?)
             }
             _ => None,
@@ -1025,11 +1043,11 @@ impl<'t> Py<'t, '_> {
         let folded = self.fold(node, 0);
         let Some((value, how)) = folded else {
             // An f-string with unknown parts still carries its literal text (`https://host/{x}`).
-            if node.kind() == "string" {
+            if node.kind_name() == "string" {
                 let mut partial = String::new();
                 let mut cursor = node.walk();
                 for part in node.children(&mut cursor) {
-                    match part.kind() {
+                    match part.kind_name() {
                         "string_content" => partial.push_str(&text(part, self.src)),
                         "interpolation" => partial.push_str("{…}"),
                         _ => {}
@@ -1062,32 +1080,33 @@ impl<'t> Py<'t, '_> {
         let Some(def) = node.field("definition") else {
             return;
         };
-        if def.kind() != "function_definition" {
+        if def.kind_name() != "function_definition" {
             return;
         }
         let mut cursor = node.walk();
         for deco in node
             .named_children(&mut cursor)
-            .filter(|n| n.kind() == "decorator")
+            .filter(|n| n.kind_name() == "decorator")
         {
             let Some(expr) = deco.named_child(0) else {
                 continue;
             };
-            let (head, call) = match expr.kind() {
+            let (head, call) = match expr.kind_name() {
                 "call" => (expr.field("function"), Some(expr)),
                 _ => (Some(expr), None),
             };
-            let Some(head) = head.filter(|h| matches!(h.kind(), "attribute" | "identifier")) else {
+            let Some(head) = head.filter(|h| matches!(h.kind_name(), "attribute" | "identifier"))
+            else {
                 continue;
             };
-            let last = match head.kind() {
+            let last = match head.kind_name() {
                 "attribute" => head
                     .field("attribute")
                     .map(|a| self.text(a))
                     .unwrap_or_default(),
                 _ => self.text(head),
             };
-            let (kind, decorator) = match (head.kind(), last.as_str()) {
+            let (kind, decorator) = match (head.kind_name(), last.as_str()) {
                 ("attribute", "tool") => (ToolKind::Tool, None),
                 ("attribute", "resource") => (ToolKind::Resource, None),
                 ("attribute", "prompt") => (ToolKind::Prompt, None),
@@ -1119,7 +1138,7 @@ impl<'t> Py<'t, '_> {
             let mut c = call.walk();
             let mut positional = 0;
             for a in call.named_children(&mut c) {
-                if a.kind() == "keyword_argument" {
+                if a.kind_name() == "keyword_argument" {
                     let key = a.field("name").map(|n| self.text(n)).unwrap_or_default();
                     let Some(v) = a.field("value") else {
                         continue;
@@ -1148,7 +1167,7 @@ impl<'t> Py<'t, '_> {
             && let Some(doc) = def
                 .field("body")
                 .and_then(|b| b.named_child(0))
-                .filter(|s| s.kind() == "expression_statement")
+                .filter(|s| s.kind_name() == "expression_statement")
                 .and_then(|s| s.named_child(0))
             && let Some((d, _)) = self.fold(doc, 0)
         {
@@ -1259,14 +1278,14 @@ impl<'t> Py<'t, '_> {
     fn applied_decorator(&self, ci: usize, kind: ToolKind) -> Option<Tool> {
         let outer = self.call_nodes[ci];
         let inner = outer.field("function")?;
-        if inner.kind() != "call" {
+        if inner.kind_name() != "call" {
             return None;
         }
         let handler = {
             let args = outer.field("arguments")?;
             let mut c = args.walk();
             args.named_children(&mut c)
-                .find(|a| a.kind() != "comment")?
+                .find(|a| a.kind_name() != "comment")?
         };
         let f = self.function_of(handler)?;
         let function = &self.facts.functions[f];
@@ -1274,7 +1293,7 @@ impl<'t> Py<'t, '_> {
         let written = {
             let mut c = args.walk();
             args.named_children(&mut c)
-                .find(|a| a.kind() != "keyword_argument" && a.kind() != "comment")
+                .find(|a| a.kind_name() != "keyword_argument" && a.kind_name() != "comment")
         };
         let name = match (self.keyword_node(inner, "name"), written) {
             (Some(n), _) => self.fold(n, 0)?.0,
@@ -1300,7 +1319,7 @@ impl<'t> Py<'t, '_> {
         let args = call.field("arguments")?;
         let mut c = args.walk();
         args.named_children(&mut c)
-            .filter(|a| a.kind() == "keyword_argument")
+            .filter(|a| a.kind_name() == "keyword_argument")
             .find(|a| a.field("name").is_some_and(|n| text(n, self.src) == key))
             .and_then(|a| a.field("value"))
     }
@@ -1318,11 +1337,14 @@ impl<'t> Py<'t, '_> {
                 out.push(t);
             }
             let mut c = node.walk();
-            for pair in node.named_children(&mut c).filter(|p| p.kind() == "pair") {
+            for pair in node
+                .named_children(&mut c)
+                .filter(|p| p.kind_name() == "pair")
+            {
                 let (Some(k), Some(v)) = (pair.field("key"), pair.field("value")) else {
                     continue;
                 };
-                if v.kind() != "dictionary" || self.dict_value(v, "name").is_some() {
+                if v.kind_name() != "dictionary" || self.dict_value(v, "name").is_some() {
                     continue;
                 }
                 let key = self.fold(k, 0).map(|f| f.0);
@@ -1388,10 +1410,10 @@ impl<'t> Py<'t, '_> {
     fn dict_value(&self, dict: Node<'t>, key: &str) -> Option<Node<'t>> {
         let mut c = dict.walk();
         dict.named_children(&mut c)
-            .filter(|p| p.kind() == "pair")
+            .filter(|p| p.kind_name() == "pair")
             .find(|p| {
                 p.field("key")
-                    .filter(|k| k.kind() == "string")
+                    .filter(|k| k.kind_name() == "string")
                     .and_then(|k| self.fold(k, 0))
                     .is_some_and(|(k, _)| k == key)
             })
@@ -1400,7 +1422,7 @@ impl<'t> Py<'t, '_> {
 
     /// A tool name written in a definition: a literal, or a module constant bound once.
     fn constant_name(&self, node: Node<'_>) -> Option<String> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => self.facts.constants.get(&*text(node, self.src)).cloned(),
             _ => self.fold(node, 0).map(|f| f.0),
         }
@@ -1409,7 +1431,7 @@ impl<'t> Py<'t, '_> {
     /// The function of the file a handler value is: a lambda, or a function named by an
     /// identifier (or `self.name`).
     fn function_of(&self, node: Node<'_>) -> Option<usize> {
-        match node.kind() {
+        match node.kind_name() {
             "identifier" => {
                 let name = text(node, self.src);
                 self.facts.functions.iter().position(|f| f.name == name)
@@ -1456,7 +1478,7 @@ impl<'t> Py<'t, '_> {
             if visited > 64 {
                 return None;
             }
-            if n.kind() == "call"
+            if n.kind_name() == "call"
                 && n.field("function")
                     .is_some_and(|f| text(f, self.src).ends_with("Field"))
             {
@@ -1464,7 +1486,7 @@ impl<'t> Py<'t, '_> {
                 let mut c = args.walk();
                 return args
                     .named_children(&mut c)
-                    .filter(|a| a.kind() == "keyword_argument")
+                    .filter(|a| a.kind_name() == "keyword_argument")
                     .find(|a| {
                         a.field("name")
                             .is_some_and(|k| text(k, self.src) == "description")
@@ -1528,7 +1550,7 @@ impl<'t> Py<'t, '_> {
                     .collect(),
             )
         };
-        match node.kind() {
+        match node.kind_name() {
             "parenthesized_expression" => self.variants(node.named_child(0)?, depth + 1),
             "conditional_expression" => {
                 let mut out = self.variants(node.named_child(0)?, depth + 1)?;
@@ -1560,7 +1582,7 @@ impl<'t> Py<'t, '_> {
                 let mut raw = false;
                 let mut c = node.walk();
                 for part in node.children(&mut c) {
-                    let v = match part.kind() {
+                    let v = match part.kind_name() {
                         "string_start" => {
                             raw = text(part, self.src).to_ascii_lowercase().contains('r');
                             continue;
@@ -1586,7 +1608,7 @@ impl<'t> Py<'t, '_> {
         if let Some((s, _)) = self.fold(node, depth) {
             return Some(vec![Piece::Text(s)]);
         }
-        let out = match node.kind() {
+        let out = match node.kind_name() {
             "identifier" => {
                 // An import, not a name the file assigns (those are bindings too).
                 let name = text(node, self.src);
@@ -1617,7 +1639,7 @@ impl<'t> Py<'t, '_> {
                 let mut raw = false;
                 let mut c = node.walk();
                 for part in node.children(&mut c) {
-                    match part.kind() {
+                    match part.kind_name() {
                         "string_start" => {
                             raw = text(part, self.src).to_ascii_lowercase().contains('r')
                         }
@@ -1653,10 +1675,10 @@ impl<'t> Py<'t, '_> {
             let children: Vec<_> = n.named_children(&mut c).collect();
             children
                 .into_iter()
-                .filter(|k| k.kind() != "comment")
+                .filter(|k| k.kind_name() != "comment")
                 .all(|k| self.configuration(k, depth + 1, names))
         };
-        match node.kind() {
+        match node.kind_name() {
             "integer" | "float" | "true" | "false" | "none" | "string_start" | "string_content"
             | "string_end" | "escape_sequence" | "lambda" | "format_specifier"
             | "type_conversion" => true,
@@ -1727,7 +1749,7 @@ impl<'t> Py<'t, '_> {
                 if !node.field("arguments").is_some_and(|a| all(a, names)) {
                     return false;
                 }
-                if f.kind() == "attribute"
+                if f.kind_name() == "attribute"
                     && f.field("attribute")
                         .is_some_and(|a| METHODS.contains(&&*text(a, self.src)))
                 {
@@ -1835,7 +1857,7 @@ impl<'t> Py<'t, '_> {
     fn command_gate(&mut self, node: Node<'t>) {
         let mut c = node.walk();
         let command = node.named_children(&mut c).any(|d| {
-            d.kind() == "decorator" && {
+            d.kind_name() == "decorator" && {
                 let t = text(d, self.src);
                 t.contains(".command(") || t.contains(".command\n") || t.ends_with(".command")
             }
@@ -1849,11 +1871,11 @@ impl<'t> Py<'t, '_> {
     fn dispatch_branches(&self) -> Vec<(String, std::ops::Range<usize>)> {
         let mut out = Vec::new();
         for &node in &self.branches {
-            let (literal, body) = if node.kind() == "case_clause" {
+            let (literal, body) = if node.kind_name() == "case_clause" {
                 let mut c = node.walk();
                 let pattern = node
                     .named_children(&mut c)
-                    .find(|n| n.kind() == "case_pattern");
+                    .find(|n| n.kind_name() == "case_pattern");
                 let lit = pattern
                     .and_then(|p| p.named_child(0))
                     .and_then(|s| self.fold(s, 0));
@@ -1861,16 +1883,16 @@ impl<'t> Py<'t, '_> {
             } else {
                 let cond = node
                     .field("condition")
-                    .filter(|c| c.kind() == "comparison_operator");
+                    .filter(|c| c.kind_name() == "comparison_operator");
                 let lit = cond.and_then(|c| {
                     let mut cur = c.walk();
                     let ops: Vec<_> = c.named_children(&mut cur).collect();
-                    let eq = c.children(&mut c.walk()).any(|t| t.kind() == "==");
+                    let eq = c.children(&mut c.walk()).any(|t| t.kind_name() == "==");
                     if !eq || ops.len() != 2 {
                         return None;
                     }
                     ops.iter()
-                        .find(|n| n.kind() == "string")
+                        .find(|n| n.kind_name() == "string")
                         .and_then(|s| self.fold(*s, 0))
                         .map(|f| f.0)
                 });
