@@ -14,11 +14,12 @@ use tree_sitter::{Node, Tree};
 use super::fold::{as_text, base64_decode, hex_decode, unescape_js};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::memo::{Folded, Folds, IdMap, add_name, read_names};
-use super::python::{schema_params, truncate};
+use super::python::schema_params;
 use super::{
     Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, KindExt,
     Param, Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates,
-    bind_loop_variable, is_clock, list_item, list_len, resolve_path, statement_text, text, walk,
+    bind_loop_variable, is_clock, list_item, list_len, resolve_path, statement_text, text,
+    text_head, walk,
 };
 
 /// Statements that move data between names ([`Assign`]).
@@ -655,8 +656,7 @@ impl<'t> Js<'t, '_> {
                 });
             }
         }
-        let mut written = self.text(f);
-        truncate(&mut written, WRITTEN_LEN);
+        let written = text_head(f, self.src, WRITTEN_LEN);
         self.call_nodes.push(node);
         self.facts.calls.push(Call {
             callee,

@@ -15,7 +15,8 @@ use super::memo::{Folded, Folds, IdMap, add_name, read_names};
 use super::{
     Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, KindExt,
     Param, Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates,
-    bind_loop_variable, is_clock, list_item, list_len, resolve_path, statement_text, text, walk,
+    bind_loop_variable, is_clock, list_item, list_len, resolve_path, statement_text, text,
+    text_head, walk,
 };
 
 /// Statements that move data between names ([`Assign`]).
@@ -634,8 +635,7 @@ impl<'t> Py<'t, '_> {
                 });
             }
         }
-        let mut written = self.text(f);
-        truncate(&mut written, WRITTEN_LEN);
+        let written = text_head(f, self.src, WRITTEN_LEN);
         self.call_nodes.push(node);
         self.facts.calls.push(Call {
             callee,
