@@ -755,6 +755,15 @@ impl<'t> Js<'t, '_> {
                     }
                     true
                 }
+                // A function expression's own name is bound inside it, not read.
+                "function_expression" | "function" | "generator_function" => {
+                    let own = n.field("name").map(|x| x.id());
+                    let at = stack.len();
+                    let mut c = n.walk();
+                    stack.extend(n.named_children(&mut c).filter(|x| Some(x.id()) != own));
+                    stack[at..].reverse();
+                    true
+                }
                 _ => false,
             }
         })
