@@ -53,6 +53,7 @@ fuzz_target!(|data: &[u8]| {
         path_var: None,
         home: Some(PathBuf::from("/home/user")),
         max_bytes: 0,
+        base_dir: Some(PathBuf::from("/home/user/project")),
     };
     match audit_bytes(name, src, Format { client, shape }, &opts) {
         Ok(audit) => {
