@@ -276,19 +276,18 @@ impl<'s> Scanner<'s> {
         // A large file (a bundle) is the long pole of its scan: its facts and its query pass
         // both only read the tree, so they run side by side; small files stay on one thread,
         // where the other files already keep the cores busy.
-        let (facts, queried, exceeded) = if bytes.len() >= SPLIT_FILE_BYTES {
+        let (facts, (queried, exceeded)) = if bytes.len() >= SPLIT_FILE_BYTES {
             let mut cursor = context::query_cursor();
-            let (facts, queried) = rayon::join(
+            rayon::join(
                 || facts::extract(lang, &tree, bytes),
                 || self.signatures.match_tree(lang, &tree, bytes, &mut cursor),
-            );
-            (facts, queried, cursor.did_exceed_match_limit())
+            )
         } else {
             let facts = facts::extract(lang, &tree, bytes);
             let queried = self
                 .signatures
                 .match_tree(lang, &tree, bytes, &mut cx.cursor);
-            (facts, queried, cx.cursor.did_exceed_match_limit())
+            (facts, queried)
         };
         let mut hits = self.signatures.match_with_facts(lang, &facts, queried);
         if exceeded {

@@ -3,10 +3,12 @@
 //! shared by every worker), and matching against a file's [facts](crate::facts).
 //!
 //! Matching is linear in the facts: callee globs and string regexes are each combined into one
-//! `RegexSet`, and all query patterns of a grammar into one `tree_sitter::Query`, so a file costs
-//! one set lookup per call and per string and one query pass, however many rules there are.
+//! `RegexSet`, and the query patterns of a grammar into one index by kind, so a file costs
+//! one set lookup per call and per string and one walk for the query patterns (see [`pattern`]),
+//! however many rules there are.
 
 mod compile;
+mod pattern;
 pub mod raw;
 
 use std::collections::BTreeMap;
@@ -276,10 +278,22 @@ pub struct Signatures {
     queries: Vec<Option<GrammarQueries>>,
 }
 
-/// All query patterns of one grammar, joined into one source and compiled into one
-/// `tree_sitter::Query` the first time a file of that grammar is scanned: a grammar the target
-/// does not use costs nothing, and the scan of a file costs one query pass.
+/// The query patterns of one grammar. Those in the native subset ([`pattern`]) are matched in one
+/// walk of the tree; the others are joined into one source and compiled into one
+/// `tree_sitter::Query` the first time a file of that grammar needs it, so a grammar the target
+/// does not use, or whose patterns are all native, compiles nothing.
 struct GrammarQueries {
+    /// Every pattern, natively matched or not: what `rules check` compiles, and the reference the
+    /// native matcher is tested against.
+    all: TsQuery,
+    /// The patterns outside the native subset; `None` when there are none.
+    fallback: Option<TsQuery>,
+    /// The native patterns, tagged (signature, matcher, after listing).
+    native: pattern::NativeSet<(usize, usize, bool)>,
+}
+
+/// Query patterns joined into one source, compiled on first use.
+struct TsQuery {
     lang: Language,
     /// The joined sources.
     source: String,
@@ -291,7 +305,22 @@ struct GrammarQueries {
 /// The compiled query, with the (signature, matcher) of each of its patterns.
 type CombinedQuery = (tree_sitter::Query, Vec<(usize, usize)>);
 
-impl GrammarQueries {
+impl TsQuery {
+    fn new(lang: Language) -> TsQuery {
+        TsQuery {
+            lang,
+            source: String::new(),
+            segments: Vec::new(),
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn push(&mut self, source: &str, owner: (usize, usize)) {
+        self.segments.push((self.source.len(), owner));
+        self.source.push_str(source);
+        self.source.push('\n');
+    }
+
     fn get(&self) -> Result<&CombinedQuery, &str> {
         self.compiled
             .get_or_init(|| {
@@ -415,8 +444,7 @@ impl Signatures {
         let mut string_pats = Vec::new();
         let mut string_owner = Vec::new();
         let mut description_owner = Vec::new();
-        let mut query_src: Vec<String> = vec![String::new(); Language::ALL.len()];
-        let mut segments: Vec<Vec<(usize, (usize, usize))>> = vec![Vec::new(); Language::ALL.len()];
+        let mut queries: Vec<Option<GrammarQueries>> = Language::ALL.iter().map(|_| None).collect();
         for (si, s) in sigs.iter().enumerate() {
             for (mi, m) in s.matchers.iter().enumerate() {
                 match m {
@@ -433,10 +461,23 @@ impl Signatures {
                     Matcher::Description { .. } => description_owner.push((si, mi)),
                     Matcher::Query(q) => {
                         for &lang in &q.langs {
-                            let src = &mut query_src[lang.index()];
-                            segments[lang.index()].push((src.len(), (si, mi)));
-                            src.push_str(&q.source);
-                            src.push('\n');
+                            let g = queries[lang.index()].get_or_insert_with(|| GrammarQueries {
+                                all: TsQuery::new(lang),
+                                fallback: None,
+                                native: pattern::NativeSet::new(lang),
+                            });
+                            g.all.push(&q.source, (si, mi));
+                            match pattern::parse(&q.source, lang, &q.where_) {
+                                Some(roots) => {
+                                    for r in roots {
+                                        g.native.push(r, (si, mi, q.after_listing));
+                                    }
+                                }
+                                None => g
+                                    .fallback
+                                    .get_or_insert_with(|| TsQuery::new(lang))
+                                    .push(&q.source, (si, mi)),
+                            }
                         }
                     }
                     _ => {}
@@ -454,18 +495,6 @@ impl Signatures {
                     message: format!("the combined rule set does not compile: {e}"),
                 })
         };
-        let queries = Language::ALL
-            .into_iter()
-            .map(|lang| {
-                let source = std::mem::take(&mut query_src[lang.index()]);
-                (!source.is_empty()).then(|| GrammarQueries {
-                    lang,
-                    source,
-                    segments: std::mem::take(&mut segments[lang.index()]),
-                    compiled: std::sync::OnceLock::new(),
-                })
-            })
-            .collect();
         Ok(Signatures {
             call_set: set(&call_pats)?,
             call_owner,
@@ -482,7 +511,7 @@ impl Signatures {
     /// built-in queries compile.
     pub fn compile_queries(&self) -> Result<(), SignatureError> {
         for q in self.queries.iter().flatten() {
-            q.get().map_err(|message| SignatureError {
+            q.all.get().map_err(|message| SignatureError {
                 file: "signatures/".into(),
                 line: 1,
                 message: message.to_owned(),
@@ -505,25 +534,60 @@ impl Signatures {
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
     ) -> Vec<Hit> {
-        let queried = self.match_tree(lang, tree, src, cursor);
+        let (queried, _) = self.match_tree(lang, tree, src, cursor);
         self.match_with_facts(lang, facts, queried)
     }
 
     /// The query pass alone: it reads the tree, not the facts, so a large file can run it while
     /// its facts are extracted. Each hit says whether its rule only counts code that runs after
-    /// the tools were listed (decided by [`Signatures::match_with_facts`]).
+    /// the tools were listed (decided by [`Signatures::match_with_facts`]). The flag says the
+    /// query cursor (which only patterns outside the native subset need) hit its match limit:
+    /// the file was only partly matched.
     pub fn match_tree(
         &self,
         lang: Language,
         tree: &tree_sitter::Tree,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
-    ) -> Vec<(Hit, bool)> {
+    ) -> (Vec<(Hit, bool)>, bool) {
         let mut hits = Vec::new();
+        let Some(g) = &self.queries[lang.index()] else {
+            return (hits, false);
+        };
+        g.native.run(tree, src, |node, &(sig, _, late)| {
+            let span = Span::of(node);
+            hits.push((
+                Hit {
+                    sig,
+                    span,
+                    detail: None,
+                },
+                late,
+            ));
+        });
+        let mut partly = false;
         // A combined query that does not compile is reported by `rules check`; built-in ones are
         // proven by the test suite, and a user's are compiled one by one at load.
-        if let Some(Ok(combined)) = self.queries[lang.index()].as_ref().map(GrammarQueries::get) {
+        if let Some(Ok(combined)) = g.fallback.as_ref().map(TsQuery::get) {
             self.match_queries(combined, tree, src, cursor, &mut hits);
+            partly = cursor.did_exceed_match_limit();
+        }
+        (hits, partly)
+    }
+
+    /// Every query pattern of `lang` matched by tree-sitter's query cursor: the reference the
+    /// native matcher must agree with.
+    #[cfg(test)]
+    pub(crate) fn match_tree_reference(
+        &self,
+        lang: Language,
+        tree: &tree_sitter::Tree,
+        src: &[u8],
+    ) -> Vec<(Hit, bool)> {
+        let mut hits = Vec::new();
+        if let Some(Ok(combined)) = self.queries[lang.index()].as_ref().map(|g| g.all.get()) {
+            let mut cursor = tree_sitter::QueryCursor::new();
+            self.match_queries(combined, tree, src, &mut cursor, &mut hits);
         }
         hits
     }

@@ -1,0 +1,937 @@
+//! Query patterns matched without tree-sitter's query cursor.
+//!
+//! Signatures write their structural rules in tree-sitter's query language, and almost all of
+//! them use its structural core only: node kinds, `(_)` and `_`, anonymous nodes (`"/"`), fields,
+//! child patterns in order, the `.` anchor, alternations (`[ … ]`) and captures, with the
+//! captures' text tested by the rule's `where` regexes. This module parses that subset, resolves
+//! kinds and fields to the grammar's ids once, and matches it in one walk of the tree: at each
+//! node, only the patterns whose `@match` node has that node's kind are tried; a pattern looks at
+//! the few levels below it names and, when `@match` is below the pattern's root, at the few
+//! ancestors above (the walk keeps its ancestor stack). The cost is linear in the tree, whatever
+//! its depth: the query cursor keeps an in-flight state per enclosing node a pattern started at,
+//! its pass cost more than half a parse, and compiling its query a sixth of a second per grammar,
+//! which a grammar whose patterns are all native never pays.
+//!
+//! A pattern outside the subset (quantifiers, predicates, negated fields, supertypes, grouped
+//! siblings, `@match` inside a nested alternation, a `where` capture met twice) is left to the
+//! query cursor ([`parse`] says `None`); the result is the same either way, which a test checks
+//! on every built-in pattern over the corpus and the rules' own snippets.
+//!
+//! Matching asks only whether some match exists at a node: each `where` regex tests one capture,
+//! so the constraints of different child patterns are independent, and the children are matched
+//! by a left-to-right scan (anchors keep the set of places the previous child pattern can sit).
+
+use regex::Regex;
+use std::num::NonZeroU16 as FieldId;
+
+use tree_sitter::{Node, Tree, TreeCursor};
+
+use crate::lang::Language;
+
+/// A pattern as written, before kinds and fields are resolved.
+#[derive(Debug, Clone, PartialEq)]
+enum Written {
+    Node {
+        /// `None` for `(_)`.
+        kind: Option<String>,
+        children: Vec<WrittenStep>,
+        anchor_last: bool,
+        captures: Vec<String>,
+    },
+    /// A bare `_`: any node, named or not.
+    Any { captures: Vec<String> },
+    /// `"/"`: an anonymous node.
+    Anon { text: String, captures: Vec<String> },
+    Alt {
+        branches: Vec<Written>,
+        captures: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct WrittenStep {
+    field: Option<String>,
+    /// Preceded by `.`: the first named child, or the named sibling right after the previous one.
+    anchored: bool,
+    pat: Written,
+}
+
+/// What a resolved pattern tests a node's kind against.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Id(u16),
+    AnyNamed,
+    Any,
+}
+
+/// A resolved pattern.
+#[derive(Debug, Clone)]
+enum Pat {
+    Node {
+        kind: Kind,
+        children: Vec<Step>,
+        anchor_last: bool,
+        /// Indexes into the root's `where` regexes.
+        tests: Vec<usize>,
+    },
+    Alt {
+        branches: Vec<Pat>,
+        tests: Vec<usize>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Step {
+    field: Option<FieldId>,
+    anchored: bool,
+    pat: Pat,
+}
+
+/// One matchable pattern: a top-level alternative of a query, with the `where` regexes its
+/// captures are tested against. It is tried at the node `@match` names; when that is below the
+/// pattern's root, `up` holds the enclosing patterns, innermost first, each with the child
+/// pattern the node below stands for.
+#[derive(Debug, Clone)]
+pub(crate) struct Root {
+    pat: Pat,
+    up: Vec<(Pat, usize)>,
+    tests: Vec<Regex>,
+}
+
+/// Parses and resolves `source` for `lang`. `None` when the source uses syntax outside the native
+/// subset, names a kind or field the grammar lacks, or its captures are not ones the native
+/// matcher can decide one node at a time: the query cursor then matches it.
+pub(crate) fn parse(source: &str, lang: Language, where_: &[(String, Regex)]) -> Option<Vec<Root>> {
+    let mut p = Parser {
+        toks: tokens(source)?,
+        at: 0,
+    };
+    let mut tops = Vec::new();
+    while p.at < p.toks.len() {
+        tops.push(p.pattern()?);
+    }
+    if tops.is_empty() {
+        return None;
+    }
+    let grammar = lang.grammar();
+    let mut roots = Vec::new();
+    for top in tops {
+        for branch in split_top(top, &[]) {
+            // One `@match`, and not inside a nested alternation.
+            if count(&branch, "match")? != 1 {
+                return None;
+            }
+            let path = match_path(&branch)?;
+            let mut present = true;
+            for (name, _) in where_ {
+                match count(&branch, name)? {
+                    1 => {}
+                    // The rule's `where` names a capture this alternative lacks: it never matches.
+                    0 => present = false,
+                    _ => return None,
+                }
+            }
+            let names: Vec<&str> = where_.iter().map(|(n, _)| n.as_str()).collect();
+            let mut pat = resolve(&branch, &grammar, &names)?;
+            let mut up = Vec::new();
+            for &j in &path {
+                let Pat::Node { children, .. } = &pat else {
+                    return None;
+                };
+                let below = children[j].pat.clone();
+                up.push((pat, j));
+                pat = below;
+            }
+            up.reverse();
+            if present {
+                roots.push(Root {
+                    pat,
+                    up,
+                    tests: where_.iter().map(|(_, re)| re.clone()).collect(),
+                });
+            }
+        }
+    }
+    Some(roots)
+}
+
+/// A top-level alternation is several patterns, each carrying the alternation's captures.
+fn split_top(w: Written, outer: &[String]) -> Vec<Written> {
+    match w {
+        Written::Alt { branches, captures } => {
+            let mut caps = outer.to_vec();
+            caps.extend(captures);
+            branches
+                .into_iter()
+                .flat_map(|b| split_top(b, &caps))
+                .collect()
+        }
+        mut other => {
+            other.captures_mut().extend(outer.iter().cloned());
+            vec![other]
+        }
+    }
+}
+
+impl Written {
+    fn captures(&self) -> &[String] {
+        match self {
+            Written::Node { captures, .. }
+            | Written::Any { captures }
+            | Written::Anon { captures, .. }
+            | Written::Alt { captures, .. } => captures,
+        }
+    }
+
+    fn captures_mut(&mut self) -> &mut Vec<String> {
+        match self {
+            Written::Node { captures, .. }
+            | Written::Any { captures }
+            | Written::Anon { captures, .. }
+            | Written::Alt { captures, .. } => captures,
+        }
+    }
+}
+
+/// The child-pattern indexes from `w` down to the pattern `@match` is on; `None` when it is inside
+/// a nested alternation (or absent).
+fn match_path(w: &Written) -> Option<Vec<usize>> {
+    if w.captures().iter().any(|c| c == "match") {
+        return Some(Vec::new());
+    }
+    let Written::Node { children, .. } = w else {
+        return None;
+    };
+    children.iter().enumerate().find_map(|(j, s)| {
+        let mut path = match_path(&s.pat)?;
+        path.insert(0, j);
+        Some(path)
+    })
+}
+
+/// How many times `name` is captured on any one match of `w`; `None` if that differs between the
+/// branches of an alternation.
+fn count(w: &Written, name: &str) -> Option<usize> {
+    let own = w.captures().iter().filter(|c| *c == name).count();
+    let below = match w {
+        Written::Node { children, .. } => {
+            let mut n = 0;
+            for s in children {
+                n += count(&s.pat, name)?;
+            }
+            n
+        }
+        Written::Alt { branches, .. } => {
+            let mut each = branches.iter().map(|b| count(b, name));
+            let first = each.next()??;
+            for c in each {
+                if c? != first {
+                    return None;
+                }
+            }
+            first
+        }
+        Written::Any { .. } | Written::Anon { .. } => 0,
+    };
+    Some(own + below)
+}
+
+fn resolve(w: &Written, g: &tree_sitter::Language, names: &[&str]) -> Option<Pat> {
+    let tests = w
+        .captures()
+        .iter()
+        .filter_map(|c| names.iter().position(|n| n == c))
+        .collect();
+    let named_kind = |name: &str| {
+        let id = g.id_for_node_kind(name, true);
+        // Unknown kinds (id 0), hidden rules and supertypes are the query compiler's to judge.
+        (id != 0 && g.node_kind_is_visible(id) && !g.node_kind_is_supertype(id)).then_some(id)
+    };
+    Some(match w {
+        Written::Node {
+            kind,
+            children,
+            anchor_last,
+            ..
+        } => Pat::Node {
+            kind: match kind {
+                Some(k) => Kind::Id(named_kind(k)?),
+                None => Kind::AnyNamed,
+            },
+            children: children
+                .iter()
+                .map(|s| {
+                    Some(Step {
+                        field: match &s.field {
+                            Some(f) => Some(g.field_id_for_name(f)?),
+                            None => None,
+                        },
+                        anchored: s.anchored,
+                        pat: resolve(&s.pat, g, names)?,
+                    })
+                })
+                .collect::<Option<_>>()?,
+            anchor_last: *anchor_last,
+            tests,
+        },
+        Written::Any { .. } => Pat::Node {
+            kind: Kind::Any,
+            children: Vec::new(),
+            anchor_last: false,
+            tests,
+        },
+        Written::Anon { text, .. } => {
+            let id = g.id_for_node_kind(text, false);
+            if id == 0 {
+                return None;
+            }
+            Pat::Node {
+                kind: Kind::Id(id),
+                children: Vec::new(),
+                anchor_last: false,
+                tests,
+            }
+        }
+        Written::Alt { branches, .. } => Pat::Alt {
+            branches: branches
+                .iter()
+                .map(|b| resolve(b, g, names))
+                .collect::<Option<_>>()?,
+            tests,
+        },
+    })
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Open,
+    Close,
+    OpenAlt,
+    CloseAlt,
+    Dot,
+    Colon,
+    Capture(String),
+    Str(String),
+    Ident(String),
+}
+
+/// The tokens of a query source; `None` at anything outside the subset (`#` predicates, `!`
+/// negated fields, quantifiers, supertype paths).
+fn tokens(src: &str) -> Option<Vec<Tok>> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b';' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' => (out.push(Tok::Open), i += 1).1,
+            b')' => (out.push(Tok::Close), i += 1).1,
+            b'[' => (out.push(Tok::OpenAlt), i += 1).1,
+            b']' => (out.push(Tok::CloseAlt), i += 1).1,
+            b'.' => (out.push(Tok::Dot), i += 1).1,
+            b':' => (out.push(Tok::Colon), i += 1).1,
+            b'@' => {
+                let start = i + 1;
+                i = start;
+                while i < b.len() && (ident(b[i]) || b[i] == b'.') {
+                    i += 1;
+                }
+                if i == start {
+                    return None;
+                }
+                out.push(Tok::Capture(src[start..i].to_owned()));
+            }
+            b'"' => {
+                let mut text = String::new();
+                i += 1;
+                loop {
+                    match *b.get(i)? {
+                        b'"' => break,
+                        b'\\' => {
+                            text.push(match *b.get(i + 1)? {
+                                b'n' => '\n',
+                                b't' => '\t',
+                                b'r' => '\r',
+                                b'0' => '\0',
+                                b'\\' => '\\',
+                                b'"' => '"',
+                                _ => return None,
+                            });
+                            i += 2;
+                        }
+                        _ => {
+                            let ch = src[i..].chars().next()?;
+                            text.push(ch);
+                            i += ch.len_utf8();
+                        }
+                    }
+                }
+                i += 1;
+                out.push(Tok::Str(text));
+            }
+            c if ident(c) => {
+                let start = i;
+                while i < b.len() && ident(b[i]) {
+                    i += 1;
+                }
+                // `expression/identifier` (a supertype path) and the like.
+                if b.get(i)
+                    .is_some_and(|&c| c == b'/' || c == b'?' || c == b'!')
+                {
+                    return None;
+                }
+                out.push(Tok::Ident(src[start..i].to_owned()));
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+struct Parser {
+    toks: Vec<Tok>,
+    at: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.toks.get(self.at)
+    }
+
+    fn next(&mut self) -> Option<Tok> {
+        let t = self.toks.get(self.at).cloned();
+        self.at += 1;
+        t
+    }
+
+    /// One pattern and the captures after it.
+    fn pattern(&mut self) -> Option<Written> {
+        let mut w = match self.next()? {
+            Tok::Open => {
+                let kind = match self.next()? {
+                    Tok::Ident(k) if k == "_" => None,
+                    // `(ERROR)` and `(MISSING)` match by other rules than their kind.
+                    Tok::Ident(k) if k != "ERROR" && k != "MISSING" => Some(k),
+                    // Grouped siblings `((a) (b))`, `("text")`, …
+                    _ => return None,
+                };
+                let mut children = Vec::new();
+                let mut anchored = false;
+                let mut anchor_last = false;
+                loop {
+                    match self.peek()? {
+                        Tok::Close => {
+                            self.at += 1;
+                            if anchored {
+                                if children.is_empty() {
+                                    return None;
+                                }
+                                anchor_last = true;
+                            }
+                            break;
+                        }
+                        Tok::Dot => {
+                            if anchored {
+                                return None;
+                            }
+                            anchored = true;
+                            self.at += 1;
+                        }
+                        _ => {
+                            let field = match (self.peek(), self.toks.get(self.at + 1)) {
+                                (Some(Tok::Ident(f)), Some(Tok::Colon)) => {
+                                    let f = f.clone();
+                                    self.at += 2;
+                                    Some(f)
+                                }
+                                _ => None,
+                            };
+                            let pat = self.pattern()?;
+                            children.push(WrittenStep {
+                                field,
+                                anchored,
+                                pat,
+                            });
+                            anchored = false;
+                        }
+                    }
+                }
+                Written::Node {
+                    kind,
+                    children,
+                    anchor_last,
+                    captures: Vec::new(),
+                }
+            }
+            Tok::OpenAlt => {
+                let mut branches = Vec::new();
+                while self.peek()? != &Tok::CloseAlt {
+                    branches.push(self.pattern()?);
+                }
+                self.at += 1;
+                if branches.is_empty() {
+                    return None;
+                }
+                Written::Alt {
+                    branches,
+                    captures: Vec::new(),
+                }
+            }
+            Tok::Str(text) => Written::Anon {
+                text,
+                captures: Vec::new(),
+            },
+            Tok::Ident(k) if k == "_" => Written::Any {
+                captures: Vec::new(),
+            },
+            _ => return None,
+        };
+        while let Some(Tok::Capture(c)) = self.peek() {
+            let c = c.clone();
+            w.captures_mut().push(c);
+            self.at += 1;
+        }
+        Some(w)
+    }
+}
+
+/// The native patterns of one grammar, indexed by the kind they are rooted at.
+#[derive(Debug, Default)]
+pub(crate) struct NativeSet<T> {
+    roots: Vec<(Root, T)>,
+    /// Root indexes per kind id, ascending.
+    by_kind: Vec<Vec<u32>>,
+    /// Roots that are `(_)` (any named node) or `_` (any node).
+    any_named: Vec<u32>,
+    any: Vec<u32>,
+}
+
+impl<T> NativeSet<T> {
+    /// An empty set for `lang`.
+    pub(crate) fn new(lang: Language) -> NativeSet<T> {
+        NativeSet {
+            roots: Vec::new(),
+            by_kind: vec![Vec::new(); lang.grammar().node_kind_count()],
+            any_named: Vec::new(),
+            any: Vec::new(),
+        }
+    }
+
+    /// Adds a root; `tag` comes back with each of its matches.
+    pub(crate) fn push(&mut self, root: Root, tag: T) {
+        let at = u32::try_from(self.roots.len()).unwrap_or(u32::MAX);
+        match root.pat {
+            Pat::Node {
+                kind: Kind::Id(id), ..
+            } => {
+                if let Some(list) = self.by_kind.get_mut(usize::from(id)) {
+                    list.push(at);
+                }
+            }
+            Pat::Node {
+                kind: Kind::AnyNamed,
+                ..
+            } => self.any_named.push(at),
+            Pat::Node {
+                kind: Kind::Any, ..
+            } => self.any.push(at),
+            // Top-level alternations were split in `parse`.
+            Pat::Alt { .. } => self.any.push(at),
+        }
+        self.roots.push((root, tag));
+    }
+
+    /// Every (node, tag) where a root matches, in pre-order of the tree and, at one node, in
+    /// the order the roots were pushed.
+    pub(crate) fn run<'t>(&self, tree: &'t Tree, src: &[u8], mut found: impl FnMut(Node<'t>, &T)) {
+        let mut cursor = tree.walk();
+        let mut m = Matching {
+            src,
+            cursor: tree.walk(),
+            pool: Vec::new(),
+            depth: 0,
+        };
+        let mut at: Vec<u32> = Vec::new();
+        // The ancestors of the cursor's node, for patterns whose `@match` is below their root.
+        let mut above: Vec<Node<'t>> = Vec::new();
+        loop {
+            let node = cursor.node();
+            at.clear();
+            if let Some(list) = self.by_kind.get(usize::from(node.kind_id())) {
+                at.extend_from_slice(list);
+            }
+            if node.is_named() {
+                at.extend_from_slice(&self.any_named);
+            }
+            at.extend_from_slice(&self.any);
+            if self.any.len() + self.any_named.len() > 0 {
+                at.sort_unstable();
+            }
+            for &r in &at {
+                let (root, tag) = &self.roots[r as usize];
+                if m.matches(&root.pat, node, &root.tests, None)
+                    && m.enclosed(&root.up, node, &above, &root.tests)
+                {
+                    found(node, tag);
+                }
+            }
+            if cursor.goto_first_child() {
+                above.push(node);
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return;
+                }
+                above.pop();
+            }
+        }
+    }
+}
+
+/// Scratch space of one run: a cursor to list children with, and one children buffer per level
+/// of the pattern being matched.
+struct Matching<'t, 's> {
+    src: &'s [u8],
+    cursor: TreeCursor<'t>,
+    pool: Vec<Vec<(Node<'t>, Option<FieldId>)>>,
+    depth: usize,
+}
+
+impl<'t> Matching<'t, '_> {
+    /// Whether the enclosing patterns `up` match `node`'s ancestors (`above`, outermost first),
+    /// each with `node`'s line of ancestry at the child pattern it stands for.
+    fn enclosed(
+        &mut self,
+        up: &[(Pat, usize)],
+        node: Node<'t>,
+        above: &[Node<'t>],
+        tests: &[Regex],
+    ) -> bool {
+        let mut child = node;
+        for (k, (pat, j)) in up.iter().enumerate() {
+            let Some(&parent) = above.len().checked_sub(k + 1).and_then(|i| above.get(i)) else {
+                return false;
+            };
+            if !self.matches(pat, parent, tests, Some((*j, child.id()))) {
+                return false;
+            }
+            child = parent;
+        }
+        true
+    }
+
+    /// Whether `pat` matches at `node`; with `pin`, its child pattern `pin.0` must match the child
+    /// whose id is `pin.1`.
+    fn matches(
+        &mut self,
+        pat: &Pat,
+        node: Node<'t>,
+        tests: &[Regex],
+        pin: Option<(usize, usize)>,
+    ) -> bool {
+        let (kind_ok, own, children, anchor_last) = match pat {
+            Pat::Node {
+                kind,
+                children,
+                anchor_last,
+                tests: own,
+            } => {
+                let ok = match kind {
+                    Kind::Id(id) => node.kind_id() == *id,
+                    Kind::AnyNamed => node.is_named(),
+                    Kind::Any => true,
+                };
+                (ok, own, children.as_slice(), *anchor_last)
+            }
+            Pat::Alt {
+                branches,
+                tests: own,
+            } => {
+                let ok = branches.iter().any(|b| self.matches(b, node, tests, None));
+                (ok, own, &[][..], false)
+            }
+        };
+        if !kind_ok || !self.texts_pass(own, node, tests) {
+            return false;
+        }
+        if children.is_empty() {
+            return true;
+        }
+        let mut kids = self
+            .pool
+            .get_mut(self.depth)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        kids.clear();
+        self.cursor.reset(node);
+        if self.cursor.goto_first_child() {
+            loop {
+                kids.push((self.cursor.node(), self.cursor.field_id()));
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        self.depth += 1;
+        let ok = self.children_match(children, anchor_last, &kids, tests, pin);
+        self.depth -= 1;
+        if self.pool.len() <= self.depth {
+            self.pool.resize_with(self.depth + 1, Vec::new);
+        }
+        self.pool[self.depth] = kids;
+        ok
+    }
+
+    fn texts_pass(&self, own: &[usize], node: Node<'_>, tests: &[Regex]) -> bool {
+        own.iter().all(|&t| {
+            let text = String::from_utf8_lossy(&self.src[node.byte_range()]);
+            tests.get(t).is_some_and(|re| re.is_match(&text))
+        })
+    }
+
+    /// Whether the child patterns match `kids` in order. `places` holds where the previous child
+    /// pattern can sit; an unanchored pattern only needs the first of them, so its scan stops at
+    /// its first match unless the next pattern is anchored to it.
+    fn children_match(
+        &mut self,
+        steps: &[Step],
+        anchor_last: bool,
+        kids: &[(Node<'t>, Option<FieldId>)],
+        tests: &[Regex],
+        pin: Option<(usize, usize)>,
+    ) -> bool {
+        let next_named = |from: usize| (from..kids.len()).find(|&i| kids[i].0.is_named());
+        let mut places: Vec<usize> = Vec::new();
+        for (j, step) in steps.iter().enumerate() {
+            let last = j + 1 == steps.len();
+            let keep_all = if last {
+                anchor_last
+            } else {
+                steps[j + 1].anchored
+            };
+            let candidates: Vec<usize> = if step.anchored {
+                if j == 0 {
+                    next_named(0).into_iter().collect()
+                } else {
+                    places.iter().filter_map(|&p| next_named(p + 1)).collect()
+                }
+            } else {
+                let from = if j == 0 { 0 } else { places[0] + 1 };
+                (from..kids.len()).collect()
+            };
+            let mut found = Vec::new();
+            for i in candidates {
+                let (kid, field) = kids[i];
+                if step.field.is_some() && field != step.field {
+                    continue;
+                }
+                if pin.is_some_and(|(pj, id)| pj == j && kid.id() != id) {
+                    continue;
+                }
+                if self.matches(&step.pat, kid, tests, None) {
+                    found.push(i);
+                    if !keep_all {
+                        break;
+                    }
+                }
+            }
+            if found.is_empty() {
+                return false;
+            }
+            places = found;
+        }
+        if anchor_last {
+            let last_named = (0..kids.len()).rev().find(|&i| kids[i].0.is_named());
+            return places.iter().any(|&p| Some(p) == last_named);
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::*;
+    use crate::signature::{Matcher, Signatures};
+
+    fn parse_where(src: &str, lang: Language, caps: &[&str]) -> Option<Vec<Root>> {
+        let where_: Vec<(String, Regex)> = caps
+            .iter()
+            .map(|c| ((*c).to_owned(), Regex::new(".").unwrap()))
+            .collect();
+        parse(src, lang, &where_)
+    }
+
+    #[test]
+    fn every_built_in_pattern_is_native() {
+        let sigs = Signatures::embedded().unwrap();
+        let mut outside = Vec::new();
+        for s in sigs.all() {
+            for m in &s.matchers {
+                if let Matcher::Query(q) = m {
+                    for &lang in &q.langs {
+                        if parse(&q.source, lang, &q.where_).is_none() {
+                            outside.push(format!("{} ({})", s.id, lang.name()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(outside.is_empty(), "left to the query cursor: {outside:?}");
+    }
+
+    #[test]
+    fn syntax_outside_the_subset_is_left_to_the_query_cursor() {
+        let py = Language::Python;
+        for src in [
+            "(call (argument_list (string)* @arg)) @match",
+            "(call (argument_list (string)+ @arg)) @match",
+            "(call (argument_list (string)? @arg)) @match",
+            "((identifier) @match (#eq? @match \"x\"))",
+            "(call !arguments) @match",
+            "(expression/identifier) @match",
+            "(call function: (identifier) @name) @match @name",
+            // `@match` inside a nested alternation, and a `where` capture met twice.
+            "(call function: [(identifier) @match (attribute)])",
+            "(call function: (identifier) @arg arguments: (argument_list (identifier) @arg)) @match",
+            "(no_such_kind) @match",
+            "(call no_such_field: (identifier)) @match",
+            "(ERROR) @match",
+        ] {
+            assert!(
+                parse_where(src, py, &["arg", "name"]).is_none(),
+                "accepted: {src}"
+            );
+        }
+        let roots = parse_where(
+            "[(call function: (identifier) @arg) @match (string) @match]",
+            py,
+            &["arg"],
+        )
+        .unwrap();
+        // The `(string)` alternative lacks `@arg`, which `where` tests: it can never match.
+        assert_eq!(roots.len(), 1);
+    }
+
+    /// Every (signature, span, after-listing) the query patterns find, by both engines.
+    fn both(
+        sigs: &Signatures,
+        lang: Language,
+        code: &[u8],
+    ) -> [BTreeSet<(usize, usize, usize, bool)>; 2] {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&lang.grammar()).unwrap();
+        let tree = parser.parse(code, None).unwrap();
+        let mut cursor = tree_sitter::QueryCursor::new();
+        let key =
+            |(h, late): (crate::signature::Hit, bool)| (h.sig, h.span.start, h.span.end, late);
+        let (native, _) = sigs.match_tree(lang, &tree, code, &mut cursor);
+        [
+            native.into_iter().map(key).collect(),
+            sigs.match_tree_reference(lang, &tree, code)
+                .into_iter()
+                .map(key)
+                .collect(),
+        ]
+    }
+
+    fn files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+
+    #[test]
+    fn native_matches_are_the_query_cursors() {
+        let sigs = Signatures::embedded().unwrap();
+        let mut checked = 0;
+        let mut matched = 0;
+        let mut compare = |lang: Language, code: &[u8], what: &str| {
+            let [native, reference] = both(&sigs, lang, code);
+            assert_eq!(native, reference, "{what}");
+            checked += 1;
+            matched += native.len();
+        };
+        for s in sigs.all() {
+            for c in &s.cases {
+                compare(
+                    c.language,
+                    c.code.as_bytes(),
+                    &format!("{} case:\n{}", s.id, c.code),
+                );
+            }
+        }
+        let mut paths = Vec::new();
+        files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"),
+            &mut paths,
+        );
+        for p in paths {
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if let Some(lang) = Language::from_extension(ext) {
+                compare(lang, &std::fs::read(&p).unwrap(), &p.display().to_string());
+            }
+        }
+        // Anchors, sibling runs and nesting the snippets do not all show.
+        let js = Language::JavaScript;
+        let py = Language::Python;
+        for (lang, code) in [
+            (
+                js,
+                "f('.aws', 'credentials', '.aws', 'credentials'); g('.aws', x, 'credentials');",
+            ),
+            (
+                js,
+                "join(home, /* c */ '.aws', 'credentials'); new Function('require', 'process')",
+            ),
+            (
+                py,
+                "subprocess.run(['crontab', '-'], x); a = ['x', 'crontab', '-']",
+            ),
+            (
+                py,
+                "socket.connect(('8.8.8.8', 53)); s.connect((host, '8.8.8.8'))",
+            ),
+            (py, "datetime(2027, 1, 1); date(2027, 1); date(1999, 1, 1)"),
+            (
+                py,
+                "x = {'a': dict(os.environ), 'b': [str(os.environ), repr(os.environ, 1)]}",
+            ),
+            (
+                py,
+                "cfg['hooks']['Stop'] = []\nx['mcpServers']['a'] = 1\nd.setdefault('mcpServers', {})['n'] = 1",
+            ),
+            (
+                js,
+                "fetch(u, { body: JSON.stringify({ token, apiKey: k }) }); a.hooks.Stop = [];",
+            ),
+        ] {
+            compare(lang, code.as_bytes(), code);
+        }
+        let deep = format!(
+            "x = {}os.environ['A']{}\n",
+            "f(".repeat(400),
+            ")".repeat(400)
+        );
+        compare(py, deep.as_bytes(), "400 nested calls");
+        assert!(
+            checked > 300 && matched > 100,
+            "{checked} inputs, {matched} matches"
+        );
+    }
+}
