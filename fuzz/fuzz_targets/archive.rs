@@ -248,7 +248,11 @@ fuzz_target!(|data: &[u8]| {
                 use std::os::unix::fs::MetadataExt as _;
                 assert_eq!(m.nlink(), 1, "{} is a hard link", p.display());
             }
-            assert!(m.len() <= LIMITS.max_file_bytes, "{} too large", p.display());
+            assert!(
+                m.len() <= LIMITS.max_file_bytes,
+                "{} too large",
+                p.display()
+            );
             total += m.len();
             files += 1;
         }

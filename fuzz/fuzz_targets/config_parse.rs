@@ -18,13 +18,21 @@ use mcp_scan::config::{AuditOptions, Client, Format, Shape, audit_bytes};
 
 /// (client, shape, file name under the scratch directory).
 const FORMATS: [(Client, Shape, &str); 8] = [
-    (Client::ClaudeDesktop, Shape::McpServers, "claude_desktop_config.json"),
+    (
+        Client::ClaudeDesktop,
+        Shape::McpServers,
+        "claude_desktop_config.json",
+    ),
     (Client::ClaudeCode, Shape::ClaudeCodeUser, ".claude.json"),
     (Client::ClaudeCode, Shape::McpServers, ".mcp.json"),
     (Client::Cursor, Shape::McpServers, ".cursor/mcp.json"),
     (Client::VsCode, Shape::VsCodeMcp, ".vscode/mcp.json"),
     (Client::VsCode, Shape::VsCodeSettings, "settings.json"),
-    (Client::GeminiCli, Shape::McpServers, ".gemini/settings.json"),
+    (
+        Client::GeminiCli,
+        Shape::McpServers,
+        ".gemini/settings.json",
+    ),
     (Client::Generic, Shape::Any, "servers.json"),
 ];
 
@@ -97,7 +105,11 @@ fuzz_target!(|data: &[u8]| {
                 );
             }
             for (i, c) in String::from_utf8_lossy(&err).char_indices() {
-                assert!(c == '\n' || !c.is_control(), "raw U+{:04X} on stderr at {i}", c as u32);
+                assert!(
+                    c == '\n' || !c.is_control(),
+                    "raw U+{:04X} on stderr at {i}",
+                    c as u32
+                );
             }
         } else if code != 2 || !out.is_empty() {
             serde_json::from_slice::<serde_json::Value>(&out)
