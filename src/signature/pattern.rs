@@ -555,8 +555,8 @@ impl<T> NativeSet<T> {
         let mut m = Matching {
             src,
             cursor: tree.walk(),
-            pool: Vec::new(),
-            depth: 0,
+            kids: Vec::new(),
+            listed: Vec::new(),
         };
         let mut at: Vec<u32> = Vec::new();
         // The ancestors of the cursor's node, for patterns whose `@match` is below their root.
@@ -574,6 +574,7 @@ impl<T> NativeSet<T> {
             if self.any.len() + self.any_named.len() > 0 {
                 at.sort_unstable();
             }
+            m.forget();
             for &r in &at {
                 let (root, tag) = &self.roots[r as usize];
                 if m.matches(&root.pat, node, &root.tests, None)
@@ -596,16 +597,46 @@ impl<T> NativeSet<T> {
     }
 }
 
-/// Scratch space of one run: a cursor to list children with, and one children buffer per level
-/// of the pattern being matched.
+/// Scratch space of one run: a cursor to list children with, and the children lists of the nodes
+/// the patterns tried at the current node looked into (several patterns are rooted at one kind,
+/// and look into the same nodes), kept until the walk moves on.
 struct Matching<'t, 's> {
     src: &'s [u8],
     cursor: TreeCursor<'t>,
-    pool: Vec<Vec<(Node<'t>, Option<FieldId>)>>,
-    depth: usize,
+    /// Children lists, one after another.
+    kids: Vec<(Node<'t>, Option<FieldId>)>,
+    /// (node id, where its children are in `kids`).
+    listed: Vec<(usize, std::ops::Range<usize>)>,
 }
 
 impl<'t> Matching<'t, '_> {
+    /// Forgets the children lists (the walk moved to another node).
+    fn forget(&mut self) {
+        self.kids.clear();
+        self.listed.clear();
+    }
+
+    /// Where `node`'s children are in `kids`, listing them on first use.
+    fn children(&mut self, node: Node<'t>) -> std::ops::Range<usize> {
+        let id = node.id();
+        if let Some((_, r)) = self.listed.iter().find(|(n, _)| *n == id) {
+            return r.clone();
+        }
+        let start = self.kids.len();
+        self.cursor.reset(node);
+        if self.cursor.goto_first_child() {
+            loop {
+                self.kids.push((self.cursor.node(), self.cursor.field_id()));
+                if !self.cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        let r = start..self.kids.len();
+        self.listed.push((id, r.clone()));
+        r
+    }
+
     /// Whether the enclosing patterns `up` match `node`'s ancestors (`above`, outermost first),
     /// each with `node`'s line of ancestry at the child pattern it stands for.
     fn enclosed(
@@ -665,29 +696,8 @@ impl<'t> Matching<'t, '_> {
         if children.is_empty() {
             return true;
         }
-        let mut kids = self
-            .pool
-            .get_mut(self.depth)
-            .map(std::mem::take)
-            .unwrap_or_default();
-        kids.clear();
-        self.cursor.reset(node);
-        if self.cursor.goto_first_child() {
-            loop {
-                kids.push((self.cursor.node(), self.cursor.field_id()));
-                if !self.cursor.goto_next_sibling() {
-                    break;
-                }
-            }
-        }
-        self.depth += 1;
-        let ok = self.children_match(children, anchor_last, &kids, tests, pin);
-        self.depth -= 1;
-        if self.pool.len() <= self.depth {
-            self.pool.resize_with(self.depth + 1, Vec::new);
-        }
-        self.pool[self.depth] = kids;
-        ok
+        let kids = self.children(node);
+        self.children_match(children, anchor_last, kids, tests, pin)
     }
 
     fn texts_pass(&self, own: &[usize], node: Node<'_>, tests: &[Regex]) -> bool {
@@ -697,18 +707,23 @@ impl<'t> Matching<'t, '_> {
         })
     }
 
-    /// Whether the child patterns match `kids` in order. `places` holds where the previous child
-    /// pattern can sit; an unanchored pattern only needs the first of them, so its scan stops at
-    /// its first match unless the next pattern is anchored to it.
+    /// The first named child in `kids` at or after `from`.
+    fn next_named(&self, from: usize, kids: &std::ops::Range<usize>) -> Option<usize> {
+        (from.max(kids.start)..kids.end).find(|&i| self.kids[i].0.is_named())
+    }
+
+    /// Whether the child patterns match the children `kids` (indexes into `self.kids`) in order.
+    /// `places` holds where the previous child pattern can sit; an unanchored pattern only needs
+    /// the first of them, so its scan stops at its first match unless the next pattern is
+    /// anchored to it.
     fn children_match(
         &mut self,
         steps: &[Step],
         anchor_last: bool,
-        kids: &[(Node<'t>, Option<FieldId>)],
+        kids: std::ops::Range<usize>,
         tests: &[Regex],
         pin: Option<(usize, usize)>,
     ) -> bool {
-        let next_named = |from: usize| (from..kids.len()).find(|&i| kids[i].0.is_named());
         let mut places: Vec<usize> = Vec::new();
         for (j, step) in steps.iter().enumerate() {
             let last = j + 1 == steps.len();
@@ -719,17 +734,20 @@ impl<'t> Matching<'t, '_> {
             };
             let candidates: Vec<usize> = if step.anchored {
                 if j == 0 {
-                    next_named(0).into_iter().collect()
+                    self.next_named(kids.start, &kids).into_iter().collect()
                 } else {
-                    places.iter().filter_map(|&p| next_named(p + 1)).collect()
+                    places
+                        .iter()
+                        .filter_map(|&p| self.next_named(p + 1, &kids))
+                        .collect()
                 }
             } else {
-                let from = if j == 0 { 0 } else { places[0] + 1 };
-                (from..kids.len()).collect()
+                let from = if j == 0 { kids.start } else { places[0] + 1 };
+                (from..kids.end).collect()
             };
             let mut found = Vec::new();
             for i in candidates {
-                let (kid, field) = kids[i];
+                let (kid, field) = self.kids[i];
                 if step.field.is_some() && field != step.field {
                     continue;
                 }
@@ -749,7 +767,7 @@ impl<'t> Matching<'t, '_> {
             places = found;
         }
         if anchor_last {
-            let last_named = (0..kids.len()).rev().find(|&i| kids[i].0.is_named());
+            let last_named = kids.clone().rev().find(|&i| self.kids[i].0.is_named());
             return places.iter().any(|&p| Some(p) == last_named);
         }
         true
