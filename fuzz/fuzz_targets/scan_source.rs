@@ -1,6 +1,7 @@
 //! Fuzz target `scan_source`: the first byte picks a language (or a manifest / special file), the
 //! rest is the file. Parsing, fact extraction, signature matching, findings with their snippets,
-//! and the whole-program phase of a real scan must never panic, whatever the bytes.
+//! and the whole-program phase of a real scan must never panic, whatever the bytes; and the
+//! native query matcher must agree with tree-sitter's query cursor.
 
 #![no_main]
 
@@ -75,6 +76,11 @@ fuzz_target!(|data: &[u8]| {
             for h in &hits {
                 assert!(h.sig < sigs.all().len());
                 assert!(h.span.start <= src.len(), "span past the end: {h:?}");
+            }
+            // The native query matcher finds what tree-sitter's query cursor finds, and more only
+            // where a comment sits inside the match (its anchors skip comments).
+            if let Err(e) = sigs.check_native_matches(lang, &tree, src) {
+                panic!("{e}");
             }
         }
     }

@@ -4,7 +4,7 @@
 //!
 //! Matching is linear in the facts: callee globs and string regexes are each combined into one
 //! `RegexSet`, and the query patterns of a grammar into one index by kind, so a file costs
-//! one set lookup per call and per string and one walk for the query patterns (see [`pattern`]),
+//! one set lookup per call and per string and one walk for the query patterns (`pattern.rs`),
 //! however many rules there are.
 
 mod compile;
@@ -575,9 +575,50 @@ impl Signatures {
         (hits, partly)
     }
 
+    /// Compares the native query matcher with tree-sitter's query cursor on one tree, and gives
+    /// how many matches the native one found. `Err` names a match the native matcher missed, or
+    /// found with no comment inside it (its anchors skip comments; the cursor's do not). For the
+    /// test suite and the `scan_source` fuzz target; not a scanning API.
+    #[doc(hidden)]
+    pub fn check_native_matches(
+        &self,
+        lang: Language,
+        tree: &tree_sitter::Tree,
+        src: &[u8],
+    ) -> Result<usize, String> {
+        let key = |(h, late): (Hit, bool)| (h.sig, h.span.start, h.span.end, late);
+        let mut cursor = tree_sitter::QueryCursor::new();
+        let native: std::collections::BTreeSet<_> = self
+            .match_tree(lang, tree, src, &mut cursor)
+            .0
+            .into_iter()
+            .map(key)
+            .collect();
+        let reference: std::collections::BTreeSet<_> = self
+            .match_tree_reference(lang, tree, src)
+            .into_iter()
+            .map(key)
+            .collect();
+        if let Some(&(sig, start, end, _)) = reference.difference(&native).next() {
+            return Err(format!(
+                "the native matcher missed {} at {start}..{end}",
+                self.sigs[sig].id
+            ));
+        }
+        for &(sig, start, end, _) in native.difference(&reference) {
+            let text = String::from_utf8_lossy(&src[start..end]);
+            if !(text.contains('#') || text.contains("//") || text.contains("/*")) {
+                return Err(format!(
+                    "{} at {start}..{end} only natively, with no comment in it",
+                    self.sigs[sig].id
+                ));
+            }
+        }
+        Ok(native.len())
+    }
+
     /// Every query pattern of `lang` matched by tree-sitter's query cursor: the reference the
     /// native matcher must agree with.
-    #[cfg(test)]
     pub(crate) fn match_tree_reference(
         &self,
         lang: Language,
