@@ -712,10 +712,12 @@ impl<'t> Matching<'t, '_> {
         })
     }
 
-    /// Whether the child at `i` counts for anchors: a named node that is not a comment (an extra).
+    /// Whether the child at `i` counts for anchors: a named node that is not a comment. (Comments
+    /// are extras; so are the ERROR nodes that wrap bytes the parser skipped, which count, as they
+    /// do for the query cursor: they are not code that runs.)
     fn anchors(&self, i: usize) -> bool {
         let node = self.kids[i].0;
-        node.is_named() && !node.is_extra()
+        node.is_named() && (!node.is_extra() || node.is_error())
     }
 
     /// The first child at or after `from` that counts for anchors.
@@ -922,6 +924,26 @@ mod tests {
                 compare(lang, &std::fs::read(&p).unwrap(), &p.display().to_string());
             }
         }
+        // What fuzzing found (the first byte picks the file name, as in fuzz_targets/scan_source.rs).
+        let mut found = Vec::new();
+        files(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/scan_source"),
+            &mut found,
+        );
+        for p in found {
+            let data = std::fs::read(&p).unwrap();
+            let Some((&pick, code)) = data.split_first() else {
+                continue;
+            };
+            let lang = match pick % 10 {
+                0 | 4 => Language::Python,
+                1 | 5 => Language::JavaScript,
+                2 => Language::TypeScript,
+                3 => Language::Tsx,
+                _ => continue,
+            };
+            compare(lang, code, &p.display().to_string());
+        }
         // Anchors, sibling runs and nesting the snippets do not all show.
         let js = Language::JavaScript;
         let py = Language::Python;
@@ -972,6 +994,8 @@ mod tests {
                 1,
             ),
             (py, "datetime(2027, # c\n 1, 1)", 1),
+            // Skipped bytes (an ERROR extra) between the words are not a comment.
+            (js, "join(h, '.aws', \u{1}\u{1} 'credentials')", 0),
         ] {
             let [native, reference] = both(&sigs, lang, code.as_bytes());
             assert!(native.is_superset(&reference), "{code}");
