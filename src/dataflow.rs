@@ -17,7 +17,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::analysis::EffectHit;
 use crate::facts::{Call, FileFacts, RETURN, Tool, is_secret_name};
@@ -95,8 +95,22 @@ struct Summary {
     returns: Vec<(Source, Vec<Evidence>)>,
 }
 
-/// Dataflow over one scanned package.
+/// Dataflow over one scanned package: the index of its sinks and sources, shared, and the
+/// summaries of the functions computed so far.
+///
+/// A summary computed while a recursion is cut depends on what was computed before it, so the
+/// order in which functions are followed matters within the units that calls connect
+/// ([`Program::call_groups`]), and nowhere else. Each group can be followed with a memo of its own
+/// ([`Dataflow::fork`]), in the package's order within the group, on any thread: its flows are
+/// those of one pass over the whole package in order.
 pub struct Dataflow<'a> {
+    ix: Arc<Index<'a>>,
+    memo: RefCell<HashMap<MemoKey, Arc<Summary>>>,
+    active: RefCell<HashSet<MemoKey>>,
+}
+
+/// What the signatures found, indexed for the dataflow; read-only once built.
+struct Index<'a> {
     program: &'a Program<'a>,
     units: &'a [Unit],
     hits: &'a [Vec<EffectHit>],
@@ -111,8 +125,6 @@ pub struct Dataflow<'a> {
     /// Per unit: the module-level names that hold a secret (`TOKEN = os.environ["GITHUB_TOKEN"]`),
     /// visible in every function of the file.
     globals: Vec<HashMap<String, Taint>>,
-    memo: RefCell<HashMap<MemoKey, Rc<Summary>>>,
-    active: RefCell<HashSet<MemoKey>>,
 }
 
 impl<'a> Dataflow<'a> {
@@ -205,14 +217,16 @@ impl<'a> Dataflow<'a> {
             env_reads.push(envs);
         }
         let mut flow = Dataflow {
-            program,
-            units,
-            hits,
-            sinks,
-            credentials,
-            env_reads,
-            via,
-            globals: Vec::new(),
+            ix: Arc::new(Index {
+                program,
+                units,
+                hits,
+                sinks,
+                credentials,
+                env_reads,
+                via,
+                globals: Vec::new(),
+            }),
             memo: RefCell::new(HashMap::new()),
             active: RefCell::new(HashSet::new()),
         };
@@ -220,10 +234,10 @@ impl<'a> Dataflow<'a> {
         // function. Summaries computed meanwhile did not know them, so they are dropped.
         let globals = (0..units.len())
             .map(|u| {
-                let has_source = flow.credentials[u]
+                let has_source = flow.ix.credentials[u]
                     .iter()
                     .map(|&(o, _)| o)
-                    .chain(flow.env_reads[u].iter().copied())
+                    .chain(flow.ix.env_reads[u].iter().copied())
                     .any(|o| units[u].facts.function_at(o).is_none());
                 if has_source {
                     flow.run(u, Body::Module, None, Vec::new(), 0).1
@@ -232,16 +246,28 @@ impl<'a> Dataflow<'a> {
                 }
             })
             .collect();
-        flow.globals = globals;
+        Arc::get_mut(&mut flow.ix)
+            .expect("no fork exists before `new` returns")
+            .globals = globals;
         flow.memo.borrow_mut().clear();
         flow
+    }
+
+    /// The same dataflow with an empty memo of its own, to follow tools on another thread: see
+    /// [`Dataflow`] for when that leaves the results unchanged.
+    pub fn fork(&self) -> Dataflow<'a> {
+        Dataflow {
+            ix: Arc::clone(&self.ix),
+            memo: RefCell::new(HashMap::new()),
+            active: RefCell::new(HashSet::new()),
+        }
     }
 
     /// Every flow that starts in a tool: from its parameters, and from the sources its code (and
     /// every helper it reaches) reads.
     pub fn from_tool(&self, unit: usize, tool: &Tool) -> Vec<Flow> {
-        let facts = &self.units[unit].facts;
-        let decl = &self.units[unit].rel;
+        let facts = &self.ix.units[unit].facts;
+        let decl = &self.ix.units[unit].rel;
         let seeds: Vec<(String, Taint)> = tool
             .params
             .iter()
@@ -273,15 +299,19 @@ impl<'a> Dataflow<'a> {
     /// what runs whether or not a tool is called (a start-up hook, a background thread). Starts
     /// from the functions that hold a source, then climbs to the callers of those that return
     /// one (`creds = load_keys()`), then the module code that holds or receives one.
-    pub fn from_sources(&self) -> Vec<Flow> {
+    ///
+    /// `group` lists units in ascending order, closed under calls ([`Program::call_groups`]):
+    /// the flows whose sources are in them, the same as a pass over the whole package gives them.
+    pub fn from_sources(&self, group: &[usize]) -> Vec<Flow> {
         let mut out = Vec::new();
         let mut work: Vec<(usize, u32)> = Vec::new();
         let mut module_units: Vec<usize> = Vec::new();
-        for (u, unit) in self.units.iter().enumerate() {
-            let offsets = self.credentials[u]
+        for &u in group {
+            let unit = &self.ix.units[u];
+            let offsets = self.ix.credentials[u]
                 .iter()
                 .map(|&(o, _)| o)
-                .chain(self.env_reads[u].iter().copied());
+                .chain(self.ix.env_reads[u].iter().copied());
             for o in offsets {
                 match unit.facts.function_at(o) {
                     Some(f) => work.push((u, f)),
@@ -290,11 +320,12 @@ impl<'a> Dataflow<'a> {
             }
         }
         // Functions that read a module-level secret.
-        for (u, globals) in self.globals.iter().enumerate() {
+        for &u in group {
+            let globals = &self.ix.globals[u];
             if globals.is_empty() {
                 continue;
             }
-            let facts = &self.units[u].facts;
+            let facts = &self.ix.units[u].facts;
             let reads = |names: &[String]| names.iter().any(|n| globals.contains_key(n));
             for c in &facts.calls {
                 if let Some(f) = c.function
@@ -319,8 +350,8 @@ impl<'a> Dataflow<'a> {
             let s = self.summary(u, f, None, 0);
             self.collect(&s, &[], &mut out);
             if !s.returns.is_empty() {
-                for &(cu, ci) in self.program.callers((u, f)) {
-                    match self.units[cu].facts.calls[ci].function {
+                for &(cu, ci) in self.ix.program.callers((u, f)) {
+                    match self.ix.units[cu].facts.calls[ci].function {
                         Some(cf) => work.push((cu, cf)),
                         None => module_units.push(cu),
                     }
@@ -345,22 +376,22 @@ impl<'a> Dataflow<'a> {
                 origin: origin.clone(),
                 sink: *sink,
                 steps: bounded(all),
-                via: self.via.get(sink).copied(),
+                via: self.ix.via.get(sink).copied(),
             });
         }
     }
 
     /// What function `f` of `unit` does with its parameter `param` (or, with `None`, with the
     /// sources inside it). Memoised; a recursive call in progress contributes nothing.
-    fn summary(&self, unit: usize, f: u32, param: Option<usize>, depth: usize) -> Rc<Summary> {
+    fn summary(&self, unit: usize, f: u32, param: Option<usize>, depth: usize) -> Arc<Summary> {
         let key = (unit, f, param);
         if let Some(s) = self.memo.borrow().get(&key) {
-            return Rc::clone(s);
+            return Arc::clone(s);
         }
         if depth > MAX_DEPTH || !self.active.borrow_mut().insert(key) {
-            return Rc::new(Summary::default());
+            return Arc::new(Summary::default());
         }
-        let facts = &self.units[unit].facts;
+        let facts = &self.ix.units[unit].facts;
         let entry = param.map(|i| facts.functions[f as usize].params.get(i));
         let s = match entry {
             // An argument past the declared parameters (`*args`) is not followed.
@@ -384,9 +415,9 @@ impl<'a> Dataflow<'a> {
                 self.body(unit, Body::Ranges(&[range]), Some(f), Vec::new(), depth)
             }
         };
-        let s = Rc::new(s);
+        let s = Arc::new(s);
         self.active.borrow_mut().remove(&key);
-        self.memo.borrow_mut().insert(key, Rc::clone(&s));
+        self.memo.borrow_mut().insert(key, Arc::clone(&s));
         s
     }
 
@@ -417,7 +448,7 @@ impl<'a> Dataflow<'a> {
         seeds: Vec<(String, Taint)>,
         depth: usize,
     ) -> (Summary, HashMap<String, Taint>) {
-        let u = &self.units[unit];
+        let u = &self.ix.units[unit];
         let facts = &u.facts;
         let rel = u.rel.as_str();
         let calls = body.select(&facts.calls, |c| (c.span.start, c.function));
@@ -427,7 +458,7 @@ impl<'a> Dataflow<'a> {
         for (name, t) in seeds {
             tainted.add(&name, t);
         }
-        if let Some(globals) = self.globals.get(unit) {
+        if let Some(globals) = self.ix.globals.get(unit) {
             for (name, t) in globals {
                 tainted.add(name, t.clone());
             }
@@ -448,7 +479,7 @@ impl<'a> Dataflow<'a> {
                     }
                     // A sink: data leaves here (a process takes it on its command line or
                     // its input, not in `env=` or `cwd=`).
-                    if let Some(&hi) = self.sinks[unit].get(&ci)
+                    if let Some(&hi) = self.ix.sinks[unit].get(&ci)
                         && self.takes(unit, hi, arg)
                     {
                         for t in &ts {
@@ -485,13 +516,13 @@ impl<'a> Dataflow<'a> {
                     if !seen_calls.insert((ci, ai)) {
                         continue;
                     }
-                    let Some((tu, tf)) = self.program.call_target(unit, ci) else {
+                    let Some((tu, tf)) = self.ix.program.call_target(unit, ci) else {
                         continue;
                     };
-                    let Some(pi) = param_index(&self.units[tu].facts, tf, call, ai) else {
+                    let Some(pi) = param_index(&self.ix.units[tu].facts, tf, call, ai) else {
                         continue;
                     };
-                    let callee = &self.units[tu].facts.functions[tf as usize];
+                    let callee = &self.ix.units[tu].facts.functions[tf as usize];
                     let hop = step(
                         rel,
                         call.span.line,
@@ -532,7 +563,7 @@ impl<'a> Dataflow<'a> {
                 }
                 // A helper that returns a source of its own (`creds = load_keys()`), and what
                 // the helper itself sends.
-                if let Some((tu, tf)) = self.program.call_target(unit, ci)
+                if let Some((tu, tf)) = self.ix.program.call_target(unit, ci)
                     && seen_calls.insert((ci, usize::MAX))
                 {
                     let s = self.summary(tu, tf, None, depth + 1);
@@ -541,7 +572,7 @@ impl<'a> Dataflow<'a> {
                             out.flows.push((src.clone(), *sink, steps.clone()));
                         }
                     }
-                    let callee = &self.units[tu].facts.functions[tf as usize];
+                    let callee = &self.ix.units[tu].facts.functions[tf as usize];
                     for (src, steps) in &s.returns {
                         let mut all = steps.clone();
                         all.push(step(
@@ -603,7 +634,7 @@ impl<'a> Dataflow<'a> {
     /// True when sink `hi` sends what argument `arg` holds: every argument of an outbound call,
     /// the command line and input of a process.
     fn takes(&self, unit: usize, hi: usize, arg: &crate::facts::Arg) -> bool {
-        let h = &self.hits[unit][hi];
+        let h = &self.ix.hits[unit][hi];
         if h.dest.is_some() || !matches!(h.local, Some(crate::analysis::Local::Process { .. })) {
             return true;
         }
@@ -624,7 +655,7 @@ impl<'a> Dataflow<'a> {
         returning: &HashMap<usize, Vec<Taint>>,
         params: &[String],
     ) -> Vec<Taint> {
-        let facts = &self.units[unit].facts;
+        let facts = &self.ix.units[unit].facts;
         let mut out: Vec<Taint> = Vec::new();
         for n in &arg.names {
             for t in tainted.get(n) {
@@ -647,8 +678,8 @@ impl<'a> Dataflow<'a> {
 
     /// A source inside an expression: a credential read, or an environment read of a secret.
     fn source_in(&self, unit: usize, range: Range<usize>, names: &[String]) -> Option<Taint> {
-        let rel = &self.units[unit].rel;
-        let creds = &self.credentials[unit];
+        let rel = &self.ix.units[unit].rel;
+        let creds = &self.ix.credentials[unit];
         let first = creds.partition_point(|&(o, _)| o < range.start);
         if let Some(&(_, line)) = creds.get(first).filter(|(o, _)| range.contains(o)) {
             return Some(Taint {
@@ -656,10 +687,10 @@ impl<'a> Dataflow<'a> {
                 steps: vec![step(rel, line, "reads credentials".to_owned())],
             });
         }
-        let envs = &self.env_reads[unit];
+        let envs = &self.ix.env_reads[unit];
         let first = envs.partition_point(|&o| o < range.start);
         if envs.get(first).is_some_and(|o| range.contains(o)) {
-            let facts = &self.units[unit].facts;
+            let facts = &self.ix.units[unit].facts;
             let key = names
                 .iter()
                 .map(String::as_str)

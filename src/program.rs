@@ -111,6 +111,28 @@ impl<'u> Program<'u> {
         }
     }
 
+    /// Each unit's group: the smallest unit index among the units that cross-file calls connect to
+    /// it, either way. Following a call never leaves a group, so what is computed about one group's
+    /// functions does not depend on another's.
+    pub fn call_groups(&self) -> Vec<usize> {
+        let mut root: Vec<usize> = (0..self.units.len()).collect();
+        fn find(root: &mut [usize], mut u: usize) -> usize {
+            while root[u] != u {
+                root[u] = root[root[u]];
+                u = root[u];
+            }
+            u
+        }
+        for (u, targets) in self.call_targets.iter().enumerate() {
+            for &node in targets.values() {
+                let (a, b) = (find(&mut root, u), find(&mut root, self.fn_of(node).0));
+                let (lo, hi) = (a.min(b), a.max(b));
+                root[hi] = lo;
+            }
+        }
+        (0..root.len()).map(|u| find(&mut root, u)).collect()
+    }
+
     /// Every call that lands on function `f`: (unit, call index).
     pub fn callers(&self, f: FnRef) -> &[(usize, usize)] {
         self.callers.get(&f).map_or(&[], Vec::as_slice)
@@ -521,6 +543,36 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn call_groups_join_the_files_calls_connect_and_only_those() {
+        let units = [
+            unit(
+                "pkg/server.py",
+                Language::Python,
+                "from .helpers import ship\n@mcp.tool()\ndef add(a, b):\n    ship(a)\n    return a + b\n",
+            ),
+            unit("pkg/alone.py", Language::Python, "def log(x):\n    pass\n"),
+            unit(
+                "pkg/helpers.py",
+                Language::Python,
+                "from .deeper import inner\ndef ship(x):\n    inner(x)\n",
+            ),
+            unit(
+                "pkg/deeper.py",
+                Language::Python,
+                "def inner(x):\n    pass\n",
+            ),
+            // Imported but never called: an import alone shares no dataflow.
+            unit(
+                "pkg/other.py",
+                Language::Python,
+                "import pkg.alone\ndef f():\n    pass\n",
+            ),
+        ];
+        let p = Program::new(&units);
+        assert_eq!(p.call_groups(), [0, 1, 0, 0, 4]);
     }
 
     #[test]

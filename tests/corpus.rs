@@ -169,3 +169,22 @@ fn reports_are_deterministic() {
     };
     assert_eq!(render(), render());
 }
+
+/// The whole-program phase follows groups of files in parallel: the report is the same on one
+/// thread as on several.
+#[test]
+fn reports_do_not_depend_on_the_thread_count() {
+    let sigs = Signatures::embedded().unwrap();
+    let scanner = Scanner::new(&sigs);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/servers");
+    let render = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let mut r = pool.install(|| scanner.scan(&root, Target::default()));
+        r.stats.elapsed_ms = 0;
+        serde_json::to_string(&r).unwrap()
+    };
+    assert_eq!(render(1), render(3));
+}

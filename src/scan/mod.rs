@@ -148,12 +148,24 @@ impl<'s> Scanner<'s> {
         let completed = facts::package::link(&mut units);
         located.extend(self.late_description_findings(&units, &completed));
         let whole = whole_program(&units, &hits, located, &packages);
-        findings.extend(whole.findings);
-        findings.extend(oversized);
+        // Freeing every file's facts is millions of small frees: on the pool too, while the
+        // findings are sorted.
+        rayon::join(
+            || {
+                rayon::join(
+                    || units.into_par_iter().for_each(drop),
+                    || hits.into_par_iter().for_each(drop),
+                )
+            },
+            || {
+                findings.extend(whole.findings);
+                findings.extend(oversized);
+                findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+            },
+        );
         let tools = whole.tools;
         let endpoints = whole.endpoints;
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
         skipped.sort();
         stats.skipped = skipped;
         stats.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -584,7 +596,10 @@ fn whole_program(
         offsets.sort_unstable();
         by_offset.push(offsets);
     }
-    for (u, t, reach) in &reaches {
+    // Each tool judged on its own; the tools of units that calls connect share one dataflow memo
+    // and are judged in order, groups in parallel (the results are those of one pass in order).
+    let judge_tool = |i: usize, dataflow: &Dataflow<'_>| {
+        let (u, t, reach) = &reaches[i];
         let tool = tool_of(*u, *t);
         let mut mine: Vec<(usize, usize)> = reach
             .nodes()
@@ -607,9 +622,8 @@ fn whole_program(
         mine.sort_unstable();
         mine.dedup();
         let mut eff = ToolEffects::default();
-        for (hu, hi) in mine {
+        for &(hu, hi) in &mine {
             eff.add(hu, hi, &hits[hu][hi]);
-            covered[hu][hi] = true;
         }
         let path_to = |hu: usize, off: usize| {
             program
@@ -625,41 +639,87 @@ fn whole_program(
             flows: &flows,
             purpose: &purpose,
         };
-        findings.extend(analysis::judge(&scope, units, hits));
-        add_endpoints(&eff, Some(&tool.name));
-        tools.push(tool_report(&units[*u], tool, &eff, hits));
+        let judged = analysis::judge(&scope, units, hits);
+        let report = tool_report(&units[*u], tool, &eff, hits);
+        (mine, eff, judged, report)
+    };
+    // The units that calls connect, each group with its tools in order: a group's dataflow shares
+    // nothing with another's, so groups run in parallel, each on a memo of its own.
+    let group_of = program.call_groups();
+    let mut groups: BTreeMap<usize, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (u, &g) in group_of.iter().enumerate() {
+        groups.entry(g).or_default().0.push(u);
+    }
+    for (i, (u, _, _)) in reaches.iter().enumerate() {
+        groups.entry(group_of[*u]).or_default().1.push(i);
+    }
+    let jobs: Vec<_> = groups
+        .into_values()
+        .map(|(members, tools)| (members, tools, dataflow.fork()))
+        .collect();
+    let done: Vec<_> = jobs
+        .into_par_iter()
+        .map(|(members, tools, fork)| {
+            let judged: Vec<_> = tools.iter().map(|&i| (i, judge_tool(i, &fork))).collect();
+            // Then the secrets the code reads on its own, as one pass would after every tool.
+            (judged, fork.from_sources(&members))
+        })
+        .collect();
+    let mut judged = Vec::with_capacity(reaches.len());
+    let mut from_sources = Vec::new();
+    for (list, flows) in done {
+        judged.extend(list);
+        from_sources.push(flows);
+    }
+    judged.sort_unstable_by_key(|&(i, _)| i);
+    for (i, (mine, eff, judged, report)) in judged {
+        for (hu, hi) in mine {
+            covered[hu][hi] = true;
+        }
+        findings.extend(judged);
+        add_endpoints(&eff, Some(&tool_of(reaches[i].0, reaches[i].1).name));
+        tools.push(report);
     }
     findings.extend(analysis::abnormal_descriptions(units));
-    // Flows from the secrets the code reads on its own, where no tool reaches them.
+    // Flows from the secrets the code reads on its own, where no tool reaches them (a flow's sink
+    // is in its source's group, so each file's flows keep their order).
     let mut loose: Vec<Vec<Flow>> = vec![Vec::new(); units.len()];
-    for f in dataflow.from_sources() {
+    for f in from_sources.into_iter().flatten() {
         if !covered[f.sink.0][f.sink.1] {
             loose[f.sink.0].push(f);
         }
     }
-    for (u, list) in hits.iter().enumerate() {
-        let mut eff = ToolEffects::default();
-        for (hi, h) in list.iter().enumerate() {
-            if !covered[u][hi] {
-                eff.add(u, hi, h);
+    // Each file's module code on its own, in parallel.
+    let modules: Vec<(ToolEffects, Vec<Finding>)> = hits
+        .par_iter()
+        .enumerate()
+        .filter_map(|(u, list)| {
+            let mut eff = ToolEffects::default();
+            for (hi, h) in list.iter().enumerate() {
+                if !covered[u][hi] {
+                    eff.add(u, hi, h);
+                }
             }
-        }
-        if eff.effects.is_empty() {
-            continue;
-        }
-        let none = |_: usize, _: usize| None;
-        let scope = Scope {
-            tool: None,
-            unit: u,
-            effects: &eff,
-            path_to: &none,
-            flows: &loose[u],
-            purpose: &purpose,
-        };
-        let mut judged = analysis::judge(&scope, units, hits);
-        if outside_the_server(&program, units, u) {
-            judged.iter_mut().for_each(demote_outside_the_server);
-        }
+            if eff.effects.is_empty() {
+                return None;
+            }
+            let none = |_: usize, _: usize| None;
+            let scope = Scope {
+                tool: None,
+                unit: u,
+                effects: &eff,
+                path_to: &none,
+                flows: &loose[u],
+                purpose: &purpose,
+            };
+            let mut judged = analysis::judge(&scope, units, hits);
+            if outside_the_server(&program, units, u) {
+                judged.iter_mut().for_each(demote_outside_the_server);
+            }
+            Some((eff, judged))
+        })
+        .collect();
+    for (eff, judged) in modules {
         findings.extend(judged);
         add_endpoints(&eff, None);
     }
