@@ -208,9 +208,6 @@ pub fn walk_until(root: &Path, limits: &Limits, deadline: Instant) -> Walked {
 }
 
 fn consider(path: PathBuf, rel: String, limits: &Limits, out: &mut Walked) {
-    let size = std::fs::symlink_metadata(&path)
-        .map(|m| m.len())
-        .unwrap_or(0);
     // Classified by a lossy name: a name that is not valid UTF-8 (`\xff.py`) is still Python.
     let name = PathBuf::from(
         path.file_name()
@@ -228,6 +225,10 @@ fn consider(path: PathBuf, rel: String, limits: &Limits, out: &mut Walked) {
         });
         return;
     };
+    // Sized only once it is known to be read (most of a package's files are not).
+    let size = std::fs::symlink_metadata(&path)
+        .map(|m| m.len())
+        .unwrap_or(0);
     let entry = Entry {
         path,
         rel,
