@@ -1,5 +1,6 @@
-//! Per-worker mutable state: one tree-sitter parser and one query cursor, reused for every file a
-//! rayon worker scans (they cannot be shared across threads; creating them per file is waste).
+//! Per-task mutable state: one tree-sitter parser and one query cursor, reused for every file of a
+//! rayon task (they cannot be shared across threads). The scan hands out one file per task, so
+//! that a free core takes the next file: creating a context is < 0.1 % of a scan (perf).
 
 use crate::lang::Language;
 

@@ -49,9 +49,12 @@ struct One {
 pub fn parse_only(root: &Path, limits: &Limits) -> FloorStats {
     let start = Instant::now();
     let (entries, _skipped) = walk::walk(root, limits);
-    let per_file: Vec<One> = entries
+    // Scheduled as the scan schedules its files.
+    let per_file: Vec<One> = walk::largest_first(&entries)
         .par_iter()
-        .map_init(ScanContext::new, |cx, e| {
+        .with_max_len(1)
+        .map_init(ScanContext::new, |cx, &i| {
+            let e = &entries[i];
             let mut one = One::default();
             let Ok(bytes) = read_bounded(&e.path, limits.max_file_bytes) else {
                 one.unread = matches!(e.kind, FileKind::Source(_));

@@ -1,4 +1,5 @@
-//! The scanner: walk a tree, scan every file in parallel (rayon, one [`ScanContext`] per worker),
+//! The scanner: walk a tree, scan every file in parallel (rayon, largest files first, one file and
+//! one [`ScanContext`] per task),
 //! then assemble one deterministic [`Report`]: findings sorted by place, tools with what they can
 //! reach, outbound endpoints, skipped files, score and verdict.
 //!
@@ -91,22 +92,31 @@ impl<'s> Scanner<'s> {
         let walked = walk::walk_until(root, &self.limits, deadline);
         let entries = &walked.entries;
         let mut skipped = walked.skipped.clone();
-        let scans: Vec<FileScan> = entries
+        // Largest first, one file per task: a free core takes the next file rather than a chunk
+        // of the list fixed up front, so a bundle neither starts last nor shares a chunk with the
+        // other bundles. (`map_init` then makes a context per file: < 0.1 % of a scan in perf.)
+        let mut scans: Vec<(usize, FileScan)> = walk::largest_first(entries)
             .par_iter()
-            .map_init(ScanContext::new, |cx, e| {
+            .with_max_len(1)
+            .map_init(ScanContext::new, |cx, &i| {
+                let e = &entries[i];
                 if Instant::now() >= deadline {
-                    return FileScan {
+                    let skip = Skip {
+                        path: e.rel.clone(),
+                        reason: self.limits.time_budget_reason(),
+                    };
+                    let out = FileScan {
                         rel: e.rel.clone(),
-                        skip: Some(Skip {
-                            path: e.rel.clone(),
-                            reason: self.limits.time_budget_reason(),
-                        }),
+                        skip: Some(skip),
                         ..FileScan::default()
                     };
+                    return (i, out);
                 }
-                self.scan_entry(cx, e)
+                (i, self.scan_entry(cx, e))
             })
             .collect();
+        scans.sort_unstable_by_key(|&(i, _)| i);
+        let scans: Vec<FileScan> = scans.into_iter().map(|(_, s)| s).collect();
         let timed_out: Vec<&Entry> = entries
             .iter()
             .zip(&scans)
