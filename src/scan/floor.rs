@@ -1,7 +1,7 @@
 //! The parse-only floor: what a scan would cost if it did nothing but walk, read and parse.
 //!
 //! [`parse_only`] walks with the scanner's own walker and limits, reads every source file the same
-//! bounded way, and parses it in parallel with one [`ScanContext`] per rayon worker, exactly as
+//! bounded way, and parses it in parallel with one [`super::ScanContext`] per rayon worker, exactly as
 //! [`crate::Scanner::scan`] does, but stops there: no facts, no signatures, no whole-program
 //! analysis. The throughput benchmark divides a whole scan's time by this floor; the ratio says
 //! what everything after parsing costs.
@@ -9,9 +9,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
-use super::ScanContext;
+use super::context::for_each_file;
 use super::walk::{self, Limits};
 use crate::lang::{FileKind, Language};
 
@@ -50,39 +48,34 @@ pub fn parse_only(root: &Path, limits: &Limits) -> FloorStats {
     let start = Instant::now();
     let (entries, _skipped) = walk::walk(root, limits);
     // Scheduled as the scan schedules its files.
-    let per_file: Vec<One> = walk::largest_first(&entries)
-        .par_iter()
-        .with_max_len(1)
-        .map_init(ScanContext::new, |cx, &i| {
-            let e = &entries[i];
-            let mut one = One::default();
-            let Ok(bytes) = read_bounded(&e.path, limits.max_file_bytes) else {
-                one.unread = matches!(e.kind, FileKind::Source(_));
-                return one;
-            };
-            one.bytes = bytes.len() as u64;
-            // A `.pth` file's import lines are parsed as Python by the scan, so here too.
-            let (lang, bytes) = match e.kind {
-                FileKind::Source(lang) => (lang, bytes),
-                FileKind::Special => (Language::Python, super::pth_code(&bytes).into_bytes()),
-                FileKind::Manifest(_) => return one,
-            };
-            if matches!(e.kind, FileKind::Source(_))
-                && memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
-            {
-                one.unread = true;
-                return one;
+    let per_file: Vec<One> = for_each_file(&entries, |cx, e| {
+        let mut one = One::default();
+        let Ok(bytes) = read_bounded(&e.path, limits.max_file_bytes) else {
+            one.unread = matches!(e.kind, FileKind::Source(_));
+            return one;
+        };
+        one.bytes = bytes.len() as u64;
+        // A `.pth` file's import lines are parsed as Python by the scan, so here too.
+        let (lang, bytes) = match e.kind {
+            FileKind::Source(lang) => (lang, bytes),
+            FileKind::Special => (Language::Python, super::pth_code(&bytes).into_bytes()),
+            FileKind::Manifest(_) => return one,
+        };
+        if matches!(e.kind, FileKind::Source(_))
+            && memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+        {
+            one.unread = true;
+            return one;
+        }
+        match cx.parse(lang, &bytes, limits.parse_timeout_ms) {
+            Some(tree) => {
+                one.parsed = true;
+                one.nodes = tree.root_node().descendant_count() as u64;
             }
-            match cx.parse(lang, &bytes, limits.parse_timeout_ms) {
-                Some(tree) => {
-                    one.parsed = true;
-                    one.nodes = tree.root_node().descendant_count() as u64;
-                }
-                None => one.timed_out = true,
-            }
-            one
-        })
-        .collect();
+            None => one.timed_out = true,
+        }
+        one
+    });
     let mut stats = FloorStats {
         files: entries.len(),
         ..FloorStats::default()

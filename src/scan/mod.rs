@@ -1,5 +1,5 @@
-//! The scanner: walk a tree, scan every file in parallel (rayon, largest files first, one file and
-//! one [`ScanContext`] per task),
+//! The scanner: walk a tree, scan every file in parallel (rayon, one [`ScanContext`] per worker,
+//! largest files first),
 //! then assemble one deterministic [`Report`]: findings sorted by place, tools with what they can
 //! reach, outbound endpoints, skipped files, score and verdict.
 //!
@@ -92,31 +92,19 @@ impl<'s> Scanner<'s> {
         let walked = walk::walk_until(root, &self.limits, deadline);
         let entries = &walked.entries;
         let mut skipped = walked.skipped.clone();
-        // Largest first, one file per task: a free core takes the next file rather than a chunk
-        // of the list fixed up front, so a bundle neither starts last nor shares a chunk with the
-        // other bundles. (`map_init` then makes a context per file: < 0.1 % of a scan in perf.)
-        let mut scans: Vec<(usize, FileScan)> = walk::largest_first(entries)
-            .par_iter()
-            .with_max_len(1)
-            .map_init(ScanContext::new, |cx, &i| {
-                let e = &entries[i];
-                if Instant::now() >= deadline {
-                    let skip = Skip {
+        let scans = context::for_each_file(entries, |cx, e| {
+            if Instant::now() >= deadline {
+                return FileScan {
+                    rel: e.rel.clone(),
+                    skip: Some(Skip {
                         path: e.rel.clone(),
                         reason: self.limits.time_budget_reason(),
-                    };
-                    let out = FileScan {
-                        rel: e.rel.clone(),
-                        skip: Some(skip),
-                        ..FileScan::default()
-                    };
-                    return (i, out);
-                }
-                (i, self.scan_entry(cx, e))
-            })
-            .collect();
-        scans.sort_unstable_by_key(|&(i, _)| i);
-        let scans: Vec<FileScan> = scans.into_iter().map(|(_, s)| s).collect();
+                    }),
+                    ..FileScan::default()
+                };
+            }
+            self.scan_entry(cx, e)
+        });
         let timed_out: Vec<&Entry> = entries
             .iter()
             .zip(&scans)
@@ -675,14 +663,14 @@ fn whole_program(
             (judged, fork.from_sources(&members))
         })
         .collect();
-    let mut judged = Vec::with_capacity(reaches.len());
+    let mut per_tool = Vec::with_capacity(reaches.len());
     let mut from_sources = Vec::new();
     for (list, flows) in done {
-        judged.extend(list);
+        per_tool.extend(list);
         from_sources.push(flows);
     }
-    judged.sort_unstable_by_key(|&(i, _)| i);
-    for (i, (mine, eff, judged, report)) in judged {
+    per_tool.sort_unstable_by_key(|&(i, _)| i);
+    for (i, (mine, eff, judged, report)) in per_tool {
         for (hu, hi) in mine {
             covered[hu][hi] = true;
         }

@@ -95,15 +95,6 @@ pub fn walk(root: &Path, limits: &Limits) -> (Vec<Entry>, Vec<Skip>) {
     (w.entries, w.skipped)
 }
 
-/// The order to read `entries` in on a pool: largest first (ties in walk order). A bundle of
-/// megabytes parses for a second or more; started last, it would hold one core while the others
-/// idle. Results are put back in walk order by whoever collects them.
-pub fn largest_first(entries: &[Entry]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(entries[i].size));
-    order
-}
-
 /// [`walk`] that stops at `deadline`, with the detail the scanner needs.
 pub fn walk_until(root: &Path, limits: &Limits, deadline: Instant) -> Walked {
     let mut out = Walked::default();
