@@ -2,6 +2,9 @@
 
 /// mimalloc: a scan makes millions of small allocations (facts, values, argument names) from
 /// several threads, where glibc's malloc spends a tenth of the time and fragments freed memory.
+/// Built with `no_thp`: its arenas asked for transparent huge pages, so every 2 MiB region a few
+/// facts landed in was resident and zeroed whole (12 % of a one-thread profile in the kernel's
+/// `clear_page`); without them corpus ×40 peaks at 237 MB instead of 282 MB.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
