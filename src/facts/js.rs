@@ -80,7 +80,11 @@ struct Js<'t, 's> {
     covered_until: usize,
 }
 
-pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
+pub(super) fn extract<'t>(
+    tree: &'t Tree,
+    src: &[u8],
+    on_node: Option<super::OnNode<'_, 't>>,
+) -> FileFacts {
     let mut js = Js {
         src,
         facts: FileFacts::default(),
@@ -109,7 +113,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     };
     let mut stack: Vec<(u32, usize)> = Vec::new();
     let mut imports = Vec::new();
-    walk(tree, |node, parent| {
+    walk(tree, on_node, |node, parent| {
         while stack
             .last()
             .is_some_and(|&(_, end)| end <= node.start_byte())

@@ -425,7 +425,7 @@ pub struct Candidate {
 }
 
 /// Everything extracted from one file.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FileFacts {
     /// Imports, static and dynamic.
     pub imports: Vec<Import>,
@@ -524,9 +524,32 @@ pub(crate) mod limits {
 
 /// Extracts the facts of a parsed file.
 pub fn extract(lang: Language, tree: &tree_sitter::Tree, src: &[u8]) -> FileFacts {
+    extract_with(lang, tree, src, None)
+}
+
+/// [`extract`], handing every node of the tree to `on_node` on the way, in pre-order with its
+/// ancestors (outermost first): what [`crate::signature::TreeMatch::visit`] needs, so the query
+/// pass rides on the extractor's walk instead of walking the tree again.
+pub fn extract_visiting<'t>(
+    lang: Language,
+    tree: &'t tree_sitter::Tree,
+    src: &[u8],
+    on_node: &mut dyn FnMut(tree_sitter::Node<'t>, &[tree_sitter::Node<'t>]),
+) -> FileFacts {
+    extract_with(lang, tree, src, Some(on_node))
+}
+
+fn extract_with<'t>(
+    lang: Language,
+    tree: &'t tree_sitter::Tree,
+    src: &[u8],
+    on_node: Option<OnNode<'_, 't>>,
+) -> FileFacts {
     let mut facts = match lang {
-        Language::Python => python::extract(tree, src),
-        Language::JavaScript | Language::TypeScript | Language::Tsx => js::extract(tree, src),
+        Language::Python => python::extract(tree, src, on_node),
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            js::extract(tree, src, on_node)
+        }
     };
     facts.function_parents = nesting(&facts.function_ranges);
     tools::link_calls(&mut facts);
@@ -598,24 +621,45 @@ fn decode_payloads(facts: &mut FileFacts) {
     facts.strings.extend(decoded);
 }
 
+/// A hook the fact walk calls at every node, with the node's ancestors (outermost first).
+pub(crate) type OnNode<'a, 't> = &'a mut dyn FnMut(tree_sitter::Node<'t>, &[tree_sitter::Node<'t>]);
+
 /// Pre-order walk of every named node with an explicit cursor (no recursion: nesting depth is
 /// attacker-controlled). `visit(node, parent)` returns false to skip a node's children. The parent
 /// comes from the cursor's own stack: `Node::parent` re-walks from the root, which is quadratic on
-/// deep trees.
+/// deep trees. With `on_node`, every node, named or not, is also handed to it, those below a node
+/// `visit` skipped included (then the walk goes on below it for `on_node` alone).
 pub(crate) fn walk<'t>(
     tree: &'t tree_sitter::Tree,
+    mut on_node: Option<OnNode<'_, 't>>,
     mut visit: impl FnMut(tree_sitter::Node<'t>, Option<tree_sitter::Node<'t>>) -> bool,
 ) {
     let mut cursor = tree.walk();
     let mut ancestors: Vec<tree_sitter::Node<'t>> = Vec::new();
+    // The depth of the node whose children `visit` declined, while the walk is below it.
+    let mut declined: Option<usize> = None;
     loop {
         let node = cursor.node();
-        let descend = !node.is_named() || visit(node, ancestors.last().copied());
-        if descend && cursor.goto_first_child() {
+        if let Some(f) = on_node.as_mut() {
+            f(node, &ancestors);
+        }
+        if declined.is_none() && node.is_named() && !visit(node, ancestors.last().copied()) {
+            if on_node.is_none() {
+                // Nobody else needs the subtree.
+                declined = Some(usize::MAX);
+            } else {
+                declined = Some(ancestors.len());
+            }
+        }
+        if declined != Some(usize::MAX) && cursor.goto_first_child() {
             ancestors.push(node);
             continue;
         }
         loop {
+            // Leaving the declined node itself: `visit` sees what follows.
+            if declined.is_some_and(|d| d == usize::MAX || d == ancestors.len()) {
+                declined = None;
+            }
             if cursor.goto_next_sibling() {
                 break;
             }

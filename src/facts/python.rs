@@ -78,7 +78,11 @@ struct Py<'t, 's> {
     cur: Cell<Option<u32>>,
 }
 
-pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
+pub(super) fn extract<'t>(
+    tree: &'t Tree,
+    src: &[u8],
+    on_node: Option<super::OnNode<'_, 't>>,
+) -> FileFacts {
     let mut py = Py {
         src,
         facts: FileFacts::default(),
@@ -112,7 +116,7 @@ pub(super) fn extract(tree: &Tree, src: &[u8]) -> FileFacts {
     // Pass 1: collect, tracking the enclosing function with a stack of (index, end byte).
     let mut stack: Vec<(u32, usize)> = Vec::new();
     let mut imports = Vec::new();
-    walk(tree, |node, parent| {
+    walk(tree, on_node, |node, parent| {
         while stack
             .last()
             .is_some_and(|&(_, end)| end <= node.start_byte())

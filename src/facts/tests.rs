@@ -311,3 +311,51 @@ fn field_ids_are_cached_per_grammar() {
         );
     }
 }
+
+/// Every node of the tree, in pre-order, with its depth: what a plain cursor walk sees.
+fn all_nodes(tree: &tree_sitter::Tree) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut cursor = tree.walk();
+    let mut depth = 0;
+    loop {
+        out.push((cursor.node().id(), depth));
+        if cursor.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return out;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+#[test]
+fn the_fact_walk_hands_every_node_to_the_query_pass_imports_included() {
+    // The extractor does not descend into imports; the query pass riding on its walk must still
+    // see what is inside them, and the nodes after them, with their ancestors.
+    for (lang, src) in [
+        (
+            Language::Python,
+            "import os, smtplib as s\nfrom a.b import (c, d)\ndef f(x):\n    import json\n    return json.dumps(x)\nf(1)\n",
+        ),
+        (
+            Language::TypeScript,
+            "import fs from 'node:fs';\nimport { a, b as c } from \"./x.js\";\nexport function f(y: string) { return fs.readFileSync(y); }\nf('z');\n",
+        ),
+    ] {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&lang.grammar()).unwrap();
+        let tree = parser.parse(src, None).unwrap();
+        let mut seen = Vec::new();
+        let visited = extract_visiting(lang, &tree, src.as_bytes(), &mut |node, above| {
+            assert_eq!(above.last().map(|p| p.id()), node.parent().map(|p| p.id()));
+            seen.push((node.id(), above.len()));
+        });
+        assert_eq!(seen, all_nodes(&tree), "{src}");
+        assert_eq!(visited, extract(lang, &tree, src.as_bytes()), "{src}");
+        assert!(!visited.imports.is_empty());
+    }
+}

@@ -284,8 +284,8 @@ impl<'s> Scanner<'s> {
         };
         out.parsed = true;
         // A large file (a bundle) is the long pole of its scan: its facts and its query pass
-        // both only read the tree, so they run side by side; small files stay on one thread,
-        // where the other files already keep the cores busy.
+        // both only read the tree, so they run side by side, each walking it; a small file stays
+        // on one thread (the other files keep the cores busy), where one walk serves both.
         let (facts, (queried, exceeded)) = if bytes.len() >= SPLIT_FILE_BYTES {
             let mut cursor = context::query_cursor();
             rayon::join(
@@ -293,10 +293,14 @@ impl<'s> Scanner<'s> {
                 || self.signatures.match_tree(lang, &tree, bytes, &mut cursor),
             )
         } else {
-            let facts = facts::extract(lang, &tree, bytes);
-            let queried = self
-                .signatures
-                .match_tree(lang, &tree, bytes, &mut cx.cursor);
+            // One walk of the tree for both: the query pass rides on the extractor's.
+            let mut matching = self.signatures.tree_match(lang, &tree, bytes);
+            let facts = facts::extract_visiting(lang, &tree, bytes, &mut |node, above| {
+                matching.visit(node, above);
+            });
+            let queried =
+                self.signatures
+                    .finish_tree_match(lang, matching, &tree, bytes, &mut cx.cursor);
             (facts, queried)
         };
         let mut hits = self.signatures.match_with_facts(lang, &facts, queried);

@@ -278,6 +278,46 @@ pub struct Signatures {
     queries: Vec<Option<GrammarQueries>>,
 }
 
+/// The native query pass of one file, driven node by node by a walk made elsewhere
+/// ([`Signatures::tree_match`]).
+pub struct TreeMatch<'t, 's> {
+    /// `None` when the grammar has no query patterns.
+    visitor: Option<pattern::Visitor<'t, 's, (usize, usize, bool)>>,
+    hits: Vec<(Hit, bool)>,
+}
+
+impl<'t> TreeMatch<'t, '_> {
+    /// Matches the native patterns at `node`, whose ancestors are `above` (outermost first).
+    pub fn visit(&mut self, node: tree_sitter::Node<'t>, above: &[tree_sitter::Node<'t>]) {
+        if let Some(v) = &mut self.visitor {
+            let hits = &mut self.hits;
+            v.visit(node, above, |n, &(sig, _, late)| {
+                hits.push(native_hit(n, sig, late));
+            });
+        }
+    }
+}
+
+impl std::fmt::Debug for TreeMatch<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TreeMatch")
+            .field("hits", &self.hits.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A native pattern's match at `node`, with its after-listing flag.
+fn native_hit(node: tree_sitter::Node<'_>, sig: usize, late: bool) -> (Hit, bool) {
+    (
+        Hit {
+            sig,
+            span: Span::of(node),
+            detail: None,
+        },
+        late,
+    )
+}
+
 /// The query patterns of one grammar. Those in the native subset ([`pattern`]) are matched in one
 /// walk of the tree; the others are joined into one source and compiled into one
 /// `tree_sitter::Query` the first time a file of that grammar needs it, so a grammar the target
@@ -555,30 +595,76 @@ impl Signatures {
             return (hits, false);
         };
         g.native.run(tree, src, |node, &(sig, _, late)| {
-            let span = Span::of(node);
-            hits.push((
-                Hit {
-                    sig,
-                    span,
-                    detail: None,
-                },
-                late,
-            ));
+            hits.push(native_hit(node, sig, late));
         });
-        let mut partly = false;
+        let partly = self.match_fallback(lang, tree, src, cursor, &mut hits);
+        (hits, partly)
+    }
+
+    /// [`Signatures::match_tree`] for a caller that walks the tree itself: feed
+    /// [`TreeMatch::visit`] every node in pre-order (the fact extractor's walk does,
+    /// [`crate::facts::extract_visiting`]), then [`Signatures::finish_tree_match`]. Same hits, in
+    /// the same order, with one walk of the tree instead of two.
+    pub fn tree_match<'t, 's>(
+        &'s self,
+        lang: Language,
+        tree: &'t tree_sitter::Tree,
+        src: &'s [u8],
+    ) -> TreeMatch<'t, 's> {
+        TreeMatch {
+            visitor: self.queries[lang.index()]
+                .as_ref()
+                .map(|g| g.native.visitor(tree, src)),
+            hits: Vec::new(),
+        }
+    }
+
+    /// The hits of a [`TreeMatch`] whose walk is over, with the patterns outside the native subset
+    /// matched by the query cursor; the flag is [`Signatures::match_tree`]'s.
+    pub fn finish_tree_match(
+        &self,
+        lang: Language,
+        done: TreeMatch<'_, '_>,
+        tree: &tree_sitter::Tree,
+        src: &[u8],
+        cursor: &mut tree_sitter::QueryCursor,
+    ) -> (Vec<(Hit, bool)>, bool) {
+        let mut hits = done.hits;
+        let partly = self.match_fallback(lang, tree, src, cursor, &mut hits);
+        (hits, partly)
+    }
+
+    /// Adds the matches of the patterns outside the native subset; true when the query cursor hit
+    /// its match limit.
+    fn match_fallback(
+        &self,
+        lang: Language,
+        tree: &tree_sitter::Tree,
+        src: &[u8],
+        cursor: &mut tree_sitter::QueryCursor,
+        hits: &mut Vec<(Hit, bool)>,
+    ) -> bool {
         // A combined query that does not compile is reported by `rules check`; built-in ones are
         // proven by the test suite, and a user's are compiled one by one at load.
-        if let Some(Ok(combined)) = g.fallback.as_ref().map(TsQuery::get) {
-            self.match_queries(combined, tree, src, cursor, &mut hits);
-            partly = cursor.did_exceed_match_limit();
+        match self.queries[lang.index()]
+            .as_ref()
+            .and_then(|g| g.fallback.as_ref())
+            .map(TsQuery::get)
+        {
+            Some(Ok(combined)) => {
+                self.match_queries(combined, tree, src, cursor, hits);
+                cursor.did_exceed_match_limit()
+            }
+            _ => false,
         }
-        (hits, partly)
     }
 
     /// Compares the native query matcher with tree-sitter's query cursor on one tree, and gives
     /// how many matches the native one found. `Err` names a match the native matcher missed, or
-    /// found with no comment inside it (its anchors skip comments; the cursor's do not). For the
-    /// test suite and the `scan_source` fuzz target; not a scanning API.
+    /// found with no comment inside it (its anchors skip comments; the cursor's do not), or a
+    /// difference between the pass on its own walk and the pass riding on the fact extractor's
+    /// ([`Signatures::tree_match`]: hits, their order, the facts). For the test suite and the
+    /// `scan_source` fuzz target; not a scanning API.
     #[doc(hidden)]
     pub fn check_native_matches(
         &self,
@@ -588,12 +674,27 @@ impl Signatures {
     ) -> Result<usize, String> {
         let key = |(h, late): (Hit, bool)| (h.sig, h.span.start, h.span.end, late);
         let mut cursor = tree_sitter::QueryCursor::new();
-        let native: std::collections::BTreeSet<_> = self
-            .match_tree(lang, tree, src, &mut cursor)
-            .0
-            .into_iter()
-            .map(key)
-            .collect();
+        let walked = self.match_tree(lang, tree, src, &mut cursor).0;
+        // The same pass riding on the fact extractor's walk (what a scan does for small files)
+        // finds the same hits in the same order, and leaves the facts as they are.
+        let mut matching = self.tree_match(lang, tree, src);
+        let facts = crate::facts::extract_visiting(lang, tree, src, &mut |node, above| {
+            matching.visit(node, above);
+        });
+        let ridden = self
+            .finish_tree_match(lang, matching, tree, src, &mut cursor)
+            .0;
+        if ridden != walked {
+            return Err(format!(
+                "on the fact walk the native matcher found {} hits, on its own {}",
+                ridden.len(),
+                walked.len()
+            ));
+        }
+        if facts != crate::facts::extract(lang, tree, src) {
+            return Err("the facts differ when the query pass rides on their walk".into());
+        }
+        let native: std::collections::BTreeSet<_> = walked.into_iter().map(key).collect();
         let reference: std::collections::BTreeSet<_> = self
             .match_tree_reference(lang, tree, src)
             .into_iter()

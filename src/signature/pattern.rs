@@ -557,37 +557,12 @@ impl<T> NativeSet<T> {
     /// the order the roots were pushed.
     pub(crate) fn run<'t>(&self, tree: &'t Tree, src: &[u8], mut found: impl FnMut(Node<'t>, &T)) {
         let mut cursor = tree.walk();
-        let mut m = Matching {
-            src,
-            cursor: tree.walk(),
-            kids: Vec::new(),
-            listed: Vec::new(),
-        };
-        let mut at: Vec<u32> = Vec::new();
+        let mut visitor = self.visitor(tree, src);
         // The ancestors of the cursor's node, for patterns whose `@match` is below their root.
         let mut above: Vec<Node<'t>> = Vec::new();
         loop {
             let node = cursor.node();
-            at.clear();
-            if let Some(list) = self.by_kind.get(usize::from(node.kind_id())) {
-                at.extend_from_slice(list);
-            }
-            if node.is_named() {
-                at.extend_from_slice(&self.any_named);
-            }
-            at.extend_from_slice(&self.any);
-            if self.any.len() + self.any_named.len() > 0 {
-                at.sort_unstable();
-            }
-            m.forget();
-            for &r in &at {
-                let (root, tag) = &self.roots[r as usize];
-                if m.matches(&root.pat, node, &root.tests, None)
-                    && m.enclosed(&root.up, node, &above, &root.tests)
-                {
-                    found(node, tag);
-                }
-            }
+            visitor.visit(node, &above, &mut found);
             if cursor.goto_first_child() {
                 above.push(node);
                 continue;
@@ -597,6 +572,66 @@ impl<T> NativeSet<T> {
                     return;
                 }
                 above.pop();
+            }
+        }
+    }
+
+    /// The matching state for a walk the caller makes itself ([`Visitor::visit`] at every node,
+    /// in pre-order): the fact extractor's walk, so that a file is walked once for both.
+    pub(crate) fn visitor<'t, 's>(&'s self, tree: &'t Tree, src: &'s [u8]) -> Visitor<'t, 's, T> {
+        Visitor {
+            set: self,
+            m: Matching {
+                src,
+                cursor: tree.walk(),
+                kids: Vec::new(),
+                listed: Vec::new(),
+            },
+            at: Vec::new(),
+        }
+    }
+}
+
+/// [`NativeSet::run`] one node at a time, for a walk made elsewhere.
+pub(crate) struct Visitor<'t, 's, T> {
+    set: &'s NativeSet<T>,
+    m: Matching<'t, 's>,
+    /// The roots tried at the current node.
+    at: Vec<u32>,
+}
+
+impl<'t, T> Visitor<'t, '_, T> {
+    /// Tries the roots at `node`, whose ancestors are `above` (outermost first); `found` gets each
+    /// match. Called at every node of the tree in pre-order, it finds what [`NativeSet::run`] finds,
+    /// in the same order.
+    pub(crate) fn visit(
+        &mut self,
+        node: Node<'t>,
+        above: &[Node<'t>],
+        mut found: impl FnMut(Node<'t>, &T),
+    ) {
+        let set = self.set;
+        self.at.clear();
+        if let Some(list) = set.by_kind.get(usize::from(node.kind_id())) {
+            self.at.extend_from_slice(list);
+        }
+        if node.is_named() {
+            self.at.extend_from_slice(&set.any_named);
+        }
+        self.at.extend_from_slice(&set.any);
+        if set.any.len() + set.any_named.len() > 0 {
+            self.at.sort_unstable();
+        }
+        if self.at.is_empty() {
+            return;
+        }
+        self.m.forget();
+        for &r in &self.at {
+            let (root, tag) = &set.roots[r as usize];
+            if self.m.matches(&root.pat, node, &root.tests, None)
+                && self.m.enclosed(&root.up, node, above, &root.tests)
+            {
+                found(node, tag);
             }
         }
     }
