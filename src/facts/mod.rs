@@ -6,7 +6,9 @@
 //!
 //! Signatures and the analysis match on these facts rather than on raw syntax, so one rule covers
 //! every way of writing the same call. Extraction is one pass over the tree (an explicit cursor walk,
-//! never recursion on the tree's depth) followed by linear passes over the collected nodes.
+//! never recursion on the tree's depth) followed by linear passes over the collected nodes. That
+//! walk can carry another pass over every node ([`extract_visiting`]): a scan hands it the
+//! signatures' query patterns, so a small file's tree is walked once for both.
 
 mod fold;
 mod js;

@@ -10,7 +10,10 @@
 //! ancestors above (the walk keeps its ancestor stack). The cost is linear in the tree, whatever
 //! its depth: the query cursor keeps an in-flight state per enclosing node a pattern started at,
 //! its pass cost more than half a parse, and compiling its query a sixth of a second per grammar,
-//! which a grammar whose patterns are all native never pays.
+//! which a grammar whose patterns are all native never pays. The walk need not be this module's:
+//! [`NativeSet::visitor`] matches one node at a time, so the fact extractor's walk of a file
+//! carries the patterns too ([`crate::signature::Signatures::tree_match`]) and the tree, whose
+//! cursor steps are the costliest part of every pass over it, is walked once.
 //!
 //! A pattern outside the subset (quantifiers, predicates, negated fields, supertypes, grouped
 //! siblings, `@match` inside a nested alternation, a `where` capture met twice) is left to the
