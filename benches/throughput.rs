@@ -3,9 +3,10 @@
 //! 1. **Large trees**: the labelled corpus replicated N times into a temp dir, real published MCP
 //!    packages (a directory of unpacked packages named by `MCP_SCAN_REAL_DIR`, when set), and both
 //!    together. For each: files/s and MB/s of a whole scan, peak resident memory of the scan
-//!    (`VmHWM` from `/proc/self/status`, reset before each measurement), the ratio of the scan to
-//!    the parse-only floor ([`mcp_scan::scan::floor::parse_only`]: same walker, same files, same
-//!    threads, tree-sitter only), and the speed-up from one to two threads.
+//!    (`VmHWM` from `/proc/self/status`, reset before each two-thread scan), the ratio of the scan
+//!    to the parse-only floor ([`mcp_scan::scan::floor::parse_only`]: same walker, same files, same
+//!    threads, tree-sitter only), and the speed-up from one to two threads. The runs of one rep
+//!    (floor and scan, two threads and one) follow each other; ratios are medians of the reps' own.
 //! 2. **Linearity**: generated Python and TypeScript servers at 1×, 4× and 16× size along four
 //!    axes (more files, longer files, deeper nesting, more tools per server). The time ratio
 //!    16×/1× is printed next to the byte ratio, with the exponent `log(time ratio) / log(byte
@@ -146,12 +147,34 @@ fn large_trees(sigs: &Signatures, copies: usize, reps: usize) -> Result<(), BoxE
         let limits = Limits::default();
         // Warm the page cache so that neither side pays for the disk.
         let warm = two.install(|| parse_only(root, &limits));
-        let (floor2, _) = median(&two, reps, || parse_only(root, &limits));
-        let (floor1, _) = median(&one, reps, || parse_only(root, &limits));
-        let (scan1, _) = median(&one, reps, || scan(sigs, root));
-        let resettable = reset_peak();
-        let (scan2, report) = median(&two, reps, || scan(sigs, root));
-        let peak = peak_kb().unwrap_or(0);
+        // The four runs of one rep follow each other, and each ratio is the median of the reps'
+        // own ratios: a noisy stretch of this shared machine then slows both sides of a ratio,
+        // not one block of runs.
+        let (mut floor2s, mut floor1s, mut scan1s, mut scan2s) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut report = None;
+        let mut resettable = true;
+        let mut peak = 0;
+        for _ in 0..reps {
+            floor2s.push(median(&two, 1, || parse_only(root, &limits)).0);
+            floor1s.push(median(&one, 1, || parse_only(root, &limits)).0);
+            scan1s.push(median(&one, 1, || scan(sigs, root)).0);
+            resettable &= reset_peak();
+            let (t, r) = median(&two, 1, || scan(sigs, root));
+            peak = peak.max(peak_kb().unwrap_or(0));
+            scan2s.push(t);
+            report = Some(r);
+        }
+        let report = report.expect("at least one rep");
+        let mid = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let per_rep = |a: &[Duration], b: &[Duration]| {
+            mid(a.iter().zip(b).map(|(x, y)| secs(*x) / secs(*y)).collect())
+        };
+        let times = |v: &[Duration]| mid(v.iter().map(|d| secs(*d)).collect());
+        let (scan2, floor2, scan1) = (times(&scan2s), times(&floor2s), times(&scan1s));
         let peak_mb = if resettable {
             format!("{:.0}", peak as f64 / 1024.0)
         } else {
@@ -160,17 +183,14 @@ fn large_trees(sigs: &Signatures, copies: usize, reps: usize) -> Result<(), BoxE
         let mb = report.stats.bytes as f64 / 1e6;
         check_same_files(&warm, &report);
         println!(
-            "| {name} | {} | {} | {mb:.1} | {:.2} | {:.0} | {:.1} | {peak_mb} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            "| {name} | {} | {} | {mb:.1} | {scan2:.2} | {:.0} | {:.1} | {peak_mb} | {floor2:.2} | {:.2} | {scan1:.2} | {:.2} | {:.2} |",
             report.stats.files,
             report.stats.parsed,
-            secs(scan2),
-            report.stats.files as f64 / secs(scan2),
-            mb / secs(scan2),
-            secs(floor2),
-            secs(scan2) / secs(floor2),
-            secs(scan1),
-            secs(scan1) / secs(scan2),
-            secs(floor1) / secs(floor2),
+            report.stats.files as f64 / scan2,
+            mb / scan2,
+            per_rep(&scan2s, &floor2s),
+            per_rep(&scan1s, &scan2s),
+            per_rep(&floor1s, &floor2s),
         );
     }
     println!();
