@@ -15,10 +15,15 @@
 //! carries the patterns too ([`crate::signature::Signatures::tree_match`]) and the tree, whose
 //! cursor steps are the costliest part of every pass over it, is walked once.
 //!
-//! A pattern outside the subset (quantifiers, predicates, negated fields, supertypes, grouped
-//! siblings, `@match` inside a nested alternation, a `where` capture met twice) is left to the
-//! query cursor ([`parse`] says `None`); the result is the same either way, which a test checks
-//! on every built-in pattern over the corpus and the rules' own snippets.
+//! A child pattern may carry a quantifier (`(string)+ @arg`): since matching asks only whether
+//! some match exists, `+` is the plain child pattern, and `*`/`?` constrain nothing unless a
+//! capture inside is tested by `where` ([`unquantify`]). A pattern outside the subset
+//! (predicates, negated fields, supertypes, grouped siblings, quantifiers beside anchors or at the
+//! top, `@match` inside a nested alternation, a `where` capture met twice) is left to the query
+//! cursor ([`parse`] says `None`); the result is the same either way, which a test checks on every
+//! built-in pattern over the corpus and the rules' own snippets — except for repetitions, where
+//! the cursor reports a match with its first repetition's captures only, so a `where` on a later
+//! one went unseen.
 //!
 //! One deliberate difference: an anchor (`.`) skips comments. To the query cursor a comment is
 //! a named sibling like any other, so `['crontab', # x` + newline + `'-']` escaped
@@ -61,6 +66,8 @@ struct WrittenStep {
     field: Option<String>,
     /// Preceded by `.`: the first named child, or the named sibling right after the previous one.
     anchored: bool,
+    /// `+`, `*` or `?` after it; [`unquantify`] turns each into a plain child pattern or none.
+    quant: Option<u8>,
     pat: Written,
 }
 
@@ -114,9 +121,10 @@ pub(crate) fn parse(source: &str, lang: Language, where_: &[(String, Regex)]) ->
         toks: tokens(source)?,
         at: 0,
     };
+    let names: Vec<&str> = where_.iter().map(|(n, _)| n.as_str()).collect();
     let mut tops = Vec::new();
     while p.at < p.toks.len() {
-        tops.push(p.pattern()?);
+        tops.push(unquantify(p.pattern()?, &names)?);
     }
     if tops.is_empty() {
         return None;
@@ -139,7 +147,6 @@ pub(crate) fn parse(source: &str, lang: Language, where_: &[(String, Regex)]) ->
                     _ => return None,
                 }
             }
-            let names: Vec<&str> = where_.iter().map(|(n, _)| n.as_str()).collect();
             let mut pat = resolve(&branch, &grammar, &names)?;
             let mut up = Vec::new();
             for &j in &path {
@@ -161,6 +168,53 @@ pub(crate) fn parse(source: &str, lang: Language, where_: &[(String, Regex)]) ->
         }
     }
     Some(roots)
+}
+
+/// Child patterns with a quantifier, made plain or dropped. The matcher asks only whether some
+/// match exists at a node, so `(x)+` holds exactly where one `(x)` does; `(x)*` and `(x)?` hold
+/// with no `x` at all, so they constrain nothing and are dropped, unless a capture inside is
+/// tested by `where` (`names`), which needs one `x` to pass: then they are `(x)` too. This is also
+/// what a rule's author means by `(argument_list (string)+ @arg)` with `where arg = "evil"`: some
+/// string argument matches. The query cursor reports such a match with its first repetition's
+/// captures only, so `beacon("a", "evil.example")` escaped it. `None` when a dropped pattern holds
+/// `@match`.
+fn unquantify(w: Written, names: &[&str]) -> Option<Written> {
+    Some(match w {
+        Written::Node {
+            kind,
+            children,
+            anchor_last,
+            captures,
+        } => {
+            let mut kept = Vec::with_capacity(children.len());
+            for mut step in children {
+                let optional = matches!(step.quant, Some(b'*' | b'?'));
+                step.quant = None;
+                if optional && !names.iter().any(|n| count(&step.pat, n) != Some(0)) {
+                    if count(&step.pat, "match") != Some(0) {
+                        return None;
+                    }
+                    continue;
+                }
+                step.pat = unquantify(step.pat, names)?;
+                kept.push(step);
+            }
+            Written::Node {
+                kind,
+                children: kept,
+                anchor_last,
+                captures,
+            }
+        }
+        Written::Alt { branches, captures } => Written::Alt {
+            branches: branches
+                .into_iter()
+                .map(|b| unquantify(b, names))
+                .collect::<Option<_>>()?,
+            captures,
+        },
+        other => other,
+    })
 }
 
 /// A top-level alternation is several patterns, each carrying the alternation's captures.
@@ -321,10 +375,12 @@ enum Tok {
     Capture(String),
     Str(String),
     Ident(String),
+    /// `+`, `*` or `?` after a child pattern.
+    Quant(u8),
 }
 
 /// The tokens of a query source; `None` at anything outside the subset (`#` predicates, `!`
-/// negated fields, quantifiers, supertype paths).
+/// negated fields, supertype paths).
 fn tokens(src: &str) -> Option<Vec<Tok>> {
     let b = src.as_bytes();
     let mut out = Vec::new();
@@ -345,6 +401,7 @@ fn tokens(src: &str) -> Option<Vec<Tok>> {
             b']' => (out.push(Tok::CloseAlt), i += 1).1,
             b'.' => (out.push(Tok::Dot), i += 1).1,
             b':' => (out.push(Tok::Colon), i += 1).1,
+            b'+' | b'*' | b'?' => (out.push(Tok::Quant(c)), i += 1).1,
             b'@' => {
                 let start = i + 1;
                 i = start;
@@ -419,8 +476,16 @@ impl Parser {
         t
     }
 
-    /// One pattern and the captures after it.
+    /// One pattern and the captures after it; a quantifier belongs to a child pattern only.
     fn pattern(&mut self) -> Option<Written> {
+        match self.quantified()? {
+            (w, None) => Some(w),
+            (_, Some(_)) => None,
+        }
+    }
+
+    /// One pattern, its quantifier if any, and the captures after them.
+    fn quantified(&mut self) -> Option<(Written, Option<u8>)> {
         let mut w = match self.next()? {
             Tok::Open => {
                 let kind = match self.next()? {
@@ -461,15 +526,22 @@ impl Parser {
                                 }
                                 _ => None,
                             };
-                            let pat = self.pattern()?;
+                            let (pat, quant) = self.quantified()?;
                             children.push(WrittenStep {
                                 field,
                                 anchored,
+                                quant,
                                 pat,
                             });
                             anchored = false;
                         }
                     }
+                }
+                // Anchors beside repetitions are the query cursor's to count.
+                if children.iter().any(|c: &WrittenStep| c.quant.is_some())
+                    && (anchor_last || children.iter().any(|c| c.anchored))
+                {
+                    return None;
                 }
                 Written::Node {
                     kind,
@@ -501,12 +573,19 @@ impl Parser {
             },
             _ => return None,
         };
+        let quant = match self.peek() {
+            Some(&Tok::Quant(q)) => {
+                self.at += 1;
+                Some(q)
+            }
+            _ => None,
+        };
         while let Some(Tok::Capture(c)) = self.peek() {
             let c = c.clone();
             w.captures_mut().push(c);
             self.at += 1;
         }
-        Some(w)
+        Some((w, quant))
     }
 }
 
@@ -863,9 +942,12 @@ mod tests {
     fn syntax_outside_the_subset_is_left_to_the_query_cursor() {
         let py = Language::Python;
         for src in [
-            "(call (argument_list (string)* @arg)) @match",
-            "(call (argument_list (string)+ @arg)) @match",
-            "(call (argument_list (string)? @arg)) @match",
+            // Repetitions beside anchors, at the top, in an alternation, or dropped with `@match`.
+            "(call (argument_list . (string)+ @arg)) @match",
+            "(call (argument_list (string)+ @arg .)) @match",
+            "(identifier)+ @match",
+            "(call [(identifier)+ (attribute)] @arg) @match",
+            "(call (argument_list (string)? @match))",
             "((identifier) @match (#eq? @match \"x\"))",
             "(call !arguments) @match",
             "(expression/identifier) @match",
@@ -890,6 +972,75 @@ mod tests {
         .unwrap();
         // The `(string)` alternative lacks `@arg`, which `where` tests: it can never match.
         assert_eq!(roots.len(), 1);
+    }
+
+    /// The (start, end) of each node a pattern with `where` regexes (capture, regex) matches in
+    /// `code`, natively.
+    fn native_spans(
+        src: &str,
+        lang: Language,
+        where_: &[(&str, &str)],
+        code: &str,
+    ) -> Vec<(usize, usize)> {
+        let where_: Vec<(String, Regex)> = where_
+            .iter()
+            .map(|(c, r)| ((*c).to_owned(), Regex::new(r).unwrap()))
+            .collect();
+        let mut set = NativeSet::new(lang);
+        for root in parse(src, lang, &where_).unwrap_or_else(|| panic!("not native: {src}")) {
+            set.push(root, ());
+        }
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&lang.grammar()).unwrap();
+        let tree = parser.parse(code, None).unwrap();
+        let mut out = Vec::new();
+        set.run(&tree, code.as_bytes(), |n, ()| {
+            out.push((n.start_byte(), n.end_byte()))
+        });
+        out
+    }
+
+    #[test]
+    fn repeated_child_patterns_hold_where_one_repetition_does() {
+        let py = Language::Python;
+        let code = "beacon(\"a\", \"evil.example\")\nbeacon(\"evil.example\")\nbeacon(\"a\", \"b\")\nbeacon()\n";
+        let line = |spans: Vec<(usize, usize)>| -> Vec<usize> {
+            spans
+                .iter()
+                .map(|&(s, _)| code[..s].matches('\n').count() + 1)
+                .collect()
+        };
+        let rule = "(call function: (identifier) @callee arguments: (argument_list (string)+ @arg)) @match";
+        // Some string argument passes `where`, wherever it stands: the query cursor saw only the
+        // first repetition's capture and missed line 1.
+        assert_eq!(
+            line(native_spans(rule, py, &[("arg", "evil")], code)),
+            [1, 2]
+        );
+        // With nothing tested, `+` needs one string; `*` and `?` need none.
+        assert_eq!(line(native_spans(rule, py, &[], code)), [1, 2, 3]);
+        for q in ["*", "?"] {
+            let rule = format!("(call arguments: (argument_list (string){q} @arg)) @match");
+            assert_eq!(
+                line(native_spans(&rule, py, &[], code)),
+                [1, 2, 3, 4],
+                "{rule}"
+            );
+            // A tested capture inside needs one repetition to pass.
+            assert_eq!(
+                line(native_spans(&rule, py, &[("arg", "evil")], code)),
+                [1, 2],
+                "{rule}"
+            );
+        }
+        // `@match` on the repeated node: every repetition that passes.
+        let strings = native_spans(
+            "(call arguments: (argument_list (string)+ @match))",
+            py,
+            &[],
+            code,
+        );
+        assert_eq!(line(strings), [1, 1, 2, 3, 3]);
     }
 
     /// Every (signature, span, after-listing) the query patterns find, by both engines.
