@@ -645,21 +645,21 @@ pub(crate) fn walk<'t>(
         if let Some(f) = on_node.as_mut() {
             f(node, &ancestors);
         }
+        let mut descend = true;
         if declined.is_none() && node.is_named() && !visit(node, ancestors.last().copied()) {
-            if on_node.is_none() {
-                // Nobody else needs the subtree.
-                declined = Some(usize::MAX);
-            } else {
-                declined = Some(ancestors.len());
+            // Below it only `on_node` looks, if there is one.
+            match on_node {
+                Some(_) => declined = Some(ancestors.len()),
+                None => descend = false,
             }
         }
-        if declined != Some(usize::MAX) && cursor.goto_first_child() {
+        if descend && cursor.goto_first_child() {
             ancestors.push(node);
             continue;
         }
         loop {
             // Leaving the declined node itself: `visit` sees what follows.
-            if declined.is_some_and(|d| d == usize::MAX || d == ancestors.len()) {
+            if declined == Some(ancestors.len()) {
                 declined = None;
             }
             if cursor.goto_next_sibling() {
