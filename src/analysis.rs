@@ -13,7 +13,9 @@
 //! A tool's scope is everything its handler reaches across the package ([`crate::program`]); code
 //! no tool reaches (module level, install scripts) is judged per file as one more scope.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::ops::Range;
 
 use crate::dataflow::{Flow, Origin};

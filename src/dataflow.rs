@@ -15,9 +15,10 @@
 //! that; the analysis on top ([`crate::analysis`]) decides what a flow means.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::analysis::EffectHit;
 use crate::facts::{Call, FileFacts, RETURN, Tool, is_secret_name};

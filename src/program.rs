@@ -6,7 +6,9 @@
 //! Everything here is linear in the package's functions and calls, except tool reach, which is one
 //! breadth-first search per tool.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Component, Path, PathBuf};
 
 use crate::facts::{Call, FileFacts, Tool};

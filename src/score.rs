@@ -9,7 +9,7 @@
 //! high (< 75), critical (≥ 75). A single high-confidence finding therefore lands in the verdict of
 //! its severity, and low confidence moves it down one step.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use serde::{Deserialize, Serialize};
 

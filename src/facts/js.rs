@@ -6,8 +6,9 @@
 //! `setRequestHandler(ListToolsRequestSchema…)` with `switch` dispatch).
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use tree_sitter::{Node, Tree};
 

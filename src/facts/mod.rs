@@ -17,7 +17,7 @@ pub mod package;
 mod python;
 mod tools;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};

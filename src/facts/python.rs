@@ -4,8 +4,9 @@
 //! decorators and the low-level `Server` with `Tool(...)` lists and name dispatch).
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use tree_sitter::{Node, Tree};
 

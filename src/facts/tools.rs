@@ -2,7 +2,7 @@
 //! `this.x()` included). [`crate::program`] joins these graphs across files. Also which code of the
 //! file runs after the tools were listed ([`FileFacts::late`]), which that graph decides.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 use super::{FileFacts, Value};

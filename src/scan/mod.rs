@@ -15,7 +15,9 @@ pub mod floor;
 mod late;
 pub mod walk;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
 use std::time::Instant;
 
