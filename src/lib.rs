@@ -14,7 +14,7 @@
 //! ```
 //!
 //! The pipeline, one module per stage: [`target`] (what to scan) → [`scan`] (walk, parse, in
-//! parallel) → [`facts`] (what each file says) → [`signature`] (data-driven rules) →
+//! parallel; [`syntax`] lays each tree out as an array) → [`facts`] (what each file says) → [`signature`] (data-driven rules) →
 //! [`program`] (the package's call graph) → [`dataflow`] (sources to sinks) → [`analysis`]
 //! (per-tool chains) → [`score`] → [`report`].
 
@@ -34,6 +34,7 @@ pub mod scan;
 pub mod score;
 pub mod signature;
 pub mod source;
+pub mod syntax;
 pub mod target;
 
 pub use error::Error;

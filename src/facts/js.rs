@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-use tree_sitter::{Node, Tree};
+use crate::syntax::{Node, Syntax};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_js};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
@@ -82,7 +82,7 @@ struct Js<'t, 's> {
 }
 
 pub(super) fn extract<'t>(
-    tree: &'t Tree,
+    syntax: &'t Syntax<'t>,
     src: &[u8],
     on_node: Option<super::OnNode<'_, 't>>,
 ) -> FileFacts {
@@ -114,7 +114,7 @@ pub(super) fn extract<'t>(
     };
     let mut stack: Vec<(u32, usize)> = Vec::new();
     let mut imports = Vec::new();
-    walk(tree, on_node, |node, parent| {
+    walk(syntax, on_node, |node, parent| {
         while stack
             .last()
             .is_some_and(|&(_, end)| end <= node.start_byte())
@@ -315,15 +315,13 @@ impl<'t> Js<'t, '_> {
             span: Span::of(node),
             dynamic: false,
         });
-        let mut c = node.walk();
         let Some(clause) = node
-            .named_children(&mut c)
+            .named_children()
             .find(|n| n.kind_name() == "import_clause")
         else {
             return;
         };
-        let mut c = clause.walk();
-        for part in clause.named_children(&mut c) {
+        for part in clause.named_children() {
             match part.kind_name() {
                 "identifier" => {
                     self.facts.bindings.insert(self.text(part), module.clone());
@@ -334,9 +332,8 @@ impl<'t> Js<'t, '_> {
                     }
                 }
                 "named_imports" => {
-                    let mut c2 = part.walk();
                     for spec in part
-                        .named_children(&mut c2)
+                        .named_children()
                         .filter(|n| n.kind_name() == "import_specifier")
                     {
                         let Some(name) = spec.field("name") else {
@@ -401,8 +398,7 @@ impl<'t> Js<'t, '_> {
         let Some(list) = func.field("parameters") else {
             return out;
         };
-        let mut c = list.walk();
-        for p in list.named_children(&mut c) {
+        for p in list.named_children() {
             let (pattern, ty) = match p.kind_name() {
                 "required_parameter" | "optional_parameter" => (
                     p.field("pattern"),
@@ -438,8 +434,7 @@ impl<'t> Js<'t, '_> {
                     stack.extend(n.field("left").map(|v| (v, depth + 1)));
                 }
                 "object_pattern" | "array_pattern" | "rest_pattern" => {
-                    let mut c = n.walk();
-                    let children: Vec<_> = n.named_children(&mut c).collect();
+                    let children: Vec<_> = n.named_children().collect();
                     stack.extend(children.into_iter().rev().map(|v| (v, depth + 1)));
                 }
                 _ => {}
@@ -526,8 +521,7 @@ impl<'t> Js<'t, '_> {
                         _ => None,
                     });
                 let Some(base) = base else { return };
-                let mut c = target.walk();
-                for p in target.named_children(&mut c) {
+                for p in target.named_children() {
                     match p.kind_name() {
                         "shorthand_property_identifier_pattern" => {
                             let n = self.text(p);
@@ -648,11 +642,7 @@ impl<'t> Js<'t, '_> {
         }
         let mut args = Vec::new();
         if let Some(list) = node.field("arguments") {
-            let mut c = list.walk();
-            for a in list
-                .named_children(&mut c)
-                .filter(|a| a.kind_name() != "comment")
-            {
+            for a in list.named_children().filter(|a| a.kind_name() != "comment") {
                 args.push(Arg {
                     keyword: None,
                     value: self.describe(a, 0),
@@ -734,8 +724,7 @@ impl<'t> Js<'t, '_> {
                 | "array_pattern"
                 | "rest_pattern"
                 | "parenthesized_expression" => {
-                    let mut c = n.walk();
-                    let children: Vec<_> = n.named_children(&mut c).collect();
+                    let children: Vec<_> = n.named_children().collect();
                     stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
                 }
                 _ => {}
@@ -764,8 +753,7 @@ impl<'t> Js<'t, '_> {
                 "function_expression" | "function" | "generator_function" => {
                     let own = n.field("name").map(|x| x.id());
                     let at = stack.len();
-                    let mut c = n.walk();
-                    stack.extend(n.named_children(&mut c).filter(|x| Some(x.id()) != own));
+                    stack.extend(n.named_children().filter(|x| Some(x.id()) != own));
                     stack[at..].reverse();
                     true
                 }
@@ -816,8 +804,7 @@ impl<'t> Js<'t, '_> {
             },
             "object" => {
                 let mut entries = Vec::new();
-                let mut c = node.walk();
-                for p in node.named_children(&mut c).take(CONTAINER_ITEMS) {
+                for p in node.named_children().take(CONTAINER_ITEMS) {
                     match p.kind_name() {
                         "pair" => {
                             let key = p
@@ -862,16 +849,13 @@ impl<'t> Js<'t, '_> {
                 }
                 Value::Object { entries }
             }
-            "array" => {
-                let mut c = node.walk();
-                Value::List {
-                    items: node
-                        .named_children(&mut c)
-                        .take(CONTAINER_ITEMS)
-                        .map(|n| self.describe(n, depth + 1))
-                        .collect(),
-                }
-            }
+            "array" => Value::List {
+                items: node
+                    .named_children()
+                    .take(CONTAINER_ITEMS)
+                    .map(|n| self.describe(n, depth + 1))
+                    .collect(),
+            },
             k if FUNCTION_KINDS.contains(&k) => Value::Function,
             _ => Value::Other,
         }
@@ -895,8 +879,7 @@ impl<'t> Js<'t, '_> {
         let out = match node.kind_name() {
             "string" => {
                 let mut s = String::new();
-                let mut c = node.walk();
-                for part in node.named_children(&mut c) {
+                for part in node.named_children() {
                     match part.kind_name() {
                         "string_fragment" => s.push_str(&text(part, self.src)),
                         "escape_sequence" => s.push_str(&unescape_js(&text(part, self.src))),
@@ -908,8 +891,7 @@ impl<'t> Js<'t, '_> {
             "template_string" => {
                 let mut s = String::new();
                 let mut how = Fold::Literal;
-                let mut c = node.walk();
-                for part in node.named_children(&mut c) {
+                for part in node.named_children() {
                     match part.kind_name() {
                         "string_fragment" => s.push_str(&text(part, self.src)),
                         "escape_sequence" => s.push_str(&unescape_js(&text(part, self.src))),
@@ -957,9 +939,8 @@ impl<'t> Js<'t, '_> {
                 };
                 let obj = unwrap(obj);
                 if obj.kind_name() == "array" {
-                    let mut c = obj.walk();
                     let parts: Vec<String> = obj
-                        .named_children(&mut c)
+                        .named_children()
                         .map(|n| self.fold(n, depth + 1).map(|f| f.0))
                         .collect::<Option<_>>()?;
                     return Some((parts.join(&sep), Fold::Folded));
@@ -995,8 +976,7 @@ impl<'t> Js<'t, '_> {
                     "toUpperCase" => Some((recv.to_uppercase(), how.max(Fold::Folded))),
                     "concat" => {
                         let mut s = recv;
-                        let mut c = args.walk();
-                        for a in args.named_children(&mut c) {
+                        for a in args.named_children() {
                             s.push_str(&self.fold(a, depth + 1)?.0);
                         }
                         Some((s, Fold::Folded))
@@ -1013,9 +993,8 @@ impl<'t> Js<'t, '_> {
         let callee = self.callee_of(f, depth + 1)?.0;
         match callee.as_str() {
             "String.fromCharCode" => {
-                let mut c = args.walk();
                 let s: String = args
-                    .named_children(&mut c)
+                    .named_children()
                     .map(|n| {
                         let t = text(n, self.src);
                         let t = t.trim();
@@ -1091,8 +1070,7 @@ impl<'t> Js<'t, '_> {
             }),
             None if node.kind_name() == "template_string" => {
                 let mut partial = String::new();
-                let mut c = node.walk();
-                for part in node.named_children(&mut c) {
+                for part in node.named_children() {
                     match part.kind_name() {
                         "string_fragment" => partial.push_str(&text(part, self.src)),
                         "template_substitution" => partial.push_str("{…}"),
@@ -1263,8 +1241,7 @@ impl<'t> Js<'t, '_> {
         let Some(list) = call.field("arguments") else {
             return Vec::new();
         };
-        let mut c = list.walk();
-        list.named_children(&mut c)
+        list.named_children()
             .filter(|a| a.kind_name() != "comment")
             .collect()
     }
@@ -1275,22 +1252,19 @@ impl<'t> Js<'t, '_> {
         if object.kind_name() != "object" {
             return None;
         }
-        let mut c = object.walk();
-        object
-            .named_children(&mut c)
-            .find_map(|p| match p.kind_name() {
-                "pair" => {
-                    let k = p.field("key")?;
-                    (self.key_text(k) == key)
-                        .then(|| p.field("value"))
-                        .flatten()
-                }
-                "shorthand_property_identifier" | "method_definition" => {
-                    let n = p.field("name").unwrap_or(p);
-                    (text(n, self.src) == key).then_some(p)
-                }
-                _ => None,
-            })
+        object.named_children().find_map(|p| match p.kind_name() {
+            "pair" => {
+                let k = p.field("key")?;
+                (self.key_text(k) == key)
+                    .then(|| p.field("value"))
+                    .flatten()
+            }
+            "shorthand_property_identifier" | "method_definition" => {
+                let n = p.field("name").unwrap_or(p);
+                (text(n, self.src) == key).then_some(p)
+            }
+            _ => None,
+        })
     }
 
     fn key_text(&self, key: Node<'_>) -> String {
@@ -1414,8 +1388,7 @@ impl<'t> Js<'t, '_> {
             let mut named: Vec<(String, Node<'t>)> = Vec::new();
             match decl.kind_name() {
                 "lexical_declaration" | "variable_declaration" => {
-                    let mut c = decl.walk();
-                    for d in decl.named_children(&mut c) {
+                    for d in decl.named_children() {
                         if let (Some(n), Some(v)) = (d.field("name"), d.field("value")) {
                             named.push((self.text(n), v));
                         }
@@ -1549,8 +1522,7 @@ impl<'t> Js<'t, '_> {
             }
             "template_string" => {
                 let mut out = vec![String::new()];
-                let mut c = node.walk();
-                for part in node.named_children(&mut c) {
+                for part in node.named_children() {
                     let v = match part.kind_name() {
                         "string_fragment" => vec![self.text(part)],
                         "escape_sequence" => vec![unescape_js(&text(part, self.src))],
@@ -1598,8 +1570,7 @@ impl<'t> Js<'t, '_> {
             }
             "template_string" => {
                 let mut out = Vec::new();
-                let mut c = node.walk();
-                for part in node.named_children(&mut c) {
+                for part in node.named_children() {
                     match part.kind_name() {
                         "string_fragment" => out.push(Piece::Text(self.text(part))),
                         "escape_sequence" => {
@@ -1631,8 +1602,7 @@ impl<'t> Js<'t, '_> {
         self.budget.set(self.budget.get() - 1);
         let node = unwrap(node);
         let all = |n: Node<'_>, names: &mut Vec<String>| {
-            let mut c = n.walk();
-            let children: Vec<_> = n.named_children(&mut c).collect();
+            let children: Vec<_> = n.named_children().collect();
             children
                 .into_iter()
                 .filter(|k| k.kind_name() != "comment")
@@ -1767,8 +1737,7 @@ impl<'t> Js<'t, '_> {
             }) else {
                 continue;
             };
-            let mut c = decl.walk();
-            for d in decl.named_children(&mut c) {
+            for d in decl.named_children() {
                 let (Some(n), Some(v)) = (d.field("name"), d.field("value")) else {
                     continue;
                 };
@@ -1810,8 +1779,7 @@ impl<'t> Js<'t, '_> {
             return schema_params(&self.describe(node, 0));
         }
         let mut out = Vec::new();
-        let mut c = node.walk();
-        for p in node.named_children(&mut c).take(CONTAINER_ITEMS) {
+        for p in node.named_children().take(CONTAINER_ITEMS) {
             let (name, value) = match p.kind_name() {
                 "pair" => match (p.field("key"), p.field("value")) {
                     (Some(k), Some(v)) => (self.key_text(k), Some(v)),

@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use tree_sitter::Node;
+use crate::syntax::Node;
 
 use super::Fold;
 use super::limits::{ARG_NAMES, FOLD_DEPTH, NAME_VISITS};
@@ -163,7 +163,6 @@ pub(crate) fn read_names<'t>(
     {
         let known = memo.borrow();
         let mut stack = vec![root];
-        let mut cursor = root.walk();
         let mut visited = 0;
         while let Some(n) = stack.pop() {
             visited += 1;
@@ -185,7 +184,7 @@ pub(crate) fn read_names<'t>(
             }
             if !leaf(n, &mut out, &mut stack) {
                 let at = stack.len();
-                stack.extend(n.named_children(&mut cursor));
+                stack.extend(n.named_children());
                 stack[at..].reverse();
             }
         }

@@ -5,10 +5,12 @@
 //! make, and the MCP tools it declares.
 //!
 //! Signatures and the analysis match on these facts rather than on raw syntax, so one rule covers
-//! every way of writing the same call. Extraction is one pass over the tree (an explicit cursor walk,
-//! never recursion on the tree's depth) followed by linear passes over the collected nodes. That
-//! walk can carry another pass over every node ([`extract_visiting`]): a scan hands it the
-//! signatures' query patterns, so a small file's tree is walked once for both.
+//! every way of writing the same call. Extraction is one pass over the tree (in order over its
+//! [`Syntax`] array, never recursion on the tree's depth) followed by linear passes over the
+//! collected nodes; every question about a node's parent, children or fields is an array read, not
+//! a tree-sitter cursor step. That walk can carry another pass over every node
+//! ([`extract_visiting`]): a scan hands it the signatures' query patterns, so a small file's tree is
+//! walked once for both.
 
 mod fold;
 mod js;
@@ -25,6 +27,7 @@ use serde::{Deserialize, Serialize};
 pub use fold::decode_literal_payload;
 
 use crate::lang::Language;
+use crate::syntax::{Node, Syntax};
 
 /// A place in a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -40,7 +43,12 @@ pub struct Span {
 }
 
 impl Span {
-    pub(crate) fn of(node: tree_sitter::Node<'_>) -> Span {
+    pub(crate) fn of(node: Node<'_>) -> Span {
+        Span::of_ts(node.ts())
+    }
+
+    /// [`Span::of`] a tree-sitter node (a query cursor's capture).
+    pub(crate) fn of_ts(node: tree_sitter::Node<'_>) -> Span {
         let p = node.start_position();
         Span {
             start: node.start_byte(),
@@ -213,7 +221,7 @@ pub struct StringLit {
 
 /// Item count of `parent` when it is a list, tuple, set or array literal, else 0. Takes the parent
 /// from the walk: `Node::parent` re-walks from the root, which is quadratic on deep trees.
-pub(crate) fn list_len(parent: Option<tree_sitter::Node<'_>>) -> u32 {
+pub(crate) fn list_len(parent: Option<Node<'_>>) -> u32 {
     parent
         .filter(|p| matches!(p.kind(), "list" | "tuple" | "set" | "array"))
         .map_or(0, |p| {
@@ -526,31 +534,36 @@ pub(crate) mod limits {
 
 /// Extracts the facts of a parsed file.
 pub fn extract(lang: Language, tree: &tree_sitter::Tree, src: &[u8]) -> FileFacts {
-    extract_with(lang, tree, src, None)
+    extract_from(lang, &Syntax::new(tree), src)
 }
 
-/// [`extract`], handing every node of the tree to `on_node` on the way, in pre-order with its
-/// ancestors (outermost first): what [`crate::signature::TreeMatch::visit`] needs, so the query
-/// pass rides on the extractor's walk instead of walking the tree again.
-pub fn extract_visiting<'t>(
+/// [`extract`] from a tree already laid out as a [`Syntax`].
+pub fn extract_from(lang: Language, syntax: &Syntax<'_>, src: &[u8]) -> FileFacts {
+    extract_with(lang, syntax, src, None)
+}
+
+/// [`extract_from`], handing every node of the tree to `on_node` on the way, in pre-order with
+/// its ancestors (outermost first): what [`crate::signature::TreeMatch::visit`] needs, so the
+/// query pass rides on the extractor's walk instead of walking the tree again.
+pub fn extract_visiting<'s>(
     lang: Language,
-    tree: &'t tree_sitter::Tree,
+    syntax: &'s Syntax<'s>,
     src: &[u8],
-    on_node: &mut dyn FnMut(tree_sitter::Node<'t>, &[tree_sitter::Node<'t>]),
+    on_node: &mut dyn FnMut(Node<'s>, &[Node<'s>]),
 ) -> FileFacts {
-    extract_with(lang, tree, src, Some(on_node))
+    extract_with(lang, syntax, src, Some(on_node))
 }
 
-fn extract_with<'t>(
+fn extract_with<'s>(
     lang: Language,
-    tree: &'t tree_sitter::Tree,
+    syntax: &'s Syntax<'s>,
     src: &[u8],
-    on_node: Option<OnNode<'_, 't>>,
+    on_node: Option<OnNode<'_, 's>>,
 ) -> FileFacts {
     let mut facts = match lang {
-        Language::Python => python::extract(tree, src, on_node),
+        Language::Python => python::extract(syntax, src, on_node),
         Language::JavaScript | Language::TypeScript | Language::Tsx => {
-            js::extract(tree, src, on_node)
+            js::extract(syntax, src, on_node)
         }
     };
     facts.function_parents = nesting(&facts.function_ranges);
@@ -624,58 +637,50 @@ fn decode_payloads(facts: &mut FileFacts) {
 }
 
 /// A hook the fact walk calls at every node, with the node's ancestors (outermost first).
-pub(crate) type OnNode<'a, 't> = &'a mut dyn FnMut(tree_sitter::Node<'t>, &[tree_sitter::Node<'t>]);
+pub(crate) type OnNode<'a, 's> = &'a mut dyn FnMut(Node<'s>, &[Node<'s>]);
 
-/// Pre-order walk of every named node with an explicit cursor (no recursion: nesting depth is
-/// attacker-controlled). `visit(node, parent)` returns false to skip a node's children. The parent
-/// comes from the cursor's own stack: `Node::parent` re-walks from the root, which is quadratic on
-/// deep trees. With `on_node`, every node, named or not, is also handed to it, those below a node
+/// Pre-order walk of every named node: the [`Syntax`] array in order, no recursion (nesting depth
+/// is attacker-controlled). `visit(node, parent)` returns false to skip a node's children. With
+/// `on_node`, every node, named or not, is also handed to it with its ancestors, those below a node
 /// `visit` skipped included (then the walk goes on below it for `on_node` alone).
-pub(crate) fn walk<'t>(
-    tree: &'t tree_sitter::Tree,
-    mut on_node: Option<OnNode<'_, 't>>,
-    mut visit: impl FnMut(tree_sitter::Node<'t>, Option<tree_sitter::Node<'t>>) -> bool,
+pub(crate) fn walk<'s>(
+    syntax: &'s Syntax<'s>,
+    mut on_node: Option<OnNode<'_, 's>>,
+    mut visit: impl FnMut(Node<'s>, Option<Node<'s>>) -> bool,
 ) {
-    let mut cursor = tree.walk();
-    let mut ancestors: Vec<tree_sitter::Node<'t>> = Vec::new();
-    // The depth of the node whose children `visit` declined, while the walk is below it.
+    let mut ancestors: Vec<Node<'s>> = Vec::new();
+    // Where the subtree whose children `visit` declined ends, while the walk is inside it.
     let mut declined: Option<usize> = None;
-    loop {
-        let node = cursor.node();
+    let mut at = 0;
+    while at < syntax.len() {
+        let node = syntax.node(at);
+        while ancestors.last().is_some_and(|a| a.subtree_end() <= at) {
+            ancestors.pop();
+        }
+        if declined.is_some_and(|end| end <= at) {
+            declined = None;
+        }
         if let Some(f) = on_node.as_mut() {
             f(node, &ancestors);
         }
-        let mut descend = true;
         if declined.is_none() && node.is_named() && !visit(node, ancestors.last().copied()) {
             // Below it only `on_node` looks, if there is one.
             match on_node {
-                Some(_) => declined = Some(ancestors.len()),
-                None => descend = false,
+                Some(_) => declined = Some(node.subtree_end()),
+                None => {
+                    at = node.subtree_end();
+                    continue;
+                }
             }
         }
-        if descend && cursor.goto_first_child() {
-            ancestors.push(node);
-            continue;
-        }
-        loop {
-            // Leaving the declined node itself: `visit` sees what follows.
-            if declined == Some(ancestors.len()) {
-                declined = None;
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return;
-            }
-            ancestors.pop();
-        }
+        ancestors.push(node);
+        at += 1;
     }
 }
 
 /// The consequence of each `if` among `branches` whose condition compares the command line
 /// (`argv`) with a literal word ([`FileFacts::command_gates`]).
-pub(crate) fn argv_gates(branches: &[tree_sitter::Node<'_>], src: &[u8]) -> Vec<Range<usize>> {
+pub(crate) fn argv_gates(branches: &[Node<'_>], src: &[u8]) -> Vec<Range<usize>> {
     branches
         .iter()
         .filter(|n| n.kind() == "if_statement")
@@ -726,7 +731,7 @@ pub(crate) fn bind_loop_variable(
 }
 
 /// The first line of a statement, whitespace-collapsed and bounded, for evidence notes.
-pub(crate) fn statement_text(node: tree_sitter::Node<'_>, src: &[u8]) -> String {
+pub(crate) fn statement_text(node: Node<'_>, src: &[u8]) -> String {
     let range = node.byte_range();
     // Only the first line's head is kept: searching the whole statement for a newline would make
     // nested statements on one line (a minified bundle, a deep closure) quadratic.
@@ -747,22 +752,21 @@ pub(crate) fn statement_text(node: tree_sitter::Node<'_>, src: &[u8]) -> String 
 /// field name of the grammar on each call: the extractors ask for a field of nearly every node
 /// they visit. Field ids are cached per thread, keyed by the grammar (its symbol count, distinct
 /// for the four grammars) and the name's address and length (the names are literals).
-pub(crate) trait FieldExt<'t> {
+pub(crate) trait FieldExt<'s> {
     /// The child in field `name`, as [`tree_sitter::Node::child_by_field_name`].
-    fn field(&self, name: &'static str) -> Option<tree_sitter::Node<'t>>;
+    fn field(&self, name: &'static str) -> Option<Node<'s>>;
 }
 
-impl<'t> FieldExt<'t> for tree_sitter::Node<'t> {
+impl<'s> FieldExt<'s> for Node<'s> {
     #[inline]
-    fn field(&self, name: &'static str) -> Option<tree_sitter::Node<'t>> {
+    fn field(&self, name: &'static str) -> Option<Node<'s>> {
         const SLOTS: usize = 128;
         type Slot = (usize, usize, usize, Option<u16>);
         thread_local! {
             static IDS: std::cell::RefCell<[Slot; SLOTS]> =
                 const { std::cell::RefCell::new([(0, 0, 0, None); SLOTS]) };
         }
-        let lang = self.language();
-        let grammar = lang.node_kind_count();
+        let grammar = self.grammar();
         let key = name.as_ptr() as usize;
         let slot = (key.wrapping_mul(0x9E37_79B9) ^ grammar) % SLOTS;
         let id = IDS.with(|ids| {
@@ -771,7 +775,12 @@ impl<'t> FieldExt<'t> for tree_sitter::Node<'t> {
             if e.0 == key && e.1 == name.len() && e.2 == grammar {
                 return e.3;
             }
-            let id = lang.field_id_for_name(name).map(u16::from);
+            let id = self
+                .syntax()
+                .tree()
+                .language()
+                .field_id_for_name(name)
+                .map(u16::from);
             *e = (key, name.len(), grammar, id);
             id
         });
@@ -788,7 +797,7 @@ pub(crate) trait KindExt {
     fn kind_name(&self) -> &'static str;
 }
 
-impl KindExt for tree_sitter::Node<'_> {
+impl KindExt for Node<'_> {
     #[inline]
     fn kind_name(&self) -> &'static str {
         type Table = (usize, Vec<&'static str>);
@@ -796,13 +805,13 @@ impl KindExt for tree_sitter::Node<'_> {
             static KINDS: std::cell::RefCell<Vec<Table>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         let id = usize::from(self.kind_id());
-        let lang = self.language();
-        let grammar = lang.node_kind_count();
+        let grammar = self.grammar();
         KINDS.with(|tables| {
             let mut tables = tables.borrow_mut();
             let at = match tables.iter().position(|(g, _)| *g == grammar) {
                 Some(at) => at,
                 None => {
+                    let lang = self.syntax().tree().language();
                     let names = (0..grammar)
                         .map(|i| {
                             u16::try_from(i)
@@ -824,14 +833,14 @@ impl KindExt for tree_sitter::Node<'_> {
 }
 
 /// The source text of a node (lossy for invalid UTF-8).
-pub(crate) fn text<'s>(node: tree_sitter::Node<'_>, src: &'s [u8]) -> std::borrow::Cow<'s, str> {
+pub(crate) fn text<'s>(node: Node<'_>, src: &'s [u8]) -> std::borrow::Cow<'s, str> {
     String::from_utf8_lossy(&src[node.byte_range()])
 }
 
 /// The first `max` bytes of a node's text (lossy for invalid UTF-8), cut at a character with `…`
 /// when longer, as [`text`] followed by `python::truncate`, without copying the rest: a callee can
 /// be a whole function expression (`(function () { … })()`, a bundle's module wrapper).
-pub(crate) fn text_head(node: tree_sitter::Node<'_>, src: &[u8], max: usize) -> String {
+pub(crate) fn text_head(node: Node<'_>, src: &[u8], max: usize) -> String {
     let range = node.byte_range();
     // A character is at most 4 bytes: what lies past `max + 4` cannot change the first `max`.
     let end = range.end.min(range.start.saturating_add(max + 4));

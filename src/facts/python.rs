@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-use tree_sitter::{Node, Tree};
+use crate::syntax::{Node, Syntax};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
@@ -80,7 +80,7 @@ struct Py<'t, 's> {
 }
 
 pub(super) fn extract<'t>(
-    tree: &'t Tree,
+    syntax: &'t Syntax<'t>,
     src: &[u8],
     on_node: Option<super::OnNode<'_, 't>>,
 ) -> FileFacts {
@@ -117,7 +117,7 @@ pub(super) fn extract<'t>(
     // Pass 1: collect, tracking the enclosing function with a stack of (index, end byte).
     let mut stack: Vec<(u32, usize)> = Vec::new();
     let mut imports = Vec::new();
-    walk(tree, on_node, |node, parent| {
+    walk(syntax, on_node, |node, parent| {
         while stack
             .last()
             .is_some_and(|&(_, end)| end <= node.start_byte())
@@ -194,8 +194,7 @@ pub(super) fn extract<'t>(
         // Each argument's value once (what `call` records), then the call itself from them (what
         // an enclosing call's argument splices in).
         if let Some(list) = node.field("arguments") {
-            let mut c = list.walk();
-            for a in list.named_children(&mut c) {
+            for a in list.named_children() {
                 match a.kind_name() {
                     "comment" => {}
                     "keyword_argument" => {
@@ -271,9 +270,8 @@ impl<'t> Py<'t, '_> {
 
     fn import(&mut self, node: Node<'t>) {
         let span = Span::of(node);
-        let mut cursor = node.walk();
         if node.kind_name() == "import_statement" {
-            for name in node.children_by_field_name("name", &mut cursor) {
+            for name in node.children_by_field_name("name") {
                 let (module, alias) = match name.kind_name() {
                     "aliased_import" => (
                         name.field("name").map(|n| self.text(n)).unwrap_or_default(),
@@ -308,7 +306,7 @@ impl<'t> Py<'t, '_> {
             dynamic: false,
         });
         let sep = if module.ends_with('.') { "" } else { "." };
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.children_by_field_name("name") {
             let (orig, alias) = match name.kind_name() {
                 "aliased_import" => (
                     name.field("name").map(|n| self.text(n)).unwrap_or_default(),
@@ -351,8 +349,7 @@ impl<'t> Py<'t, '_> {
 
     fn params(&self, params: Node<'_>) -> Vec<Param> {
         let mut out = Vec::new();
-        let mut cursor = params.walk();
-        for p in params.named_children(&mut cursor) {
+        for p in params.named_children() {
             let (name, ty) = match p.kind_name() {
                 "identifier" => (Some(self.text(p)), None),
                 "typed_parameter" => (
@@ -620,8 +617,7 @@ impl<'t> Py<'t, '_> {
         }
         let mut args = Vec::new();
         if let Some(list) = node.field("arguments") {
-            let mut cursor = list.walk();
-            for a in list.named_children(&mut cursor) {
+            for a in list.named_children() {
                 let (keyword, value_node) = match a.kind_name() {
                     "keyword_argument" => (
                         a.field("name").map(|n| self.text(n)),
@@ -710,8 +706,7 @@ impl<'t> Py<'t, '_> {
                 | "tuple"
                 | "list"
                 | "parenthesized_expression" => {
-                    let mut c = n.walk();
-                    let children: Vec<_> = n.named_children(&mut c).collect();
+                    let children: Vec<_> = n.named_children().collect();
                     stack.extend(children.into_iter().rev().map(|c| (c, depth + 1)));
                 }
                 _ => {}
@@ -777,8 +772,7 @@ impl<'t> Py<'t, '_> {
             },
             "dictionary" => {
                 let mut entries = Vec::new();
-                let mut cursor = node.walk();
-                for pair in node.named_children(&mut cursor).take(CONTAINER_ITEMS) {
+                for pair in node.named_children().take(CONTAINER_ITEMS) {
                     match pair.kind_name() {
                         "pair" => {
                             let key = pair
@@ -800,9 +794,8 @@ impl<'t> Py<'t, '_> {
                 Value::Object { entries }
             }
             "list" | "tuple" | "set" => {
-                let mut cursor = node.walk();
                 let items = node
-                    .named_children(&mut cursor)
+                    .named_children()
                     .take(CONTAINER_ITEMS)
                     .map(|n| self.describe(n, depth + 1))
                     .collect();
@@ -835,8 +828,7 @@ impl<'t> Py<'t, '_> {
             "string" => self.string_literal(node, depth)?,
             "concatenated_string" => {
                 let mut s = String::new();
-                let mut cursor = node.walk();
-                for part in node.named_children(&mut cursor) {
+                for part in node.named_children() {
                     s.push_str(&self.fold(part, depth + 1)?.0);
                 }
                 (s, Fold::Folded)
@@ -862,9 +854,8 @@ impl<'t> Py<'t, '_> {
                     "%" => {
                         let (fmt, _) = self.fold(left, depth + 1)?;
                         let values: Vec<String> = if right.kind_name() == "tuple" {
-                            let mut c = right.walk();
                             right
-                                .named_children(&mut c)
+                                .named_children()
                                 .map(|n| self.fold(n, depth + 1).map(|f| f.0))
                                 .collect::<Option<_>>()?
                         } else {
@@ -896,8 +887,7 @@ impl<'t> Py<'t, '_> {
         let mut out = String::new();
         let mut how = Fold::Literal;
         let mut raw = false;
-        let mut cursor = node.walk();
-        for part in node.children(&mut cursor) {
+        for part in node.children() {
             match part.kind_name() {
                 "string_start" => raw = text(part, self.src).to_ascii_lowercase().contains('r'),
                 "string_content" => out.push_str(&unescape_python(&text(part, self.src), raw)),
@@ -927,9 +917,8 @@ impl<'t> Py<'t, '_> {
                         Some((parts.join(&recv), how.max(Fold::Folded)))
                     }
                     "format" => {
-                        let mut c = args.walk();
                         let values: Vec<String> = args
-                            .named_children(&mut c)
+                            .named_children()
                             .filter(|a| a.kind_name() != "keyword_argument")
                             .map(|a| self.fold(a, depth + 1).map(|f| f.0))
                             .collect::<Option<_>>()?;
@@ -954,9 +943,8 @@ impl<'t> Py<'t, '_> {
                 return Some((char::from_u32(n)?.to_string(), Fold::Folded));
             }
             "str" | "bytes" | "bytearray" if arg0.is_some_and(|a| a.kind_name() == "list") => {
-                let mut c = arg0?.walk();
                 let bytes: Vec<u8> = arg0?
-                    .named_children(&mut c)
+                    .named_children()
                     .map(|n| text(n, self.src).trim().parse::<u8>().ok())
                     .collect::<Option<_>>()?;
                 return as_text(bytes).map(|s| (s, Fold::Decoded));
@@ -994,12 +982,10 @@ impl<'t> Py<'t, '_> {
     /// The folded items of a list/tuple literal, a `map(chr, [...])`, or a generator of `chr`.
     fn fold_items(&self, node: Node<'_>, depth: u32) -> Option<Vec<String>> {
         match node.kind_name() {
-            "list" | "tuple" => {
-                let mut c = node.walk();
-                node.named_children(&mut c)
-                    .map(|n| self.fold(n, depth + 1).map(|f| f.0))
-                    .collect()
-            }
+            "list" | "tuple" => node
+                .named_children()
+                .map(|n| self.fold(n, depth + 1).map(|f| f.0))
+                .collect(),
             "call" => {
                 // map(chr, [104, 116, ...])
                 let f = node.field("function")?;
@@ -1015,9 +1001,8 @@ impl<'t> Py<'t, '_> {
                 if body.kind_name() != "call" || !text(body, self.src).starts_with("chr(") {
                     return None;
                 }
-                let mut c = node.walk();
                 let clause = node
-                    .named_children(&mut c)
+                    .named_children()
                     .find(|n| n.kind_name() == "for_in_clause")?;
                 self.chr_list(clause.field("right")?)
             }
@@ -1026,8 +1011,7 @@ impl<'t> Py<'t, '_> {
     }
 
     fn chr_list(&self, list: Node<'_>) -> Option<Vec<String>> {
-        let mut c = list.walk();
-        list.named_children(&mut c)
+        list.named_children()
             .map(|n| {
                 text(n, self.src)
                     .trim()
@@ -1050,8 +1034,7 @@ impl<'t> Py<'t, '_> {
             // An f-string with unknown parts still carries its literal text (`https://host/{x}`).
             if node.kind_name() == "string" {
                 let mut partial = String::new();
-                let mut cursor = node.walk();
-                for part in node.children(&mut cursor) {
+                for part in node.children() {
                     match part.kind_name() {
                         "string_content" => partial.push_str(&text(part, self.src)),
                         "interpolation" => partial.push_str("{…}"),
@@ -1088,9 +1071,8 @@ impl<'t> Py<'t, '_> {
         if def.kind_name() != "function_definition" {
             return;
         }
-        let mut cursor = node.walk();
         for deco in node
-            .named_children(&mut cursor)
+            .named_children()
             .filter(|n| n.kind_name() == "decorator")
         {
             let Some(expr) = deco.named_child(0) else {
@@ -1140,9 +1122,8 @@ impl<'t> Py<'t, '_> {
         let fname = def.field("name").map(|n| self.text(n)).unwrap_or_default();
         let mut tool = Tool::new(fname, kind, Span::of(def));
         if let Some(call) = call.and_then(|c| c.field("arguments")) {
-            let mut c = call.walk();
             let mut positional = 0;
-            for a in call.named_children(&mut c) {
+            for a in call.named_children() {
                 if a.kind_name() == "keyword_argument" {
                     let key = a.field("name").map(|n| self.text(n)).unwrap_or_default();
                     let Some(v) = a.field("value") else {
@@ -1288,16 +1269,13 @@ impl<'t> Py<'t, '_> {
         }
         let handler = {
             let args = outer.field("arguments")?;
-            let mut c = args.walk();
-            args.named_children(&mut c)
-                .find(|a| a.kind_name() != "comment")?
+            args.named_children().find(|a| a.kind_name() != "comment")?
         };
         let f = self.function_of(handler)?;
         let function = &self.facts.functions[f];
         let args = inner.field("arguments")?;
         let written = {
-            let mut c = args.walk();
-            args.named_children(&mut c)
+            args.named_children()
                 .find(|a| a.kind_name() != "keyword_argument" && a.kind_name() != "comment")
         };
         let name = match (self.keyword_node(inner, "name"), written) {
@@ -1322,8 +1300,7 @@ impl<'t> Py<'t, '_> {
     /// The value node of a keyword argument of a call.
     fn keyword_node(&self, call: Node<'t>, key: &str) -> Option<Node<'t>> {
         let args = call.field("arguments")?;
-        let mut c = args.walk();
-        args.named_children(&mut c)
+        args.named_children()
             .filter(|a| a.kind_name() == "keyword_argument")
             .find(|a| a.field("name").is_some_and(|n| text(n, self.src) == key))
             .and_then(|a| a.field("value"))
@@ -1341,11 +1318,7 @@ impl<'t> Py<'t, '_> {
             {
                 out.push(t);
             }
-            let mut c = node.walk();
-            for pair in node
-                .named_children(&mut c)
-                .filter(|p| p.kind_name() == "pair")
-            {
+            for pair in node.named_children().filter(|p| p.kind_name() == "pair") {
                 let (Some(k), Some(v)) = (pair.field("key"), pair.field("value")) else {
                     continue;
                 };
@@ -1413,8 +1386,7 @@ impl<'t> Py<'t, '_> {
 
     /// The value node of a string key of a dict literal.
     fn dict_value(&self, dict: Node<'t>, key: &str) -> Option<Node<'t>> {
-        let mut c = dict.walk();
-        dict.named_children(&mut c)
+        dict.named_children()
             .filter(|p| p.kind_name() == "pair")
             .find(|p| {
                 p.field("key")
@@ -1488,9 +1460,8 @@ impl<'t> Py<'t, '_> {
                     .is_some_and(|f| text(f, self.src).ends_with("Field"))
             {
                 let args = n.field("arguments")?;
-                let mut c = args.walk();
                 return args
-                    .named_children(&mut c)
+                    .named_children()
                     .filter(|a| a.kind_name() == "keyword_argument")
                     .find(|a| {
                         a.field("name")
@@ -1500,8 +1471,7 @@ impl<'t> Py<'t, '_> {
                     .and_then(|v| self.fold(v, 0))
                     .map(|f| f.0);
             }
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
+            stack.extend(n.named_children());
         }
         None
     }
@@ -1576,8 +1546,7 @@ impl<'t> Py<'t, '_> {
             }
             "concatenated_string" => {
                 let mut out = vec![String::new()];
-                let mut c = node.walk();
-                for part in node.named_children(&mut c) {
+                for part in node.named_children() {
                     out = product(out, self.variants(part, depth + 1)?)?;
                 }
                 Some(out)
@@ -1585,8 +1554,7 @@ impl<'t> Py<'t, '_> {
             "string" => {
                 let mut out = vec![String::new()];
                 let mut raw = false;
-                let mut c = node.walk();
-                for part in node.children(&mut c) {
+                for part in node.children() {
                     let v = match part.kind_name() {
                         "string_start" => {
                             raw = text(part, self.src).to_ascii_lowercase().contains('r');
@@ -1633,8 +1601,7 @@ impl<'t> Py<'t, '_> {
             }
             "concatenated_string" => {
                 let mut out = Vec::new();
-                let mut c = node.walk();
-                for part in node.named_children(&mut c) {
+                for part in node.named_children() {
                     out.extend(self.pieces(part, depth + 1)?);
                 }
                 out
@@ -1642,8 +1609,7 @@ impl<'t> Py<'t, '_> {
             "string" => {
                 let mut out = Vec::new();
                 let mut raw = false;
-                let mut c = node.walk();
-                for part in node.children(&mut c) {
+                for part in node.children() {
                     match part.kind_name() {
                         "string_start" => {
                             raw = text(part, self.src).to_ascii_lowercase().contains('r')
@@ -1676,8 +1642,7 @@ impl<'t> Py<'t, '_> {
         }
         self.budget.set(self.budget.get() - 1);
         let all = |n: Node<'_>, names: &mut Vec<String>| {
-            let mut c = n.walk();
-            let children: Vec<_> = n.named_children(&mut c).collect();
+            let children: Vec<_> = n.named_children().collect();
             children
                 .into_iter()
                 .filter(|k| k.kind_name() != "comment")
@@ -1741,8 +1706,7 @@ impl<'t> Py<'t, '_> {
                 .field("object")
                 .is_some_and(|o| self.configuration(o, depth + 1, names)),
             "subscript" => {
-                let mut c = node.walk();
-                let parts: Vec<_> = node.named_children(&mut c).collect();
+                let parts: Vec<_> = node.named_children().collect();
                 parts
                     .into_iter()
                     .all(|p| self.configuration(p, depth + 1, names))
@@ -1860,8 +1824,7 @@ impl<'t> Py<'t, '_> {
     /// A function registered as a command-line sub-command (`@cli.command()`, `@app.command()`
     /// of click and typer) runs only when the user types it.
     fn command_gate(&mut self, node: Node<'t>) {
-        let mut c = node.walk();
-        let command = node.named_children(&mut c).any(|d| {
+        let command = node.named_children().any(|d| {
             d.kind_name() == "decorator" && {
                 let t = text(d, self.src);
                 t.contains(".command(") || t.contains(".command\n") || t.ends_with(".command")
@@ -1877,9 +1840,8 @@ impl<'t> Py<'t, '_> {
         let mut out = Vec::new();
         for &node in &self.branches {
             let (literal, body) = if node.kind_name() == "case_clause" {
-                let mut c = node.walk();
                 let pattern = node
-                    .named_children(&mut c)
+                    .named_children()
                     .find(|n| n.kind_name() == "case_pattern");
                 let lit = pattern
                     .and_then(|p| p.named_child(0))
@@ -1890,9 +1852,8 @@ impl<'t> Py<'t, '_> {
                     .field("condition")
                     .filter(|c| c.kind_name() == "comparison_operator");
                 let lit = cond.and_then(|c| {
-                    let mut cur = c.walk();
-                    let ops: Vec<_> = c.named_children(&mut cur).collect();
-                    let eq = c.children(&mut c.walk()).any(|t| t.kind_name() == "==");
+                    let ops: Vec<_> = c.named_children().collect();
+                    let eq = c.children().any(|t| t.kind_name() == "==");
                     if !eq || ops.len() != 2 {
                         return None;
                     }

@@ -298,15 +298,16 @@ fn field_ids_are_cached_per_grammar() {
         let mut parser = tree_sitter::Parser::new();
         parser.set_language(&lang.grammar()).unwrap();
         let tree = parser.parse(src, None).unwrap();
-        let mut node = tree.root_node();
+        let syntax = crate::syntax::Syntax::new(&tree);
+        let mut node = syntax.root();
         while node.field("left").is_none() && node.named_child_count() > 0 {
             node = node.named_child(0).unwrap();
         }
         let left = node.field("left").expect("an assignment's left side");
         assert_eq!(&src[left.byte_range()], want, "{lang:?}");
         assert_eq!(
-            node.field("left"),
-            node.child_by_field_name("left"),
+            node.field("left").map(|n| n.ts()),
+            node.ts().child_by_field_name("left"),
             "{lang:?}"
         );
     }
@@ -349,10 +350,11 @@ fn the_fact_walk_hands_every_node_to_the_query_pass_imports_included() {
         let mut parser = tree_sitter::Parser::new();
         parser.set_language(&lang.grammar()).unwrap();
         let tree = parser.parse(src, None).unwrap();
+        let syntax = crate::syntax::Syntax::new(&tree);
         let mut seen = Vec::new();
-        let visited = extract_visiting(lang, &tree, src.as_bytes(), &mut |node, above| {
-            assert_eq!(above.last().map(|p| p.id()), node.parent().map(|p| p.id()));
-            seen.push((node.id(), above.len()));
+        let visited = extract_visiting(lang, &syntax, src.as_bytes(), &mut |node, above| {
+            assert_eq!(above.last().map(|p| p.ts()), node.ts().parent());
+            seen.push((node.ts().id(), above.len()));
         });
         assert_eq!(seen, all_nodes(&tree), "{src}");
         assert_eq!(visited, extract(lang, &tree, src.as_bytes()), "{src}");

@@ -34,6 +34,7 @@ use crate::lang::{FileKind, Language, Manifest};
 use crate::program::{Program, Reach, Unit};
 use crate::report::wire::{Endpoint, Location, Report, ScannerInfo, Stats, Target, ToolReport};
 use crate::signature::{Effect, Hit, ManifestData, Signatures, clip, escape_invisible};
+use crate::syntax::Syntax;
 
 /// Longest snippet shown for a finding, in characters.
 const SNIPPET_CHARS: usize = 160;
@@ -285,19 +286,24 @@ impl<'s> Scanner<'s> {
             return;
         };
         out.parsed = true;
+        // The tree is read through its array copy: one cursor walk here, array reads after.
+        let syntax = Syntax::new(&tree);
         // A large file (a bundle) is the long pole of its scan: its facts and its query pass
         // both only read the tree, so they run side by side, each walking it; a small file stays
         // on one thread (the other files keep the cores busy), where one walk serves both.
         let (facts, (queried, exceeded)) = if bytes.len() >= SPLIT_FILE_BYTES {
             let mut cursor = context::query_cursor();
             rayon::join(
-                || facts::extract(lang, &tree, bytes),
-                || self.signatures.match_tree(lang, &tree, bytes, &mut cursor),
+                || facts::extract_from(lang, &syntax, bytes),
+                || {
+                    self.signatures
+                        .match_syntax(lang, &syntax, bytes, &mut cursor)
+                },
             )
         } else {
             // One walk of the tree for both: the query pass rides on the extractor's.
-            let mut matching = self.signatures.tree_match(lang, &tree, bytes);
-            let facts = facts::extract_visiting(lang, &tree, bytes, &mut |node, above| {
+            let mut matching = self.signatures.tree_match(lang, bytes);
+            let facts = facts::extract_visiting(lang, &syntax, bytes, &mut |node, above| {
                 matching.visit(node, above);
             });
             let queried =

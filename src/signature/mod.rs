@@ -24,6 +24,7 @@ use crate::error::SignatureError;
 use crate::facts::{Call, FileFacts, Fold, Span, Tool, Value};
 use crate::finding::{Category, Confidence, Severity};
 use crate::lang::Language;
+use crate::syntax::{Node, Syntax};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -288,7 +289,7 @@ pub struct TreeMatch<'t, 's> {
 
 impl<'t> TreeMatch<'t, '_> {
     /// Matches the native patterns at `node`, whose ancestors are `above` (outermost first).
-    pub fn visit(&mut self, node: tree_sitter::Node<'t>, above: &[tree_sitter::Node<'t>]) {
+    pub fn visit(&mut self, node: Node<'t>, above: &[Node<'t>]) {
         if let Some(v) = &mut self.visitor {
             let hits = &mut self.hits;
             v.visit(node, above, |n, &(sig, _, late)| {
@@ -307,7 +308,7 @@ impl std::fmt::Debug for TreeMatch<'_, '_> {
 }
 
 /// A native pattern's match at `node`, with its after-listing flag.
-fn native_hit(node: tree_sitter::Node<'_>, sig: usize, late: bool) -> (Hit, bool) {
+fn native_hit(node: Node<'_>, sig: usize, late: bool) -> (Hit, bool) {
     (
         Hit {
             sig,
@@ -590,14 +591,25 @@ impl Signatures {
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
     ) -> (Vec<(Hit, bool)>, bool) {
+        self.match_syntax(lang, &Syntax::new(tree), src, cursor)
+    }
+
+    /// [`Signatures::match_tree`] on a tree already laid out as a [`Syntax`].
+    pub fn match_syntax(
+        &self,
+        lang: Language,
+        syntax: &Syntax<'_>,
+        src: &[u8],
+        cursor: &mut tree_sitter::QueryCursor,
+    ) -> (Vec<(Hit, bool)>, bool) {
         let mut hits = Vec::new();
         let Some(g) = &self.queries[lang.index()] else {
             return (hits, false);
         };
-        g.native.run(tree, src, |node, &(sig, _, late)| {
+        g.native.run(syntax, src, |node, &(sig, _, late)| {
             hits.push(native_hit(node, sig, late));
         });
-        let partly = self.match_fallback(lang, tree, src, cursor, &mut hits);
+        let partly = self.match_fallback(lang, syntax.tree(), src, cursor, &mut hits);
         (hits, partly)
     }
 
@@ -605,16 +617,11 @@ impl Signatures {
     /// [`TreeMatch::visit`] every node in pre-order (the fact extractor's walk does,
     /// [`crate::facts::extract_visiting`]), then [`Signatures::finish_tree_match`]. Same hits, in
     /// the same order, with one walk of the tree instead of two.
-    pub fn tree_match<'t, 's>(
-        &'s self,
-        lang: Language,
-        tree: &'t tree_sitter::Tree,
-        src: &'s [u8],
-    ) -> TreeMatch<'t, 's> {
+    pub fn tree_match<'t, 's>(&'s self, lang: Language, src: &'s [u8]) -> TreeMatch<'t, 's> {
         TreeMatch {
             visitor: self.queries[lang.index()]
                 .as_ref()
-                .map(|g| g.native.visitor(tree, src)),
+                .map(|g| g.native.visitor(src)),
             hits: Vec::new(),
         }
     }
@@ -677,8 +684,9 @@ impl Signatures {
         let walked = self.match_tree(lang, tree, src, &mut cursor).0;
         // The same pass riding on the fact extractor's walk (what a scan does for small files)
         // finds the same hits in the same order, and leaves the facts as they are.
-        let mut matching = self.tree_match(lang, tree, src);
-        let facts = crate::facts::extract_visiting(lang, tree, src, &mut |node, above| {
+        let syntax = Syntax::new(tree);
+        let mut matching = self.tree_match(lang, src);
+        let facts = crate::facts::extract_visiting(lang, &syntax, src, &mut |node, above| {
             matching.visit(node, above);
         });
         let ridden = self
@@ -954,7 +962,7 @@ impl Signatures {
             {
                 let hit = Hit {
                     sig: si,
-                    span: Span::of(c.node),
+                    span: Span::of_ts(c.node),
                     detail: None,
                 };
                 hits.push((hit, q.after_listing));

@@ -12,8 +12,9 @@
 //! its pass cost more than half a parse, and compiling its query a sixth of a second per grammar,
 //! which a grammar whose patterns are all native never pays. The walk need not be this module's:
 //! [`NativeSet::visitor`] matches one node at a time, so the fact extractor's walk of a file
-//! carries the patterns too ([`crate::signature::Signatures::tree_match`]) and the tree, whose
-//! cursor steps are the costliest part of every pass over it, is walked once.
+//! carries the patterns too ([`crate::signature::Signatures::tree_match`]) and the tree is walked
+//! once. Both read it through its [`crate::syntax::Syntax`] copy: a pattern's look at a node's
+//! children is a slice of an array, not tree-sitter cursor steps.
 //!
 //! A child pattern may carry a quantifier (`(string)+ @arg`): since matching asks only whether
 //! some match exists, `+` is the plain child pattern, and `*`/`?` constrain nothing unless a
@@ -37,7 +38,7 @@
 use regex::Regex;
 use std::num::NonZeroU16 as FieldId;
 
-use tree_sitter::{Node, Tree, TreeCursor};
+use crate::syntax::{Node, Syntax};
 
 use crate::lang::Language;
 
@@ -637,35 +638,31 @@ impl<T> NativeSet<T> {
 
     /// Every (node, tag) where a root matches, in pre-order of the tree and, at one node, in
     /// the order the roots were pushed.
-    pub(crate) fn run<'t>(&self, tree: &'t Tree, src: &[u8], mut found: impl FnMut(Node<'t>, &T)) {
-        let mut cursor = tree.walk();
-        let mut visitor = self.visitor(tree, src);
-        // The ancestors of the cursor's node, for patterns whose `@match` is below their root.
+    pub(crate) fn run<'t>(
+        &self,
+        syntax: &'t Syntax<'t>,
+        src: &[u8],
+        mut found: impl FnMut(Node<'t>, &T),
+    ) {
+        let mut visitor = self.visitor(src);
+        // The ancestors of the walk's node, for patterns whose `@match` is below their root.
         let mut above: Vec<Node<'t>> = Vec::new();
-        loop {
-            let node = cursor.node();
-            visitor.visit(node, &above, &mut found);
-            if cursor.goto_first_child() {
-                above.push(node);
-                continue;
-            }
-            while !cursor.goto_next_sibling() {
-                if !cursor.goto_parent() {
-                    return;
-                }
+        for node in syntax.root().subtree() {
+            while above.last().is_some_and(|a| a.subtree_end() <= node.id()) {
                 above.pop();
             }
+            visitor.visit(node, &above, &mut found);
+            above.push(node);
         }
     }
 
     /// The matching state for a walk the caller makes itself ([`Visitor::visit`] at every node,
     /// in pre-order): the fact extractor's walk, so that a file is walked once for both.
-    pub(crate) fn visitor<'t, 's>(&'s self, tree: &'t Tree, src: &'s [u8]) -> Visitor<'t, 's, T> {
+    pub(crate) fn visitor<'t, 's>(&'s self, src: &'s [u8]) -> Visitor<'t, 's, T> {
         Visitor {
             set: self,
             m: Matching {
                 src,
-                cursor: tree.walk(),
                 kids: Vec::new(),
                 listed: Vec::new(),
             },
@@ -719,12 +716,11 @@ impl<'t, T> Visitor<'t, '_, T> {
     }
 }
 
-/// Scratch space of one run: a cursor to list children with, and the children lists of the nodes
-/// the patterns tried at the current node looked into (several patterns are rooted at one kind,
-/// and look into the same nodes), kept until the walk moves on.
+/// Scratch space of one run: the children lists of the nodes the patterns tried at the current
+/// node looked into (several patterns are rooted at one kind, and look into the same nodes), kept
+/// until the walk moves on.
 struct Matching<'t, 's> {
     src: &'s [u8],
-    cursor: TreeCursor<'t>,
     /// Children lists, one after another.
     kids: Vec<(Node<'t>, Option<FieldId>)>,
     /// (node id, where its children are in `kids`).
@@ -745,15 +741,10 @@ impl<'t> Matching<'t, '_> {
             return r.clone();
         }
         let start = self.kids.len();
-        self.cursor.reset(node);
-        if self.cursor.goto_first_child() {
-            loop {
-                self.kids.push((self.cursor.node(), self.cursor.field_id()));
-                if !self.cursor.goto_next_sibling() {
-                    break;
-                }
-            }
-        }
+        self.kids.extend(
+            node.children()
+                .map(|c| (c, c.field_id().and_then(FieldId::new))),
+        );
         let r = start..self.kids.len();
         self.listed.push((id, r.clone()));
         r
@@ -994,9 +985,11 @@ mod tests {
         parser.set_language(&lang.grammar()).unwrap();
         let tree = parser.parse(code, None).unwrap();
         let mut out = Vec::new();
-        set.run(&tree, code.as_bytes(), |n, ()| {
-            out.push((n.start_byte(), n.end_byte()))
-        });
+        set.run(
+            &crate::syntax::Syntax::new(&tree),
+            code.as_bytes(),
+            |n, ()| out.push((n.start_byte(), n.end_byte())),
+        );
         out
     }
 
