@@ -21,24 +21,35 @@ use std::ops::Range;
 
 use tree_sitter::{Point, Tree};
 
-/// One visible node of the tree.
+/// One visible node of the tree: what it is, where, and where its family is. 32 bytes, a
+/// tree-sitter node handle alone is 32: a bundle's copy in flight stays as small as it can.
 #[derive(Clone, Copy)]
-struct Slot<'t> {
-    node: tree_sitter::Node<'t>,
+struct Slot {
+    start: u32,
+    end_byte: u32,
+    row: u32,
+    column: u32,
     /// Index of the parent (the root's is its own).
     parent: u32,
     /// One past the index of its last descendant: its subtree is `self..end`.
     end: u32,
+    kind: u16,
     /// The field it fills in its parent, 0 for none (tree-sitter's field ids start at 1).
     field: u16,
-    named: bool,
+    flags: u8,
 }
+
+const NAMED: u8 = 1;
+const EXTRA: u8 = 2;
+
+/// Tree-sitter's symbol for an `ERROR` node.
+const ERROR: u16 = u16::MAX;
 
 /// A syntax tree laid out in pre-order: a node's descendants follow it, its next sibling
 /// starts where its subtree ends.
 pub struct Syntax<'t> {
     tree: &'t Tree,
-    slots: Vec<Slot<'t>>,
+    slots: Vec<Slot>,
     /// Distinct per grammar (its node kind count): the key of the per-thread field and kind
     /// tables of [`crate::facts`].
     grammar: usize,
@@ -56,19 +67,26 @@ impl<'t> Syntax<'t> {
     /// Copies `tree` (one cursor walk).
     pub fn new(tree: &'t Tree) -> Syntax<'t> {
         let root = tree.root_node();
-        let mut slots: Vec<Slot<'t>> = Vec::with_capacity(root.end_byte() / 3 + 16);
+        // About one node per two or three bytes of source.
+        let mut slots: Vec<Slot> = Vec::with_capacity(root.end_byte() / 2 + 16);
         let mut cursor = tree.walk();
         // Indices of the ancestors of the cursor's node, innermost last.
         let mut open: Vec<u32> = Vec::new();
         loop {
             let node = cursor.node();
             let at = u32::try_from(slots.len()).unwrap_or(u32::MAX);
+            let p = node.start_position();
+            let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
             slots.push(Slot {
-                node,
+                start: small(node.start_byte()),
+                end_byte: small(node.end_byte()),
+                row: small(p.row),
+                column: small(p.column),
                 parent: open.last().copied().unwrap_or(at),
                 end: at + 1,
+                kind: node.kind_id(),
                 field: cursor.field_id().map_or(0, u16::from),
-                named: node.is_named(),
+                flags: (u8::from(node.is_named()) * NAMED) | (u8::from(node.is_extra()) * EXTRA),
             });
             if cursor.goto_first_child() {
                 open.push(at);
@@ -144,13 +162,13 @@ impl Eq for Node<'_> {}
 
 impl fmt::Debug for Node<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.ts())
+        write!(f, "{{{} {:?}}}", self.kind(), self.byte_range())
     }
 }
 
 impl<'s> Node<'s> {
     #[inline]
-    fn slot(&self) -> &'s Slot<'s> {
+    fn slot(&self) -> &'s Slot {
         &self.syntax.slots[self.at as usize]
     }
 
@@ -160,12 +178,6 @@ impl<'s> Node<'s> {
             syntax: self.syntax,
             at,
         }
-    }
-
-    /// The tree-sitter node.
-    #[inline]
-    pub fn ts(&self) -> tree_sitter::Node<'s> {
-        self.slot().node
     }
 
     /// The tree it is in.
@@ -182,51 +194,56 @@ impl<'s> Node<'s> {
     /// Its kind's id.
     #[inline]
     pub fn kind_id(&self) -> u16 {
-        self.ts().kind_id()
+        self.slot().kind
     }
 
     /// Its kind.
     pub fn kind(&self) -> &'static str {
-        self.ts().kind()
+        self.syntax
+            .tree
+            .language()
+            .node_kind_for_id(self.kind_id())
+            .unwrap_or("ERROR")
     }
 
     /// True for named nodes.
     #[inline]
     pub fn is_named(&self) -> bool {
-        self.slot().named
+        self.slot().flags & NAMED != 0
     }
 
     /// True for extras (comments).
     pub fn is_extra(&self) -> bool {
-        self.ts().is_extra()
+        self.slot().flags & EXTRA != 0
     }
 
     /// True for an `ERROR` node.
     pub fn is_error(&self) -> bool {
-        self.ts().is_error()
+        self.slot().kind == ERROR
     }
 
     /// First byte.
     #[inline]
     pub fn start_byte(&self) -> usize {
-        self.ts().start_byte()
+        self.slot().start as usize
     }
 
     /// One past the last byte.
     #[inline]
     pub fn end_byte(&self) -> usize {
-        self.ts().end_byte()
+        self.slot().end_byte as usize
     }
 
     /// Its bytes.
     #[inline]
     pub fn byte_range(&self) -> Range<usize> {
-        self.ts().byte_range()
+        self.start_byte()..self.end_byte()
     }
 
     /// Where it starts (row and byte column, from 0).
     pub fn start_position(&self) -> Point {
-        self.ts().start_position()
+        let s = self.slot();
+        Point::new(s.row as usize, s.column as usize)
     }
 
     /// Its parent; `None` for the root.
@@ -344,18 +361,115 @@ impl<'s> Iterator for Children<'s> {
     }
 }
 
+/// What a node is and where, to compare a [`Node`] with a tree-sitter node in tests.
+#[cfg(test)]
+pub(crate) type Key = (u16, Range<usize>, Point, bool, bool, bool);
+
+#[cfg(test)]
+impl Node<'_> {
+    /// Its [`Key`].
+    pub(crate) fn key(&self) -> Key {
+        let p = self.start_position();
+        (
+            self.kind_id(),
+            self.byte_range(),
+            p,
+            self.is_named(),
+            self.is_extra(),
+            self.is_error(),
+        )
+    }
+}
+
+/// A tree-sitter node's [`Key`].
+#[cfg(test)]
+pub(crate) fn ts_key(n: tree_sitter::Node<'_>) -> Key {
+    (
+        n.kind_id(),
+        n.byte_range(),
+        n.start_position(),
+        n.is_named(),
+        n.is_extra(),
+        n.is_error(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::lang::Language;
 
-    /// Every node of every corpus source file answers as tree-sitter's node does: kind, range,
-    /// parent, children (all and named), and every field of its grammar.
+    /// Compares every node of `src`'s tree with tree-sitter's answers: kind, range, position,
+    /// flags, parent, children (all and named), and every field of the grammar. Gives the number
+    /// of nodes and of `ERROR` nodes.
+    fn compare(lang: Language, src: &[u8], place: &str) -> (usize, usize) {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&lang.grammar()).expect("grammar");
+        let tree = parser.parse(src, None).expect("parse");
+        let syntax = Syntax::new(&tree);
+        let fields = u16::try_from(tree.language().field_count()).expect("field count");
+        let keys = |it: &mut dyn Iterator<Item = tree_sitter::Node<'_>>| -> Vec<Key> {
+            it.map(ts_key).collect()
+        };
+        let mut cursor = tree.walk();
+        let (mut at, mut errors) = (0, 0);
+        // The same pre-order walk as tree-sitter's cursor.
+        loop {
+            let ts = cursor.node();
+            let n = syntax.node(at);
+            let place = format!("{place}: node {at} ({})", ts.kind());
+            assert_eq!(n.key(), ts_key(ts), "{place}");
+            assert_eq!(n.kind(), ts.kind(), "{place}");
+            errors += usize::from(n.is_error());
+            assert_eq!(
+                n.parent().map(|p| p.key()),
+                ts.parent().map(ts_key),
+                "{place}"
+            );
+            let mut c = ts.walk();
+            let kids = keys(&mut ts.children(&mut c));
+            assert_eq!(n.children().map(|k| k.key()).collect::<Vec<_>>(), kids);
+            let named = keys(&mut ts.named_children(&mut c));
+            assert_eq!(
+                n.named_children().map(|k| k.key()).collect::<Vec<_>>(),
+                named
+            );
+            for (i, k) in named.iter().enumerate() {
+                assert_eq!(n.named_child(i).map(|x| x.key()).as_ref(), Some(k));
+            }
+            for f in 1..=fields {
+                assert_eq!(
+                    n.child_by_field_id(f).map(|x| x.key()),
+                    ts.child_by_field_id(f).map(ts_key),
+                    "{place}: field {f}"
+                );
+            }
+            assert_eq!(n.subtree().count(), ts.descendant_count());
+            at += 1;
+            if cursor.goto_first_child() {
+                continue;
+            }
+            let more = loop {
+                if cursor.goto_next_sibling() {
+                    break true;
+                }
+                if !cursor.goto_parent() {
+                    break false;
+                }
+            };
+            if !more {
+                break;
+            }
+        }
+        assert_eq!(at, syntax.len(), "{place}");
+        (at, errors)
+    }
+
     #[test]
     fn a_copied_tree_answers_as_tree_sitter_does() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let mut files = Vec::new();
         let mut dirs = vec![root];
+        let (mut files, mut nodes) = (0, 0);
         while let Some(d) = dirs.pop() {
             for e in std::fs::read_dir(&d).expect("corpus dir").flatten() {
                 let p = e.path();
@@ -366,74 +480,36 @@ mod tests {
                     .and_then(|x| x.to_str())
                     .and_then(Language::from_extension)
                 {
-                    files.push((lang, p));
+                    let src = std::fs::read(&p).expect("read");
+                    nodes += compare(lang, &src, &p.display().to_string()).0;
+                    files += 1;
                 }
             }
         }
-        assert!(files.len() > 20, "corpus files: {}", files.len());
-        let mut parser = tree_sitter::Parser::new();
-        let mut checked = 0;
-        for (lang, path) in files {
-            let src = std::fs::read(&path).expect("read");
-            parser.set_language(&lang.grammar()).expect("grammar");
-            let tree = parser.parse(&src, None).expect("parse");
-            let syntax = Syntax::new(&tree);
-            let fields = tree.language().field_count();
-            let mut cursor = tree.walk();
-            let mut at = 0;
-            // The same pre-order walk as tree-sitter's cursor.
-            loop {
-                let ts = cursor.node();
-                let n = syntax.node(at);
-                assert_eq!(n.ts(), ts, "{}: node {at}", path.display());
-                assert_eq!(n.is_named(), ts.is_named());
-                assert_eq!(
-                    n.parent().map(|p| p.ts()),
-                    ts.parent(),
-                    "{}",
-                    path.display()
-                );
-                let mut c = ts.walk();
-                let kids: Vec<_> = ts.children(&mut c).collect();
-                assert_eq!(n.children().map(|k| k.ts()).collect::<Vec<_>>(), kids);
-                let named: Vec<_> = ts.named_children(&mut c).collect();
-                assert_eq!(
-                    n.named_children().map(|k| k.ts()).collect::<Vec<_>>(),
-                    named
-                );
-                for (i, k) in named.iter().enumerate() {
-                    assert_eq!(n.named_child(i).map(|x| x.ts()), Some(*k));
-                }
-                for f in 1..=u16::try_from(fields).expect("field count") {
-                    assert_eq!(
-                        n.child_by_field_id(f).map(|x| x.ts()),
-                        ts.child_by_field_id(f),
-                        "{}: field {f} of {} at {:?}",
-                        path.display(),
-                        ts.kind(),
-                        ts.start_position()
-                    );
-                }
-                assert_eq!(n.subtree().count(), ts.descendant_count());
-                checked += 1;
-                at += 1;
-                if cursor.goto_first_child() {
-                    continue;
-                }
-                let more = loop {
-                    if cursor.goto_next_sibling() {
-                        break true;
-                    }
-                    if !cursor.goto_parent() {
-                        break false;
-                    }
-                };
-                if !more {
-                    break;
-                }
-            }
-            assert_eq!(at, syntax.len());
+        assert!(files > 20 && nodes > 10_000, "{files} files, {nodes} nodes");
+    }
+
+    #[test]
+    fn broken_code_is_copied_with_its_error_nodes() {
+        for (lang, src) in [
+            (
+                Language::Python,
+                "def f(:\n    x = [1,\n    return )\nprint('ok')\n",
+            ),
+            (
+                Language::JavaScript,
+                "function f( { const x = [1, ; }\nfetch('u');\n",
+            ),
+            (
+                Language::TypeScript,
+                "let x: = ;\nclass { m(: string) {} }\n",
+            ),
+        ] {
+            let (nodes, errors) = compare(lang, src.as_bytes(), src);
+            assert!(
+                nodes > 5 && errors > 0,
+                "{src}: {nodes} nodes, {errors} errors"
+            );
         }
-        assert!(checked > 10_000, "nodes checked: {checked}");
     }
 }

@@ -44,15 +44,18 @@ pub struct Span {
 
 impl Span {
     pub(crate) fn of(node: Node<'_>) -> Span {
-        Span::of_ts(node.ts())
+        Span::at(node.byte_range(), node.start_position())
     }
 
     /// [`Span::of`] a tree-sitter node (a query cursor's capture).
     pub(crate) fn of_ts(node: tree_sitter::Node<'_>) -> Span {
-        let p = node.start_position();
+        Span::at(node.byte_range(), node.start_position())
+    }
+
+    fn at(bytes: Range<usize>, p: tree_sitter::Point) -> Span {
         Span {
-            start: node.start_byte(),
-            end: node.end_byte(),
+            start: bytes.start,
+            end: bytes.end,
             line: u32::try_from(p.row + 1).unwrap_or(u32::MAX),
             byte_column: u32::try_from(p.column).unwrap_or(u32::MAX),
         }

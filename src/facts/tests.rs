@@ -306,20 +306,23 @@ fn field_ids_are_cached_per_grammar() {
         let left = node.field("left").expect("an assignment's left side");
         assert_eq!(&src[left.byte_range()], want, "{lang:?}");
         assert_eq!(
-            node.field("left").map(|n| n.ts()),
-            node.ts().child_by_field_name("left"),
+            node.field("left").map(|n| n.key()),
+            tree.root_node()
+                .descendant_for_byte_range(node.start_byte(), node.end_byte())
+                .and_then(|n| n.child_by_field_name("left"))
+                .map(crate::syntax::ts_key),
             "{lang:?}"
         );
     }
 }
 
 /// Every node of the tree, in pre-order, with its depth: what a plain cursor walk sees.
-fn all_nodes(tree: &tree_sitter::Tree) -> Vec<(usize, usize)> {
+fn all_nodes(tree: &tree_sitter::Tree) -> Vec<(crate::syntax::Key, usize)> {
     let mut out = Vec::new();
     let mut cursor = tree.walk();
     let mut depth = 0;
     loop {
-        out.push((cursor.node().id(), depth));
+        out.push((crate::syntax::ts_key(cursor.node()), depth));
         if cursor.goto_first_child() {
             depth += 1;
             continue;
@@ -353,8 +356,8 @@ fn the_fact_walk_hands_every_node_to_the_query_pass_imports_included() {
         let syntax = crate::syntax::Syntax::new(&tree);
         let mut seen = Vec::new();
         let visited = extract_visiting(lang, &syntax, src.as_bytes(), &mut |node, above| {
-            assert_eq!(above.last().map(|p| p.ts()), node.ts().parent());
-            seen.push((node.ts().id(), above.len()));
+            assert_eq!(above.last(), node.parent().as_ref());
+            seen.push((node.key(), above.len()));
         });
         assert_eq!(seen, all_nodes(&tree), "{src}");
         assert_eq!(visited, extract(lang, &tree, src.as_bytes()), "{src}");
