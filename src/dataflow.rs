@@ -19,6 +19,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use rayon::prelude::*;
 
 use crate::analysis::EffectHit;
 use crate::facts::{Call, FileFacts, RETURN, Tool, is_secret_name};
@@ -131,91 +132,22 @@ struct Index<'a> {
 impl<'a> Dataflow<'a> {
     /// Indexes the sinks and sources the signatures found.
     pub fn new(program: &'a Program<'a>, units: &'a [Unit], hits: &'a [Vec<EffectHit>]) -> Self {
+        // Each unit's sinks and sources on their own, so in parallel.
+        let indexed: Vec<UnitIndex> = units
+            .par_iter()
+            .zip(hits)
+            .enumerate()
+            .map(|(u, (unit, hits))| index_unit(u, &unit.facts.calls, hits))
+            .collect();
         let mut sinks = Vec::with_capacity(units.len());
         let mut credentials = Vec::with_capacity(units.len());
         let mut env_reads = Vec::with_capacity(units.len());
         let mut via = HashMap::new();
-        for (u, unit) in units.iter().enumerate() {
-            let calls = &unit.facts.calls;
-            let mut map = HashMap::new();
-            // Calls whose result is a connection (`smtplib.SMTP_SSL(...)`): the methods called on
-            // it (`smtp.sendmail(...)`) send to the same place.
-            let mut senders: HashMap<String, usize> = HashMap::new();
-            let mut creds = Vec::new();
-            let mut envs = Vec::new();
-            let mut files: Vec<(Option<u32>, String, usize, usize)> = Vec::new();
-            for (hi, h) in hits[u].iter().enumerate() {
-                if h.credential {
-                    creds.push((h.offset, h.line));
-                }
-                if h.effect == Effect::Env {
-                    envs.push(h.offset);
-                }
-                if h.dest.is_none() && h.local.is_none() {
-                    continue;
-                }
-                let first = calls.partition_point(|c| c.span.start < h.offset);
-                for (ci, c) in calls.iter().enumerate().skip(first) {
-                    if c.span.start != h.offset {
-                        break;
-                    }
-                    map.entry(ci).or_insert(hi);
-                    if h.dest.is_some() {
-                        senders
-                            .entry(format!("{}().", c.callee.trim_end_matches("()")))
-                            .or_insert(hi);
-                    } else if matches!(h.local, Some(crate::analysis::Local::File(_))) {
-                        files.push((
-                            c.function,
-                            format!("{}().", c.callee.trim_end_matches("()")),
-                            h.offset,
-                            hi,
-                        ));
-                    }
-                }
-            }
-            // `with open(path, "w") as fh: fh.write(data)`: the writes on a handle go where the
-            // nearest `open` before them in the same function points.
-            if !files.is_empty() {
-                for (ci, c) in calls.iter().enumerate() {
-                    let Some(&(.., hi)) = files.iter().rev().find(|(f, prefix, o, _)| {
-                        *f == c.function
-                            && *o < c.span.start
-                            && c.callee.starts_with(prefix.as_str())
-                    }) else {
-                        continue;
-                    };
-                    map.entry(ci).or_insert(hi);
-                }
-            }
-            if !senders.is_empty() {
-                for (ci, c) in calls.iter().enumerate() {
-                    // The callee's prefixes that end at a call (`smtplib.SMTP_SSL().` of
-                    // `smtplib.SMTP_SSL().sendmail`), looked up, so this stays linear.
-                    let conn = c
-                        .callee
-                        .match_indices("().")
-                        .find_map(|(i, _)| senders.get(&c.callee[..i + 3]));
-                    let Some(&conn) = conn else {
-                        continue;
-                    };
-                    match map.get(&ci) {
-                        Some(&own) if own != conn => {
-                            via.insert((u, own), (u, conn));
-                        }
-                        Some(_) => {}
-                        None => {
-                            map.insert(ci, conn);
-                        }
-                    }
-                }
-            }
-            creds.sort_unstable();
-            envs.sort_unstable();
-
-            sinks.push(map);
-            credentials.push(creds);
-            env_reads.push(envs);
+        for ix in indexed {
+            sinks.push(ix.sinks);
+            credentials.push(ix.credentials);
+            env_reads.push(ix.env_reads);
+            via.extend(ix.via);
         }
         let mut flow = Dataflow {
             ix: Arc::new(Index {
@@ -713,6 +645,99 @@ impl<'a> Dataflow<'a> {
 
 /// Most taints of different origins one name holds.
 const MAX_ORIGINS: usize = 4;
+
+/// One unit's part of the dataflow index.
+struct UnitIndex {
+    sinks: HashMap<usize, usize>,
+    credentials: Vec<(usize, u32)>,
+    env_reads: Vec<usize>,
+    via: Vec<((usize, usize), (usize, usize))>,
+}
+
+/// Indexes the sinks and sources the signatures found in unit `u`.
+fn index_unit(u: usize, calls: &[Call], hits: &[EffectHit]) -> UnitIndex {
+    let mut map = HashMap::new();
+    let mut via = Vec::new();
+    // Calls whose result is a connection (`smtplib.SMTP_SSL(...)`): the methods called on
+    // it (`smtp.sendmail(...)`) send to the same place.
+    let mut senders: HashMap<String, usize> = HashMap::new();
+    let mut creds = Vec::new();
+    let mut envs = Vec::new();
+    let mut files: Vec<(Option<u32>, String, usize, usize)> = Vec::new();
+    for (hi, h) in hits.iter().enumerate() {
+        if h.credential {
+            creds.push((h.offset, h.line));
+        }
+        if h.effect == Effect::Env {
+            envs.push(h.offset);
+        }
+        if h.dest.is_none() && h.local.is_none() {
+            continue;
+        }
+        let first = calls.partition_point(|c| c.span.start < h.offset);
+        for (ci, c) in calls.iter().enumerate().skip(first) {
+            if c.span.start != h.offset {
+                break;
+            }
+            map.entry(ci).or_insert(hi);
+            if h.dest.is_some() {
+                senders
+                    .entry(format!("{}().", c.callee.trim_end_matches("()")))
+                    .or_insert(hi);
+            } else if matches!(h.local, Some(crate::analysis::Local::File(_))) {
+                files.push((
+                    c.function,
+                    format!("{}().", c.callee.trim_end_matches("()")),
+                    h.offset,
+                    hi,
+                ));
+            }
+        }
+    }
+    // `with open(path, "w") as fh: fh.write(data)`: the writes on a handle go where the
+    // nearest `open` before them in the same function points.
+    if !files.is_empty() {
+        for (ci, c) in calls.iter().enumerate() {
+            let Some(&(.., hi)) = files.iter().rev().find(|(f, prefix, o, _)| {
+                *f == c.function && *o < c.span.start && c.callee.starts_with(prefix.as_str())
+            }) else {
+                continue;
+            };
+            map.entry(ci).or_insert(hi);
+        }
+    }
+    if !senders.is_empty() {
+        for (ci, c) in calls.iter().enumerate() {
+            // The callee's prefixes that end at a call (`smtplib.SMTP_SSL().` of
+            // `smtplib.SMTP_SSL().sendmail`), looked up, so this stays linear.
+            let conn = c
+                .callee
+                .match_indices("().")
+                .find_map(|(i, _)| senders.get(&c.callee[..i + 3]));
+            let Some(&conn) = conn else {
+                continue;
+            };
+            match map.get(&ci) {
+                Some(&own) if own != conn => {
+                    via.push(((u, own), (u, conn)));
+                }
+                Some(_) => {}
+                None => {
+                    map.insert(ci, conn);
+                }
+            }
+        }
+    }
+    creds.sort_unstable();
+    envs.sort_unstable();
+
+    UnitIndex {
+        sinks: map,
+        credentials: creds,
+        env_reads: envs,
+        via,
+    }
+}
 
 /// The taints of the names of one body.
 #[derive(Default)]

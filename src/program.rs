@@ -7,9 +7,10 @@
 //! breadth-first search per tool.
 
 use std::collections::VecDeque;
+use std::path::{Component, Path, PathBuf};
 
 use foldhash::{HashMap, HashMapExt};
-use std::path::{Component, Path, PathBuf};
+use rayon::prelude::*;
 
 use crate::facts::{Call, FileFacts, Tool};
 use crate::lang::Language;
@@ -54,20 +55,32 @@ impl<'u> Program<'u> {
             total += u.facts.functions.len();
         }
         let modules = ModuleIndex::new(units);
+        // Where each call lands across files: every unit on its own, so in parallel.
+        let resolved: Vec<Vec<(usize, usize)>> = units
+            .par_iter()
+            .enumerate()
+            .map(|(ui, u)| {
+                u.facts
+                    .calls
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(ci, call)| {
+                        let (tu, tf) = modules.resolve(units, ui, call)?;
+                        Some((ci, base[tu] + tf as usize))
+                    })
+                    .collect()
+            })
+            .collect();
         let mut edges: Vec<Vec<usize>> = vec![Vec::new(); total];
         let mut call_targets = Vec::with_capacity(units.len());
-        for (ui, u) in units.iter().enumerate() {
+        for ((ui, u), resolved) in units.iter().enumerate().zip(resolved) {
             for (fi, f) in u.facts.functions.iter().enumerate() {
                 edges[base[ui] + fi].extend(f.callees.iter().map(|&c| base[ui] + c as usize));
             }
-            let mut targets = HashMap::new();
-            for (ci, call) in u.facts.calls.iter().enumerate() {
-                let Some((tu, tf)) = modules.resolve(units, ui, call) else {
-                    continue;
-                };
-                let node = base[tu] + tf as usize;
+            let mut targets = HashMap::with_capacity(resolved.len());
+            for (ci, node) in resolved {
                 targets.insert(ci, node);
-                if let Some(from) = call.function {
+                if let Some(from) = u.facts.calls[ci].function {
                     let list = &mut edges[base[ui] + from as usize];
                     if !list.contains(&node) {
                         list.push(node);
