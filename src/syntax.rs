@@ -67,8 +67,9 @@ impl<'t> Syntax<'t> {
     /// Copies `tree` (one cursor walk).
     pub fn new(tree: &'t Tree) -> Syntax<'t> {
         let root = tree.root_node();
-        // About one node per two or three bytes of source.
-        let mut slots: Vec<Slot> = Vec::with_capacity(root.end_byte() / 2 + 16);
+        // Exactly as many slots as visible nodes (tree-sitter keeps the count): no regrowth, which
+        // on a bundle of millions of nodes would briefly hold the copy twice.
+        let mut slots: Vec<Slot> = Vec::with_capacity(root.descendant_count());
         let mut cursor = tree.walk();
         // Indices of the ancestors of the cursor's node, innermost last.
         let mut open: Vec<u32> = Vec::new();
