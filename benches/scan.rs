@@ -17,6 +17,7 @@ use mcp_scan::facts;
 use mcp_scan::lang::Language;
 use mcp_scan::report::wire::Target;
 use mcp_scan::scan::ScanContext;
+use mcp_scan::syntax::Syntax;
 use mcp_scan::{Scanner, Signatures};
 
 /// The allocator the `mcp-scan` binary ships with, so these figures are the CLI's.
@@ -62,7 +63,8 @@ fn per_language(c: &mut Criterion) {
             let tree = cx
                 .parse(lang, &src, PARSE_TIMEOUT_MS)
                 .expect("corpus file parses");
-            let file_facts = facts::extract(lang, &tree, &src);
+            let syntax = Syntax::new(&tree);
+            let file_facts = facts::extract_from(lang, &syntax, &src);
             group.throughput(Throughput::Bytes(src.len() as u64));
             let id = BenchmarkId::from_parameter(label(lang));
             match stage {
@@ -74,7 +76,13 @@ fn per_language(c: &mut Criterion) {
                 }),
                 "signatures" => group.bench_function(id, |b| {
                     b.iter(|| {
-                        sigs.match_source(lang, black_box(&file_facts), &tree, &src, &mut cx.cursor)
+                        sigs.match_source(
+                            lang,
+                            black_box(&file_facts),
+                            &syntax,
+                            &src,
+                            &mut cx.cursor,
+                        )
                     })
                 }),
                 _ => group.bench_function(id, |b| {
@@ -82,8 +90,9 @@ fn per_language(c: &mut Criterion) {
                         let tree = cx
                             .parse(lang, black_box(&src), PARSE_TIMEOUT_MS)
                             .expect("corpus file parses");
-                        let f = facts::extract(lang, &tree, &src);
-                        sigs.match_source(lang, &f, &tree, &src, &mut cx.cursor)
+                        let syntax = Syntax::new(&tree);
+                        let f = facts::extract_from(lang, &syntax, &src);
+                        sigs.match_source(lang, &f, &syntax, &src, &mut cx.cursor)
                     })
                 }),
             };

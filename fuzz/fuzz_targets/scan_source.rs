@@ -13,6 +13,7 @@ use mcp_scan::facts;
 use mcp_scan::lang::Language;
 use mcp_scan::report::wire::Target;
 use mcp_scan::scan::{Limits, ScanContext};
+use mcp_scan::syntax::Syntax;
 use mcp_scan::{Scanner, Signatures};
 
 /// The names a fuzzed file is scanned as, picked by the first input byte.
@@ -71,8 +72,9 @@ fuzz_target!(|data: &[u8]| {
     if let Some(lang) = language(name) {
         let mut cx = ScanContext::new();
         if let Some(tree) = cx.parse(lang, src, LIMITS.parse_timeout_ms) {
-            let f = facts::extract(lang, &tree, src);
-            let hits = sigs.match_source(lang, &f, &tree, src, &mut cx.cursor);
+            let syntax = Syntax::new(&tree);
+            let f = facts::extract_from(lang, &syntax, src);
+            let hits = sigs.match_source(lang, &f, &syntax, src, &mut cx.cursor);
             for h in &hits {
                 assert!(h.sig < sigs.all().len());
                 assert!(h.span.start <= src.len(), "span past the end: {h:?}");

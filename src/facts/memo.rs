@@ -17,12 +17,12 @@ use crate::syntax::Node;
 use super::Fold;
 use super::limits::{ARG_NAMES, FOLD_DEPTH, NAME_VISITS};
 
-/// A map keyed by tree-sitter node ids ([`tree_sitter::Node::id`], addresses inside the tree):
-/// looked up at nearly every node a walk visits, so hashed by one multiplication, not SipHash.
+/// A map keyed by node ids ([`crate::syntax::Node::id`], indexes in pre-order): looked up at
+/// nearly every node a walk visits, so hashed by one multiplication, not SipHash.
 pub(crate) type IdMap<V> = HashMap<usize, V, BuildHasherDefault<IdHasher>>;
 
-/// The hasher of [`IdMap`]: Fibonacci hashing, with the high half folded into the low bits (node
-/// addresses are aligned, and the table indexes by the low bits).
+/// The hasher of [`IdMap`]: Fibonacci hashing, with the high half folded into the low bits (the
+/// table indexes by the low bits).
 #[derive(Default, Clone, Copy)]
 pub(crate) struct IdHasher(u64);
 

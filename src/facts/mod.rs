@@ -223,7 +223,7 @@ pub struct StringLit {
 }
 
 /// Item count of `parent` when it is a list, tuple, set or array literal, else 0. Takes the parent
-/// from the walk: `Node::parent` re-walks from the root, which is quadratic on deep trees.
+/// from the walk, which has it at hand.
 pub(crate) fn list_len(parent: Option<Node<'_>>) -> u32 {
     parent
         .filter(|p| matches!(p.kind(), "list" | "tuple" | "set" | "array"))

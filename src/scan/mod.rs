@@ -367,10 +367,11 @@ impl<'s> Scanner<'s> {
             let Some(tree) = cx.parse(lang, bytes, self.limits.parse_timeout_ms) else {
                 continue;
             };
-            let inner = facts::extract(lang, &tree, bytes);
+            let syntax = Syntax::new(&tree);
+            let inner = facts::extract_from(lang, &syntax, bytes);
             for h in self
                 .signatures
-                .match_source(lang, &inner, &tree, bytes, &mut cx.cursor)
+                .match_source(lang, &inner, &syntax, bytes, &mut cx.cursor)
             {
                 let line = s
                     .value
@@ -960,10 +961,11 @@ impl Scanner<'_> {
                 let Some(tree) = cx.parse(lang, bytes, self.limits.parse_timeout_ms) else {
                     return ids;
                 };
-                let facts = facts::extract(lang, &tree, bytes);
-                let hits = self
-                    .signatures
-                    .match_source(lang, &facts, &tree, bytes, &mut cx.cursor);
+                let syntax = Syntax::new(&tree);
+                let facts = facts::extract_from(lang, &syntax, bytes);
+                let hits =
+                    self.signatures
+                        .match_source(lang, &facts, &syntax, bytes, &mut cx.cursor);
                 ids.extend(hits.iter().map(|h| sigs[h.sig].id.clone()));
                 let mut out = FileScan {
                     rel: rel.to_owned(),

@@ -566,16 +566,17 @@ impl Signatures {
         &self.sigs
     }
 
-    /// Matches code facts (and, with `tree`, query patterns) of one file.
+    /// Matches code facts and query patterns of one file, its tree read through the [`Syntax`] its
+    /// facts were extracted from ([`crate::facts::extract_from`]): one copy of the tree for both.
     pub fn match_source(
         &self,
         lang: Language,
         facts: &FileFacts,
-        tree: &tree_sitter::Tree,
+        syntax: &Syntax<'_>,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
     ) -> Vec<Hit> {
-        let (queried, _) = self.match_tree(lang, tree, src, cursor);
+        let (queried, _) = self.match_syntax(lang, syntax, src, cursor);
         self.match_with_facts(lang, facts, queried)
     }
 

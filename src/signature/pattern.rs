@@ -13,8 +13,8 @@
 //! which a grammar whose patterns are all native never pays. The walk need not be this module's:
 //! [`NativeSet::visitor`] matches one node at a time, so the fact extractor's walk of a file
 //! carries the patterns too ([`crate::signature::Signatures::tree_match`]) and the tree is walked
-//! once. Both read it through its [`crate::syntax::Syntax`] copy: a pattern's look at a node's
-//! children is a slice of an array, not tree-sitter cursor steps.
+//! once. Both read it through its [`crate::syntax::Syntax`] copy: listing a node's children is a
+//! few array reads, not tree-sitter cursor steps.
 //!
 //! A child pattern may carry a quantifier (`(string)+ @arg`): since matching asks only whether
 //! some match exists, `+` is the plain child pattern, and `*`/`?` constrain nothing unless a
@@ -722,7 +722,7 @@ impl<'t, T> Visitor<'t, '_, T> {
 struct Matching<'t, 's> {
     src: &'s [u8],
     /// Children lists, one after another.
-    kids: Vec<(Node<'t>, Option<FieldId>)>,
+    kids: Vec<Node<'t>>,
     /// (node id, where its children are in `kids`).
     listed: Vec<(usize, std::ops::Range<usize>)>,
 }
@@ -741,10 +741,7 @@ impl<'t> Matching<'t, '_> {
             return r.clone();
         }
         let start = self.kids.len();
-        self.kids.extend(
-            node.children()
-                .map(|c| (c, c.field_id().and_then(FieldId::new))),
-        );
+        self.kids.extend(node.children());
         let r = start..self.kids.len();
         self.listed.push((id, r.clone()));
         r
@@ -824,7 +821,7 @@ impl<'t> Matching<'t, '_> {
     /// are extras; so are the ERROR nodes that wrap bytes the parser skipped, which count, as they
     /// do for the query cursor: they are not code that runs.)
     fn anchors(&self, i: usize) -> bool {
-        let node = self.kids[i].0;
+        let node = self.kids[i];
         node.is_named() && (!node.is_extra() || node.is_error())
     }
 
@@ -868,8 +865,8 @@ impl<'t> Matching<'t, '_> {
             };
             let mut found = Vec::new();
             for i in candidates {
-                let (kid, field) = self.kids[i];
-                if step.field.is_some() && field != step.field {
+                let kid = self.kids[i];
+                if step.field.is_some() && kid.field_id().and_then(FieldId::new) != step.field {
                     continue;
                 }
                 if pin.is_some_and(|(pj, id)| pj == j && kid.id() != id) {
