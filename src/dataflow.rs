@@ -73,11 +73,15 @@ const MAX_STEPS: usize = 16;
 /// Passes over one body before giving up on a fixpoint (each pass only adds taint).
 const MAX_PASSES: usize = 4;
 
+/// The steps of a taint inside the analysis: shared, so that carrying a taint to one more name
+/// or call copies pointers, not the paths and notes of every step before it.
+type Steps = Vec<Arc<Evidence>>;
+
 /// A name's taint inside one body: where it came from and how it got here.
 #[derive(Debug, Clone)]
 struct Taint {
     origin: Source,
-    steps: Vec<Evidence>,
+    steps: Steps,
 }
 
 /// The origin of a taint relative to a body: the body's own parameter (resolved by the caller)
@@ -92,9 +96,9 @@ enum Source {
 #[derive(Debug, Default)]
 struct Summary {
     /// Flows to sinks, with steps relative to the body's entry.
-    flows: Vec<(Source, (usize, usize), Vec<Evidence>)>,
+    flows: Vec<(Source, (usize, usize), Steps)>,
     /// Taint that reaches the body's `return`.
-    returns: Vec<(Source, Vec<Evidence>)>,
+    returns: Vec<(Source, Steps)>,
 }
 
 /// Dataflow over one scanned package: the index of its sinks and sources, shared, and the
@@ -218,11 +222,11 @@ impl<'a> Dataflow<'a> {
             Some(h) => {
                 let range = facts.function_ranges[h as usize].clone();
                 let s = self.body(unit, Body::Ranges(&[range]), Some(h), seeds, 0);
-                self.collect(&s, &[], &mut out);
+                self.collect(&s, &mut out);
             }
             None => {
                 let s = self.body(unit, Body::Ranges(&tool.ranges), None, seeds, 0);
-                self.collect(&s, &[], &mut out);
+                self.collect(&s, &mut out);
             }
         }
         out
@@ -281,7 +285,7 @@ impl<'a> Dataflow<'a> {
                 continue;
             }
             let s = self.summary(u, f, None, 0);
-            self.collect(&s, &[], &mut out);
+            self.collect(&s, &mut out);
             if !s.returns.is_empty() {
                 for &(cu, ci) in self.ix.program.callers((u, f)) {
                     match self.ix.units[cu].facts.calls[ci].function {
@@ -295,20 +299,21 @@ impl<'a> Dataflow<'a> {
         module_units.dedup();
         for u in module_units {
             let s = self.body(u, Body::Module, None, Vec::new(), 0);
-            self.collect(&s, &[], &mut out);
+            self.collect(&s, &mut out);
         }
         out
     }
 
-    fn collect(&self, s: &Summary, prefix: &[Evidence], out: &mut Vec<Flow>) {
+    fn collect(&self, s: &Summary, out: &mut Vec<Flow>) {
         for (src, sink, steps) in &s.flows {
             let Source::Abs(origin) = src else { continue };
-            let mut all = prefix.to_vec();
-            all.extend(steps.iter().cloned());
             out.push(Flow {
                 origin: origin.clone(),
                 sink: *sink,
-                steps: bounded(all),
+                steps: bounded(steps.clone())
+                    .iter()
+                    .map(|e| Evidence::clone(e))
+                    .collect(),
                 via: self.ix.via.get(sink).copied(),
             });
         }
@@ -432,6 +437,9 @@ impl<'a> Dataflow<'a> {
                     // (`form.append(k, data)`, `parts.push(data)`, `msg.attach(data)`).
                     if let Some(recv) = receiver(facts, call) {
                         for t in &ts {
+                            if !tainted.admits(recv, &t.origin) {
+                                continue;
+                            }
                             let mut steps = t.steps.clone();
                             steps.push(step(
                                 rel,
@@ -541,6 +549,9 @@ impl<'a> Dataflow<'a> {
                     }
                 }
                 for t in from {
+                    if !a.targets.iter().any(|n| tainted.admits(n, &t.origin)) {
+                        continue;
+                    }
                     let mut steps = t.steps;
                     steps.push(step(rel, a.span.line, format!("`{}`", a.text)));
                     let next = Taint {
@@ -746,8 +757,16 @@ struct Taints(HashMap<String, Vec<Taint>>);
 impl Taints {
     /// Adds a taint to a name unless one of that origin is there; true when it was added.
     fn add(&mut self, name: &str, t: Taint) -> bool {
-        let list = self.0.entry(name.to_owned()).or_default();
-        add_origin(list, t)
+        match self.0.get_mut(name) {
+            Some(list) => add_origin(list, t),
+            None => add_origin(self.0.entry(name.to_owned()).or_default(), t),
+        }
+    }
+
+    /// Whether [`Taints::add`] would add a taint of `origin` to `name`: checked before its
+    /// steps are built.
+    fn admits(&self, name: &str, origin: &Source) -> bool {
+        self.0.get(name).is_none_or(|list| admits(list, origin))
     }
 
     fn get(&self, name: &str) -> impl Iterator<Item = &Taint> {
@@ -761,6 +780,13 @@ impl Taints {
             .filter_map(|(k, mut v)| (!v.is_empty()).then(|| (k, v.swap_remove(0))))
             .collect()
     }
+}
+
+/// Whether [`add_origin`] adds a taint of `origin` to `list`.
+fn admits(list: &[Taint], origin: &Source) -> bool {
+    let secret = |o: &Source| matches!(o, Source::Abs(o) if o.is_secret());
+    !list.iter().any(|x| x.origin == *origin)
+        && (list.len() < MAX_ORIGINS || (secret(origin) && list.iter().any(|x| !secret(&x.origin))))
 }
 
 /// Adds `t` unless a taint of its origin is there or the list is full; secrets first.
@@ -895,12 +921,12 @@ fn param_index(facts: &FileFacts, f: u32, call: &Call, ai: usize) -> Option<usiz
     (i < func.params.len()).then_some(i)
 }
 
-fn step(file: &str, line: u32, note: String) -> Evidence {
-    Evidence {
+fn step(file: &str, line: u32, note: String) -> Arc<Evidence> {
+    Arc::new(Evidence {
         file: file.to_owned(),
         line,
         note,
-    }
+    })
 }
 
 fn short(s: &str) -> String {
@@ -908,15 +934,11 @@ fn short(s: &str) -> String {
 }
 
 /// Keeps the first steps and the last, dropping the middle of a very long chain.
-fn bounded(mut steps: Vec<Evidence>) -> Vec<Evidence> {
+fn bounded(mut steps: Steps) -> Steps {
     if steps.len() > MAX_STEPS {
         let tail = steps.split_off(steps.len() - MAX_STEPS / 2);
         steps.truncate(MAX_STEPS / 2 - 1);
-        steps.push(Evidence {
-            file: tail[0].file.clone(),
-            line: tail[0].line,
-            note: "…".to_owned(),
-        });
+        steps.push(step(&tail[0].file, tail[0].line, "…".to_owned()));
         steps.extend(tail);
     }
     steps

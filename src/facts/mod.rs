@@ -875,25 +875,49 @@ pub(crate) fn is_clock(name: &str) -> bool {
 }
 
 /// Secret-looking names: parameters or keys named like this carry credentials.
+///
+/// Compared lowercased and without `-` and `_` (`API_KEY`, `api-key`, `apiKey`), in a buffer on
+/// the stack: the dataflow asks this of every origin it weighs, many times per tool.
 pub fn is_secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase().replace(['-', '_'], "");
-    const WORDS: [&str; 14] = [
-        "token",
-        "apikey",
-        "password",
-        "passwd",
-        "secret",
-        "credential",
-        "cookie",
-        "session",
-        "privatekey",
-        "accesskey",
-        "auth",
-        "bearer",
-        "pwd",
-        "sshkey",
+    const WORDS: [&[u8]; 14] = [
+        b"token",
+        b"apikey",
+        b"password",
+        b"passwd",
+        b"secret",
+        b"credential",
+        b"cookie",
+        b"session",
+        b"privatekey",
+        b"accesskey",
+        b"auth",
+        b"bearer",
+        b"pwd",
+        b"sshkey",
     ];
-    WORDS.iter().any(|w| n.contains(w)) && !n.ends_with("count") && !n.ends_with("limit")
+    let mut stack = [0u8; 64];
+    let mut heap = Vec::new();
+    let mut len = 0;
+    for b in name.bytes().filter(|b| !matches!(b, b'-' | b'_')) {
+        let b = b.to_ascii_lowercase();
+        if len < stack.len() {
+            stack[len] = b;
+        } else {
+            if heap.is_empty() {
+                heap.extend_from_slice(&stack);
+            }
+            heap.push(b);
+        }
+        len += 1;
+    }
+    let n: &[u8] = if heap.is_empty() {
+        &stack[..len]
+    } else {
+        &heap
+    };
+    WORDS.iter().any(|w| n.windows(w.len()).any(|x| x == *w))
+        && !n.ends_with(b"count")
+        && !n.ends_with(b"limit")
 }
 
 #[cfg(test)]

@@ -364,3 +364,58 @@ fn the_fact_walk_hands_every_node_to_the_query_pass_imports_included() {
         assert!(!visited.imports.is_empty());
     }
 }
+
+#[test]
+fn secret_names_are_matched_case_and_separator_blind() {
+    // The definition the stack-buffer version must keep.
+    let plain = |name: &str| {
+        let n = name.to_ascii_lowercase().replace(['-', '_'], "");
+        [
+            "token",
+            "apikey",
+            "password",
+            "passwd",
+            "secret",
+            "credential",
+            "cookie",
+            "session",
+            "privatekey",
+            "accesskey",
+            "auth",
+            "bearer",
+            "pwd",
+            "sshkey",
+        ]
+        .iter()
+        .any(|w| n.contains(w))
+            && !n.ends_with("count")
+            && !n.ends_with("limit")
+    };
+    let long = format!("{}_API_KEY", "x".repeat(80));
+    let long_count = format!("{}token_count", "é".repeat(40));
+    let names = [
+        "GITHUB_TOKEN",
+        "api-key",
+        "apiKey",
+        "user_password",
+        "token_count",
+        "TokenLimit",
+        "authorName",
+        "path",
+        "",
+        "_",
+        "Pass_Wd",
+        "clé_secrète",
+        "SSH_KEY_PATH",
+        "tok_en",
+        long.as_str(),
+        long_count.as_str(),
+        "x".repeat(64).as_str(),
+    ]
+    .map(str::to_owned);
+    for n in &names {
+        assert_eq!(is_secret_name(n), plain(n), "{n}");
+    }
+    assert!(is_secret_name("GITHUB_TOKEN") && is_secret_name(&long));
+    assert!(!is_secret_name("token_count") && !is_secret_name(&long_count));
+}
