@@ -14,7 +14,7 @@ use crate::syntax::{Node, Syntax};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_js};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
-use super::memo::{Folded, Folds, IdMap, add_name, read_names};
+use super::memo::{Folded, Folds, IdMap, Name, add_name, read_names};
 use super::python::schema_params;
 use super::{
     Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, KindExt,
@@ -64,7 +64,7 @@ struct Js<'t, 's> {
     /// Folds computed once the constants are known ([`Self::fold`]).
     folds: Folds,
     /// The names each asked expression reads ([`Self::names`]).
-    names_memo: RefCell<IdMap<Vec<String>>>,
+    names_memo: RefCell<IdMap<Vec<Name<'s>>>>,
     counter_nodes: Vec<Node<'t>>,
     exports: Vec<Node<'t>>,
     /// The call node of each entry of `facts.calls`.
@@ -738,14 +738,14 @@ impl<'t> Js<'t, '_> {
         read_names(node, &self.names_memo, |n, out, stack| {
             match n.kind_name() {
                 "identifier" | "shorthand_property_identifier" => {
-                    add_name(out, self.text(n));
+                    add_name(out, text(n, self.src));
                     true
                 }
                 "member_expression" => {
                     // `args.token` reads `args` and names `token`.
                     stack.extend(n.field("object"));
                     if let Some(p) = n.field("property") {
-                        add_name(out, self.text(p));
+                        add_name(out, text(p, self.src));
                     }
                     true
                 }

@@ -8,6 +8,7 @@
 //! warm both memories innermost first (the reverse of the walk's pre-order visits every descendant
 //! before its ancestors), so each level costs what it adds.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -145,21 +146,27 @@ impl Folds {
     }
 }
 
+/// A name an expression reads: borrowed from the source (owned only where the source is not
+/// UTF-8), so that remembering and splicing names copies no text.
+pub(crate) type Name<'s> = Cow<'s, str>;
+
 /// The names an expression reads (identifiers, and what a language's `leaf` adds), in walk order,
 /// at most [`ARG_NAMES`], found in at most [`NAME_VISITS`] nodes, each remembered subtree counted once.
 ///
 /// `leaf` handles a node itself (pushing names to `out` or children to `stack`) and returns true,
 /// or returns false to have its named children visited. A node whose names were already asked is
 /// not walked again: its remembered names are spliced in where the walk would have produced them.
-pub(crate) fn read_names<'t>(
+/// The names are copied out of the source once, in the list returned.
+pub(crate) fn read_names<'t, 's>(
     root: Node<'t>,
-    memo: &RefCell<IdMap<Vec<String>>>,
-    mut leaf: impl FnMut(Node<'t>, &mut Vec<String>, &mut Vec<Node<'t>>) -> bool,
+    memo: &RefCell<IdMap<Vec<Name<'s>>>>,
+    mut leaf: impl FnMut(Node<'t>, &mut Vec<Name<'s>>, &mut Vec<Node<'t>>) -> bool,
 ) -> Vec<String> {
+    let owned = |names: &[Name<'s>]| names.iter().map(|n| n.clone().into_owned()).collect();
     if let Some(m) = memo.borrow().get(&root.id()) {
-        return m.clone();
+        return owned(m);
     }
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<Name<'s>> = Vec::new();
     {
         let known = memo.borrow();
         let mut stack = vec![root];
@@ -189,12 +196,13 @@ pub(crate) fn read_names<'t>(
             }
         }
     }
-    memo.borrow_mut().insert(root.id(), out.clone());
-    out
+    let names = owned(&out);
+    memo.borrow_mut().insert(root.id(), out);
+    names
 }
 
 /// Adds `name` to `out` unless it is there.
-pub(crate) fn add_name(out: &mut Vec<String>, name: String) {
+pub(crate) fn add_name<'s>(out: &mut Vec<Name<'s>>, name: Name<'s>) {
     if !out.contains(&name) {
         out.push(name);
     }

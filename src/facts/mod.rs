@@ -763,29 +763,43 @@ pub(crate) trait FieldExt<'s> {
 impl<'s> FieldExt<'s> for Node<'s> {
     #[inline]
     fn field(&self, name: &'static str) -> Option<Node<'s>> {
-        const SLOTS: usize = 128;
-        type Slot = (usize, usize, usize, Option<u16>);
+        // Open addressing, never evicting: the keys are the extractors' literals times the
+        // grammars, a few hundred at most, so a thread's table fills once and every later
+        // question is answered from it. (A direct-mapped table thrashed when two names a loop
+        // alternates between shared a slot: a chain `x.a().a()…` asks "function" and "object".)
+        const SLOTS: usize = 1024;
+        type Slot = Option<(usize, usize, usize, Option<u16>)>;
         thread_local! {
-            static IDS: std::cell::RefCell<[Slot; SLOTS]> =
-                const { std::cell::RefCell::new([(0, 0, 0, None); SLOTS]) };
+            static IDS: std::cell::RefCell<Box<[Slot]>> =
+                std::cell::RefCell::new(vec![None; SLOTS].into_boxed_slice());
         }
         let grammar = self.grammar();
         let key = name.as_ptr() as usize;
-        let slot = (key.wrapping_mul(0x9E37_79B9) ^ grammar) % SLOTS;
-        let id = IDS.with(|ids| {
-            let mut ids = ids.borrow_mut();
-            let e = &mut ids[slot];
-            if e.0 == key && e.1 == name.len() && e.2 == grammar {
-                return e.3;
-            }
-            let id = self
-                .syntax()
+        let lookup = || {
+            self.syntax()
                 .tree()
                 .language()
                 .field_id_for_name(name)
-                .map(u16::from);
-            *e = (key, name.len(), grammar, id);
-            id
+                .map(u16::from)
+        };
+        let hash = (key ^ grammar.rotate_left(40)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let id = IDS.with(|ids| {
+            let mut ids = ids.borrow_mut();
+            let start = hash >> (usize::BITS - SLOTS.trailing_zeros());
+            for i in 0..SLOTS {
+                match &mut ids[(start + i) % SLOTS] {
+                    Some((k, len, g, id)) if *k == key && *len == name.len() && *g == grammar => {
+                        return *id;
+                    }
+                    Some(_) => {}
+                    free @ None => {
+                        let id = lookup();
+                        *free = Some((key, name.len(), grammar, id));
+                        return id;
+                    }
+                }
+            }
+            lookup()
         });
         self.child_by_field_id(id?)
     }

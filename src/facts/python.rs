@@ -12,7 +12,7 @@ use crate::syntax::{Node, Syntax};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
-use super::memo::{Folded, Folds, IdMap, add_name, read_names};
+use super::memo::{Folded, Folds, IdMap, Name, add_name, read_names};
 use super::{
     Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, KindExt,
     Param, Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates,
@@ -55,7 +55,7 @@ struct Py<'t, 's> {
     /// Folds computed once the constants are known ([`Self::fold`]).
     folds: Folds,
     /// The names each asked expression reads ([`Self::names`]).
-    names_memo: RefCell<IdMap<Vec<String>>>,
+    names_memo: RefCell<IdMap<Vec<Name<'s>>>>,
     counter_nodes: Vec<Node<'t>>,
     dicts: Vec<Node<'t>>,
     /// The call node of each entry of `facts.calls`.
@@ -721,7 +721,7 @@ impl<'t> Py<'t, '_> {
         read_names(node, &self.names_memo, |n, out, stack| {
             match n.kind_name() {
                 "identifier" => {
-                    add_name(out, self.text(n));
+                    add_name(out, text(n, self.src));
                     true
                 }
                 "keyword_argument" => {
