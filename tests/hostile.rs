@@ -1,8 +1,9 @@
 //! Hostile trees give a result or a listed skip, never a crash or an unbounded cost: binary content
 //! named `.py`, invalid UTF-8 (in content and in names), NUL bytes, a multi-megabyte one-line
-//! minified file, 10 000-level nesting of code and of directories, 100 000 tiny files, a symlink out
-//! of the tree, escape sequences in names and snippets (checked on the real binary's output), the
-//! per-target limits and their flags, and the `oversized-source-file` finding.
+//! minified file, 10 000-level nesting of code and of directories, chains of 20 000 members and
+//! calls, 100 000 tiny files, a symlink out of the tree, escape sequences in names and snippets
+//! (checked on the real binary's output), the per-target limits and their flags, and the
+//! `oversized-source-file` finding.
 
 use std::path::Path;
 use std::process::Output;
@@ -247,6 +248,75 @@ fn deeply_nested_code_is_parsed_or_listed() {
     assert_eq!(r.stats.files, cases.len());
     assert!(r.stats.parsed >= 1, "{:?}", r.stats.skipped);
     assert!(r.findings.iter().all(|f| f.snippet.chars().count() <= 170));
+}
+
+#[test]
+fn long_chains_of_members_and_calls_are_scanned_without_overflow() {
+    // A chain is flat to the parser but deep to everything that follows a callee down to its
+    // base: `x.a.a…` overflowed the stack of a resolver that recursed without the folding limit,
+    // and a chain's nodes each hold the chain before them, so reading their text per node (a
+    // resolver, a rule's text test) cost the square of its length.
+    let dir = scratch();
+    let d = dir.path();
+    let n = 20_000;
+    let js_tail = ";\nrequire('child_process').exec(cmd);\n";
+    let py_tail = "\nimport os\nos.system(cmd)\n";
+    // (file, what the chain starts with, the link repeated, what ends it)
+    let chains = [
+        ("members.js", "const r = x", ".a", ""),
+        ("methods.js", "const r = x", ".a()", ""),
+        ("calls.js", "const r = f", "()", ""),
+        ("optional.ts", "const r = x", "?.a", ""),
+        ("required.js", "const r = require('x')", ".a", "()"),
+        ("mixed.js", "const r = x", ".a[0]", "()"),
+        ("attrs.py", "r = x", ".a", ""),
+        ("methods.py", "r = x", ".a()", ""),
+        ("calls.py", "r = f", "()", ""),
+        ("subcalls.py", "r = x", "[0]()", ""),
+        ("mixed.py", "r = x", ".a[0]", "()"),
+    ];
+    let mut cases: Vec<(&str, String)> = chains
+        .iter()
+        .map(|&(name, head, link, end)| {
+            let tail = if name.ends_with(".py") {
+                py_tail
+            } else {
+                js_tail
+            };
+            (name, format!("{head}{}{end}{tail}", link.repeat(n)))
+        })
+        .collect();
+    cases.push((
+        "imports.py",
+        format!(
+            "r = {}'os'{}{py_tail}",
+            "__import__(".repeat(n / 10),
+            ")".repeat(n / 10)
+        ),
+    ));
+    for (name, text) in &cases {
+        std::fs::write(d.join(name), text).unwrap();
+    }
+    let r = scan(d);
+    for (name, _) in &cases {
+        match skip_reason(&r, name) {
+            // Parsed and matched: the command after the chain is found.
+            None => assert!(
+                r.findings.iter().any(|f| f.file == *name
+                    && matches!(
+                        f.rule.as_str(),
+                        "js-child-process-shell" | "py-subprocess-shell"
+                    )),
+                "{name}: {:?}",
+                r.findings
+            ),
+            Some(reason) => assert!(
+                reason.contains("parsing took longer than") || reason.contains("partly matched"),
+                "{name}: {reason}"
+            ),
+        }
+    }
+    assert_eq!(r.stats.files, cases.len());
 }
 
 #[cfg(unix)]

@@ -498,7 +498,7 @@ impl<'t> Js<'t, '_> {
                     }
                     return;
                 }
-                if let Some(module) = self.module_of(value) {
+                if let Some(module) = self.module_of(value, 0) {
                     self.facts.bindings.insert(name, module);
                     return;
                 }
@@ -515,7 +515,7 @@ impl<'t> Js<'t, '_> {
             "object_pattern" => {
                 // const { exec, spawn: sp } = require('child_process')
                 let base = self
-                    .module_of(value)
+                    .module_of(value, 0)
                     .or_else(|| match self.describe(value, 0) {
                         Value::Path { path } => Some(path),
                         _ => None,
@@ -545,13 +545,17 @@ impl<'t> Js<'t, '_> {
     }
 
     /// `require('m')`, `require('m').x`, `import('m')`: the module path, resolved.
-    fn module_of(&self, node: Node<'_>) -> Option<String> {
+    fn module_of(&self, node: Node<'_>, depth: u32) -> Option<String> {
+        // A chain of members is followed down to its base as far as folding goes, and no deeper:
+        // a file may hold a chain tens of thousands long.
+        if self.folds.past_limit(depth) {
+            return None;
+        }
         let node = unwrap(node);
         match node.kind_name() {
             "call_expression" => {
                 let f = node.field("function")?;
-                let is_import = f.kind_name() == "import";
-                if !is_import && resolve_path(&self.text(f), &self.facts.bindings) != "require" {
+                if f.kind_name() != "import" && !self.is_require(f) {
                     return None;
                 }
                 let arg = node.field("arguments")?.named_child(0)?;
@@ -560,19 +564,36 @@ impl<'t> Js<'t, '_> {
             "member_expression" => {
                 let obj = node.field("object")?;
                 let prop = node.field("property")?;
-                let base = self.module_of(obj)?;
+                let base = self.module_of(obj, depth + 1)?;
                 Some(format!("{base}.{}", self.text(prop)))
             }
             _ => None,
         }
     }
 
+    /// Whether callee `f` resolves to `require`: only a name can (`require`, or a name bound to
+    /// it), so a long callee (a bundle's module function, a chain of calls) is not copied out to
+    /// find that it does not.
+    fn is_require(&self, f: Node<'_>) -> bool {
+        if f.kind_name() != "identifier" && f.byte_range().len() > 256 {
+            return false;
+        }
+        resolve_path(&text(f, self.src), &self.facts.bindings) == "require"
+    }
+
     fn callee_of(&self, node: Node<'_>, depth: u32) -> Option<(String, bool)> {
+        self.callee_below(node, depth, false)
+    }
+
+    /// [`Js::callee_of`]; `no_module` says that [`Js::module_of`] is known to be `None` at `node`
+    /// (its member expression's was): each level of a chain asking it again would walk the rest
+    /// of the chain, quadratic in its length.
+    fn callee_below(&self, node: Node<'_>, depth: u32, no_module: bool) -> Option<(String, bool)> {
         if self.folds.past_limit(depth) {
             return None;
         }
         let node = unwrap(node);
-        if let Some(m) = self.module_of(node) {
+        if !no_module && let Some(m) = self.module_of(node, depth) {
             return Some((
                 m,
                 node.kind_name() == "call_expression" && self.is_dynamic_require(node),
@@ -584,7 +605,8 @@ impl<'t> Js<'t, '_> {
             "member_expression" => {
                 let obj = node.field("object")?;
                 let prop = node.field("property")?;
-                let (head, computed) = self.callee_of(obj, depth + 1)?;
+                // `module_of(node)` is `None`, so is its object's.
+                let (head, computed) = self.callee_below(obj, depth + 1, true)?;
                 Some((format!("{head}.{}", self.text(prop)), computed))
             }
             "subscript_expression" => {

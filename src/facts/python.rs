@@ -502,11 +502,17 @@ impl<'t> Py<'t, '_> {
         }
         let f = call.field("function")?;
         let callee = self.resolve(&self.path(f, 0)?);
+        self.imported_by(call, &callee, 0)
+    }
+
+    /// The module a call to the resolved `callee` imports, when it is `__import__` or
+    /// `importlib.import_module` and its argument folds.
+    fn imported_by(&self, call: Node<'_>, callee: &str, depth: u32) -> Option<String> {
         if callee != "__import__" && callee != "importlib.import_module" {
             return None;
         }
         let arg = call.field("arguments")?.named_child(0)?;
-        self.fold(arg, 0).map(|(m, _)| m)
+        self.fold(arg, depth).map(|(m, _)| m)
     }
 
     /// The dotted path an expression names (`a.b.c`, `f().g`), unresolved; `None` for anything
@@ -551,13 +557,18 @@ impl<'t> Py<'t, '_> {
     /// Resolves an expression used as a callee (or as the object of an attribute) to a qualified
     /// name, and whether folding computed it.
     fn callee_of(&self, node: Node<'_>, depth: u32) -> Option<(String, bool)> {
+        // Bounded like folding: a chain of attributes or calls may be tens of thousands long.
+        if self.folds.past_limit(depth) {
+            return None;
+        }
         if node.kind_name() == "call" {
-            if let Some(module) = self.dynamic_module(node) {
-                return Some((module, true));
-            }
-            // getattr(obj, 'na'+'me') → obj.name
+            // The callee of the call, resolved once: for `__import__` and `import_module`, the
+            // module it computes; for getattr, the attribute (obj, 'na'+'me') → obj.name.
             let f = node.field("function")?;
             let inner = self.resolve(&self.path(f, depth + 1)?);
+            if let Some(module) = self.imported_by(node, &inner, depth + 1) {
+                return Some((module, true));
+            }
             if inner == "getattr" {
                 let args = node.field("arguments")?;
                 let obj = args.named_child(0)?;

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::walk::Entry;
 use crate::lang::Language;
+use crate::signature::Partial;
 
 /// Runs `f` on every entry on the current rayon pool and gives the results in walk order. Each
 /// worker keeps one context and takes the next file, largest first, as soon as it is free: a
@@ -38,13 +39,23 @@ pub(crate) fn for_each_file<T: Send>(
 /// Most query matches kept in flight at once (see [`ScanContext::new`]).
 pub const MATCH_LIMIT: u32 = 256;
 
-/// The skip reason of a file whose query matching hit [`MATCH_LIMIT`]: it was parsed and matched,
-/// but matches that started in its outermost nesting levels may have been dropped.
-pub fn match_limit_reason() -> String {
-    format!(
-        "partly matched: more than {MATCH_LIMIT} query matches in flight at once (code nested this \
-         deep is generated, not written); rules may have missed matches in it"
-    )
+/// The skip reason of a file whose query pass was cut short ([`Partial`]): it was parsed and
+/// matched, but matches may be missing. [`Partial::MatchLimit`]: matches that started in its
+/// outermost nesting levels may have been dropped; [`Partial::TextBudget`]: the node text its
+/// rules test is far larger than the file (a chain of calls tens of thousands long), and the tests
+/// past the budget failed.
+pub fn partial_reason(why: Partial) -> String {
+    match why {
+        Partial::MatchLimit => format!(
+            "partly matched: more than {MATCH_LIMIT} query matches in flight at once (code nested \
+             this deep is generated, not written); rules may have missed matches in it"
+        ),
+        Partial::TextBudget => format!(
+            "partly matched: its rules' text tests read more than {} times its size (code chained \
+             or nested this deep is generated, not written); rules may have missed matches in it",
+            crate::signature::TEXT_BUDGET_PER_BYTE
+        ),
+    }
 }
 
 /// A query cursor with the scan's match limit.

@@ -291,7 +291,7 @@ impl<'s> Scanner<'s> {
         // A large file (a bundle) is the long pole of its scan: its facts and its query pass
         // both only read the tree, so they run side by side, each walking it; a small file stays
         // on one thread (the other files keep the cores busy), where one walk serves both.
-        let (facts, (queried, exceeded)) = if bytes.len() >= SPLIT_FILE_BYTES {
+        let (facts, (queried, partial)) = if bytes.len() >= SPLIT_FILE_BYTES {
             let mut cursor = context::query_cursor();
             rayon::join(
                 || facts::extract_from(lang, &syntax, bytes),
@@ -312,11 +312,11 @@ impl<'s> Scanner<'s> {
             (facts, queried)
         };
         let mut hits = self.signatures.match_with_facts(lang, &facts, queried);
-        if exceeded {
+        if let Some(why) = partial {
             // Scanned, but not wholly: listed so that the limit is never silent.
             out.skip = Some(Skip {
                 path: out.rel.clone(),
-                reason: context::match_limit_reason(),
+                reason: context::partial_reason(why),
             });
         }
         hits.extend(self.signatures.match_path(&out.rel));

@@ -19,6 +19,7 @@ use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
 pub use compile::CAPTURES;
+pub use pattern::{TEXT_BUDGET_BASE, TEXT_BUDGET_PER_BYTE};
 
 use crate::error::SignatureError;
 use crate::facts::{Call, FileFacts, Fold, Span, Tool, Value};
@@ -277,6 +278,30 @@ pub struct Signatures {
     string_owner: Vec<(usize, usize)>,
     description_owner: Vec<(usize, usize)>,
     queries: Vec<Option<GrammarQueries>>,
+}
+
+/// Why a file's query pass is incomplete (the scan lists it as partly matched).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Partial {
+    /// The native matcher's `where` tests used up their budget of node text
+    /// (32 times the file's size, and 4 MiB): matches needing a later test are
+    /// missing.
+    TextBudget,
+    /// The query cursor (which only patterns outside the native subset need) hit its limit of
+    /// matches in flight (256).
+    MatchLimit,
+}
+
+impl Partial {
+    fn of(spent: bool, limit: bool) -> Option<Partial> {
+        if spent {
+            Some(Partial::TextBudget)
+        } else if limit {
+            Some(Partial::MatchLimit)
+        } else {
+            None
+        }
+    }
 }
 
 /// The native query pass of one file, driven node by node by a walk made elsewhere
@@ -582,16 +607,15 @@ impl Signatures {
 
     /// The query pass alone: it reads the tree, not the facts, so a large file can run it while
     /// its facts are extracted. Each hit says whether its rule only counts code that runs after
-    /// the tools were listed (decided by [`Signatures::match_with_facts`]). The flag says the
-    /// query cursor (which only patterns outside the native subset need) hit its match limit:
-    /// the file was only partly matched.
+    /// the tools were listed (decided by [`Signatures::match_with_facts`]). A [`Partial`] says
+    /// why the file was only partly matched.
     pub fn match_tree(
         &self,
         lang: Language,
         tree: &tree_sitter::Tree,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
-    ) -> (Vec<(Hit, bool)>, bool) {
+    ) -> (Vec<(Hit, bool)>, Option<Partial>) {
         self.match_syntax(lang, &Syntax::new(tree), src, cursor)
     }
 
@@ -602,16 +626,16 @@ impl Signatures {
         syntax: &Syntax<'_>,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
-    ) -> (Vec<(Hit, bool)>, bool) {
+    ) -> (Vec<(Hit, bool)>, Option<Partial>) {
         let mut hits = Vec::new();
         let Some(g) = &self.queries[lang.index()] else {
-            return (hits, false);
+            return (hits, None);
         };
-        g.native.run(syntax, src, |node, &(sig, _, late)| {
+        let spent = g.native.run(syntax, src, |node, &(sig, _, late)| {
             hits.push(native_hit(node, sig, late));
         });
-        let partly = self.match_fallback(lang, syntax.tree(), src, cursor, &mut hits);
-        (hits, partly)
+        let limit = self.match_fallback(lang, syntax.tree(), src, cursor, &mut hits);
+        (hits, Partial::of(spent, limit))
     }
 
     /// [`Signatures::match_tree`] for a caller that walks the tree itself: feed
@@ -636,10 +660,11 @@ impl Signatures {
         tree: &tree_sitter::Tree,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
-    ) -> (Vec<(Hit, bool)>, bool) {
+    ) -> (Vec<(Hit, bool)>, Option<Partial>) {
+        let spent = done.visitor.as_ref().is_some_and(pattern::Visitor::spent);
         let mut hits = done.hits;
-        let partly = self.match_fallback(lang, tree, src, cursor, &mut hits);
-        (hits, partly)
+        let limit = self.match_fallback(lang, tree, src, cursor, &mut hits);
+        (hits, Partial::of(spent, limit))
     }
 
     /// Adds the matches of the patterns outside the native subset; true when the query cursor hit

@@ -637,13 +637,13 @@ impl<T> NativeSet<T> {
     }
 
     /// Every (node, tag) where a root matches, in pre-order of the tree and, at one node, in
-    /// the order the roots were pushed.
+    /// the order the roots were pushed. True when the text budget ran out ([`text_budget`]).
     pub(crate) fn run<'t>(
         &self,
         syntax: &'t Syntax<'t>,
         src: &[u8],
         mut found: impl FnMut(Node<'t>, &T),
-    ) {
+    ) -> bool {
         let mut visitor = self.visitor(src);
         // The ancestors of the walk's node, for patterns whose `@match` is below their root.
         let mut above: Vec<Node<'t>> = Vec::new();
@@ -654,6 +654,7 @@ impl<T> NativeSet<T> {
             visitor.visit(node, &above, &mut found);
             above.push(node);
         }
+        visitor.spent()
     }
 
     /// The matching state for a walk the caller makes itself ([`Visitor::visit`] at every node,
@@ -663,6 +664,9 @@ impl<T> NativeSet<T> {
             set: self,
             m: Matching {
                 src,
+                text: std::str::from_utf8(src).ok(),
+                budget: text_budget(src.len()),
+                spent: false,
                 kids: Vec::new(),
                 listed: Vec::new(),
             },
@@ -670,6 +674,22 @@ impl<T> NativeSet<T> {
         }
     }
 }
+
+/// How many bytes of node text the `where` tests of one file may read: many times the file, so
+/// that code as written never comes near it. A test reads its node's whole text, and the nodes of
+/// a chain (`x.a().a()…`, tens of thousands long in a generated file) each hold the chain before
+/// them: without a bound, their tests cost the square of the chain. Past it, a test fails and the
+/// file is listed as partly matched ([`crate::signature::Partial::TextBudget`]).
+pub(crate) fn text_budget(file_len: usize) -> usize {
+    file_len
+        .saturating_mul(TEXT_BUDGET_PER_BYTE)
+        .saturating_add(TEXT_BUDGET_BASE)
+}
+
+/// Bytes of tested node text allowed per byte of the file ([`text_budget`]).
+pub const TEXT_BUDGET_PER_BYTE: usize = 32;
+/// Bytes of tested node text every file may use, however small ([`text_budget`]).
+pub const TEXT_BUDGET_BASE: usize = 4 << 20;
 
 /// [`NativeSet::run`] one node at a time, for a walk made elsewhere.
 pub(crate) struct Visitor<'t, 's, T> {
@@ -680,6 +700,12 @@ pub(crate) struct Visitor<'t, 's, T> {
 }
 
 impl<'t, T> Visitor<'t, '_, T> {
+    /// Whether a `where` test was refused for want of budget ([`text_budget`]): some matches may
+    /// be missing.
+    pub(crate) fn spent(&self) -> bool {
+        self.m.spent
+    }
+
     /// Tries the roots at `node`, whose ancestors are `above` (outermost first); `found` gets each
     /// match. Called at every node of the tree in pre-order, it finds what [`NativeSet::run`] finds,
     /// in the same order.
@@ -721,6 +747,14 @@ impl<'t, T> Visitor<'t, '_, T> {
 /// until the walk moves on.
 struct Matching<'t, 's> {
     src: &'s [u8],
+    /// `src` as text when it is UTF-8 (checked once per file): a tested node's text is then a
+    /// slice of it. Decoding each node's text instead costs its length, and the nodes of a chain
+    /// (`x.a().a()…`) each hold the whole chain before them.
+    text: Option<&'s str>,
+    /// Bytes of node text the `where` tests may still read ([`text_budget`]).
+    budget: usize,
+    /// Whether a test was refused for want of budget: the file is then partly matched.
+    spent: bool,
     /// Children lists, one after another.
     kids: Vec<Node<'t>>,
     /// (node id, where its children are in `kids`).
@@ -810,9 +844,18 @@ impl<'t> Matching<'t, '_> {
         self.children_match(children, anchor_last, kids, tests, pin)
     }
 
-    fn texts_pass(&self, own: &[usize], node: Node<'_>, tests: &[Regex]) -> bool {
+    fn texts_pass(&mut self, own: &[usize], node: Node<'_>, tests: &[Regex]) -> bool {
         own.iter().all(|&t| {
-            let text = String::from_utf8_lossy(&self.src[node.byte_range()]);
+            let range = node.byte_range();
+            if range.len() > self.budget {
+                self.spent = true;
+                return false;
+            }
+            self.budget -= range.len();
+            let text = match self.text.and_then(|s| s.get(range.clone())) {
+                Some(s) => std::borrow::Cow::Borrowed(s),
+                None => String::from_utf8_lossy(&self.src[range]),
+            };
             tests.get(t).is_some_and(|re| re.is_match(&text))
         })
     }
