@@ -18,7 +18,9 @@
 
 use std::fmt;
 use std::ops::Range;
+use std::sync::{Arc, Mutex, PoisonError};
 
+use foldhash::{HashMap, HashMapExt};
 use tree_sitter::{Point, Tree};
 
 /// One visible node of the tree: what it is, where, and where its family is. 32 bytes, a
@@ -50,9 +52,59 @@ const ERROR: u16 = u16::MAX;
 pub struct Syntax<'t> {
     tree: &'t Tree,
     slots: Vec<Slot>,
-    /// Distinct per grammar (its node kind count): the key of the per-thread field and kind
-    /// tables of [`crate::facts`].
-    grammar: usize,
+    /// Its grammar's kind and field names.
+    names: Arc<Names>,
+}
+
+/// One grammar's node kind names by id and field ids by name, read from tree-sitter once per
+/// process: its own lookups cost a `strlen` and a UTF-8 check per kind name, and a comparison with
+/// every field name of the grammar per field, and the extractors ask both at nearly every node.
+pub(crate) struct Names {
+    kinds: Vec<&'static str>,
+    fields: HashMap<&'static str, u16>,
+}
+
+impl Names {
+    /// The name of kind `id`, as [`tree_sitter::Node::kind`] gives it.
+    #[inline]
+    pub(crate) fn kind(&self, id: u16) -> Option<&'static str> {
+        self.kinds.get(usize::from(id)).copied()
+    }
+
+    /// The id of field `name`, as [`tree_sitter::Language::field_id_for_name`] gives it.
+    #[inline]
+    pub(crate) fn field(&self, name: &str) -> Option<u16> {
+        self.fields.get(name).copied()
+    }
+
+    /// The tables of `language`, built on first use (keyed by its node kind count, which differs
+    /// for the four grammars: a test says so).
+    fn of(language: &tree_sitter::Language) -> Arc<Names> {
+        static ALL: Mutex<Vec<(usize, Arc<Names>)>> = Mutex::new(Vec::new());
+        let key = language.node_kind_count();
+        let mut all = ALL.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, names)) = all.iter().find(|(k, _)| *k == key) {
+            return Arc::clone(names);
+        }
+        let kinds = (0..key)
+            .map(|i| {
+                u16::try_from(i)
+                    .ok()
+                    .and_then(|i| language.node_kind_for_id(i))
+                    .unwrap_or("")
+            })
+            .collect();
+        let mut fields = HashMap::new();
+        for id in 1..=u16::try_from(language.field_count()).unwrap_or(u16::MAX) {
+            if let Some(name) = language.field_name_for_id(id) {
+                // The first id of a name, as tree-sitter's scan in id order finds it.
+                fields.entry(name).or_insert(id);
+            }
+        }
+        let names = Arc::new(Names { kinds, fields });
+        all.push((key, Arc::clone(&names)));
+        names
+    }
 }
 
 impl fmt::Debug for Syntax<'_> {
@@ -100,10 +152,11 @@ impl<'t> Syntax<'t> {
                 if !cursor.goto_parent() {
                     let end = u32::try_from(slots.len()).unwrap_or(u32::MAX);
                     slots[0].end = end;
+                    let language = tree.language();
                     return Syntax {
                         tree,
                         slots,
-                        grammar: tree.language().node_kind_count(),
+                        names: Names::of(&language),
                     };
                 }
                 if let Some(closed) = open.pop() {
@@ -329,10 +382,10 @@ impl<'s> Node<'s> {
         self.slot().end as usize
     }
 
-    /// The key of its grammar ([`Syntax::grammar`]).
+    /// Its grammar's kind and field names.
     #[inline]
-    pub(crate) fn grammar(&self) -> usize {
-        self.syntax.grammar
+    pub(crate) fn names(&self) -> &'s Names {
+        &self.syntax.names
     }
 }
 
@@ -511,6 +564,33 @@ mod tests {
                 nodes > 5 && errors > 0,
                 "{src}: {nodes} nodes, {errors} errors"
             );
+        }
+    }
+
+    #[test]
+    fn name_tables_answer_as_tree_sitter_does() {
+        for lang in [
+            Language::Python,
+            Language::JavaScript,
+            Language::TypeScript,
+            Language::Tsx,
+        ] {
+            let g = lang.grammar();
+            let names = Names::of(&g);
+            for id in 0..u16::try_from(g.node_kind_count()).unwrap() {
+                assert_eq!(names.kind(id), g.node_kind_for_id(id), "{lang:?} kind {id}");
+            }
+            for id in 1..=u16::try_from(g.field_count()).unwrap() {
+                let name = g.field_name_for_id(id).unwrap();
+                assert_eq!(
+                    names.field(name),
+                    g.field_id_for_name(name).map(u16::from),
+                    "{lang:?} field {name}"
+                );
+            }
+            assert_eq!(names.field("no such field"), None);
+            // The same tables for every tree of the grammar.
+            assert!(Arc::ptr_eq(&names, &Names::of(&g)));
         }
     }
 }

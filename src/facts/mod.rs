@@ -753,8 +753,7 @@ pub(crate) fn statement_text(node: Node<'_>, src: &[u8]) -> String {
 
 /// `child_by_field_name` without tree-sitter's name lookup, which compares the name with every
 /// field name of the grammar on each call: the extractors ask for a field of nearly every node
-/// they visit. Field ids are cached per thread, keyed by the grammar (its symbol count, distinct
-/// for the four grammars) and the name's address and length (the names are literals).
+/// they visit. The ids come from the grammar's table ([`crate::syntax::Node::names`]).
 pub(crate) trait FieldExt<'s> {
     /// The child in field `name`, as [`tree_sitter::Node::child_by_field_name`].
     fn field(&self, name: &'static str) -> Option<Node<'s>>;
@@ -763,52 +762,13 @@ pub(crate) trait FieldExt<'s> {
 impl<'s> FieldExt<'s> for Node<'s> {
     #[inline]
     fn field(&self, name: &'static str) -> Option<Node<'s>> {
-        // Open addressing, never evicting: the keys are the extractors' literals times the
-        // grammars, a few hundred at most, so a thread's table fills once and every later
-        // question is answered from it. (A direct-mapped table thrashed when two names a loop
-        // alternates between shared a slot: a chain `x.a().a()…` asks "function" and "object".)
-        const SLOTS: usize = 1024;
-        type Slot = Option<(usize, usize, usize, Option<u16>)>;
-        thread_local! {
-            static IDS: std::cell::RefCell<Box<[Slot]>> =
-                std::cell::RefCell::new(vec![None; SLOTS].into_boxed_slice());
-        }
-        let grammar = self.grammar();
-        let key = name.as_ptr() as usize;
-        let lookup = || {
-            self.syntax()
-                .tree()
-                .language()
-                .field_id_for_name(name)
-                .map(u16::from)
-        };
-        let hash = (key ^ grammar.rotate_left(40)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let id = IDS.with(|ids| {
-            let mut ids = ids.borrow_mut();
-            let start = hash >> (usize::BITS - SLOTS.trailing_zeros());
-            for i in 0..SLOTS {
-                match &mut ids[(start + i) % SLOTS] {
-                    Some((k, len, g, id)) if *k == key && *len == name.len() && *g == grammar => {
-                        return *id;
-                    }
-                    Some(_) => {}
-                    free @ None => {
-                        let id = lookup();
-                        *free = Some((key, name.len(), grammar, id));
-                        return id;
-                    }
-                }
-            }
-            lookup()
-        });
-        self.child_by_field_id(id?)
+        self.child_by_field_id(self.names().field(name)?)
     }
 }
 
 /// `Node::kind` without its per-call `strlen` and UTF-8 check of the grammar's C string: the
-/// extractors ask the kind of nearly every node they visit. Each grammar's kind names are read once
-/// per thread into a table indexed by kind id (the grammar keyed by its symbol count, as in
-/// [`FieldExt`]).
+/// extractors ask the kind of nearly every node they visit. The names come from the grammar's
+/// table ([`crate::syntax::Node::names`]).
 pub(crate) trait KindExt {
     /// The node's kind, as [`tree_sitter::Node::kind`].
     fn kind_name(&self) -> &'static str;
@@ -817,35 +777,9 @@ pub(crate) trait KindExt {
 impl KindExt for Node<'_> {
     #[inline]
     fn kind_name(&self) -> &'static str {
-        type Table = (usize, Vec<&'static str>);
-        thread_local! {
-            static KINDS: std::cell::RefCell<Vec<Table>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        let id = usize::from(self.kind_id());
-        let grammar = self.grammar();
-        KINDS.with(|tables| {
-            let mut tables = tables.borrow_mut();
-            let at = match tables.iter().position(|(g, _)| *g == grammar) {
-                Some(at) => at,
-                None => {
-                    let lang = self.syntax().tree().language();
-                    let names = (0..grammar)
-                        .map(|i| {
-                            u16::try_from(i)
-                                .ok()
-                                .and_then(|i| lang.node_kind_for_id(i))
-                                .unwrap_or("")
-                        })
-                        .collect();
-                    tables.push((grammar, names));
-                    tables.len() - 1
-                }
-            };
-            match tables[at].1.get(id) {
-                Some(name) => name,
-                None => self.kind(),
-            }
-        })
+        self.names()
+            .kind(self.kind_id())
+            .unwrap_or_else(|| self.kind())
     }
 }
 

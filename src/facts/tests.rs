@@ -276,8 +276,8 @@ fn function_at_walks_up_the_nesting_not_back_over_every_function() {
 }
 
 #[test]
-fn field_ids_are_cached_per_grammar() {
-    // The cache tells grammars apart by their symbol count: the four must differ.
+fn field_ids_are_looked_up_per_grammar() {
+    // The name tables tell grammars apart by their symbol count: the four must differ.
     let counts: std::collections::BTreeSet<usize> = [
         Language::Python,
         Language::JavaScript,
