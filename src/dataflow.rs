@@ -782,30 +782,29 @@ impl Taints {
     }
 }
 
-/// Whether [`add_origin`] adds a taint of `origin` to `list`.
+/// Whether [`add_origin`] adds a taint of `origin` to `list`: none of that origin is there, and
+/// there is room, or the origin is a secret and a non-secret can make way.
 fn admits(list: &[Taint], origin: &Source) -> bool {
-    let secret = |o: &Source| matches!(o, Source::Abs(o) if o.is_secret());
     !list.iter().any(|x| x.origin == *origin)
-        && (list.len() < MAX_ORIGINS || (secret(origin) && list.iter().any(|x| !secret(&x.origin))))
+        && (list.len() < MAX_ORIGINS
+            || (is_secret(origin) && list.iter().any(|x| !is_secret(&x.origin))))
 }
 
-/// Adds `t` unless a taint of its origin is there or the list is full; secrets first.
+fn is_secret(origin: &Source) -> bool {
+    matches!(origin, Source::Abs(o) if o.is_secret())
+}
+
+/// Adds `t` unless a taint of its origin is there or the list is full; secrets first (a secret
+/// takes the place of the first non-secret of a full list). True when it was added.
 fn add_origin(list: &mut Vec<Taint>, t: Taint) -> bool {
-    if list.iter().any(|x| x.origin == t.origin) {
+    if !admits(list, &t.origin) {
         return false;
     }
-    if list.len() >= MAX_ORIGINS {
-        let secret = matches!(&t.origin, Source::Abs(o) if o.is_secret());
-        match list
-            .iter()
-            .position(|x| !matches!(&x.origin, Source::Abs(o) if o.is_secret()))
-        {
-            Some(i) if secret => list[i] = t,
-            _ => return false,
-        }
-        return true;
+    if list.len() < MAX_ORIGINS {
+        list.push(t);
+    } else if let Some(i) = list.iter().position(|x| !is_secret(&x.origin)) {
+        list[i] = t;
     }
-    list.push(t);
     true
 }
 

@@ -284,8 +284,8 @@ pub struct Signatures {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Partial {
     /// The native matcher's `where` tests used up their budget of node text
-    /// (32 times the file's size, and 4 MiB): matches needing a later test are
-    /// missing.
+    /// ([`TEXT_BUDGET_PER_BYTE`] times the file's size, plus [`TEXT_BUDGET_BASE`]): matches
+    /// needing a later test are missing.
     TextBudget,
     /// The query cursor (which only patterns outside the native subset need) hit its limit of
     /// matches in flight (256).
@@ -694,8 +694,8 @@ impl Signatures {
 
     /// Compares the native query matcher with tree-sitter's query cursor on one tree, and gives
     /// how many matches the native one found. `Err` names a match the native matcher missed
-    /// (unless it ran out of text budget, [`Partial::TextBudget`]), or found with no comment inside it (its anchors skip comments; the cursor's do not), or a
-    /// difference between the pass on its own walk and the pass riding on the fact extractor's
+    /// (unless it ran out of text budget, [`Partial::TextBudget`]), or found with no comment
+    /// inside it (its anchors skip comments; the cursor's do not), or a difference between the pass on its own walk and the pass riding on the fact extractor's
     /// ([`Signatures::tree_match`]: hits, their order, the facts). For the test suite and the
     /// `scan_source` fuzz target; not a scanning API.
     #[doc(hidden)]

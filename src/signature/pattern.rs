@@ -686,9 +686,9 @@ pub(crate) fn text_budget(file_len: usize) -> usize {
         .saturating_add(TEXT_BUDGET_BASE)
 }
 
-/// Bytes of tested node text allowed per byte of the file ([`text_budget`]).
+/// Bytes of node text the `where` tests of one file may read, per byte of the file.
 pub const TEXT_BUDGET_PER_BYTE: usize = 32;
-/// Bytes of tested node text every file may use, however small ([`text_budget`]).
+/// Bytes of node text the `where` tests of any file may read, on top of the per-byte share.
 pub const TEXT_BUDGET_BASE: usize = 4 << 20;
 
 /// [`NativeSet::run`] one node at a time, for a walk made elsewhere.
