@@ -12,7 +12,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use mcp_scan::facts;
 use mcp_scan::lang::Language;
 use mcp_scan::report::wire::Target;
@@ -80,6 +80,7 @@ fn per_language(c: &mut Criterion) {
                             lang,
                             black_box(&file_facts),
                             &syntax,
+                            &tree,
                             &src,
                             &mut cx.cursor,
                         )
@@ -92,7 +93,7 @@ fn per_language(c: &mut Criterion) {
                             .expect("corpus file parses");
                         let syntax = Syntax::new(&tree);
                         let f = facts::extract_from(lang, &syntax, &src);
-                        sigs.match_source(lang, &f, &syntax, &src, &mut cx.cursor)
+                        sigs.match_source(lang, &f, &syntax, &tree, &src, &mut cx.cursor)
                     })
                 }),
             };
@@ -148,4 +149,13 @@ criterion_group! {
     config = config();
     targets = per_language, full_corpus
 }
-criterion_main!(benches);
+// `criterion_main!`, with the CLI's allocator for tree-sitter set first.
+fn main() {
+    // SAFETY: first, before any tree-sitter object exists.
+    #[allow(unsafe_code)]
+    unsafe {
+        mcp_scan::alloc::tree_sitter_on_mimalloc();
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -32,6 +32,11 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 type BoxError = Box<dyn std::error::Error>;
 
 fn main() -> Result<(), BoxError> {
+    // SAFETY: first, before any tree-sitter object exists: the CLI's allocator for tree-sitter too.
+    #[allow(unsafe_code)]
+    unsafe {
+        mcp_scan::alloc::tree_sitter_on_mimalloc();
+    }
     let copies: usize = env_or("MCP_SCAN_BENCH_COPIES", 40);
     let reps: usize = env_or("MCP_SCAN_BENCH_REPS", 3).max(1);
     let only = std::env::var("MCP_SCAN_BENCH_ONLY").unwrap_or_default();

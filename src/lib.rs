@@ -18,6 +18,7 @@
 //! [`program`] (the package's call graph) → [`dataflow`] (sources to sinks) → [`analysis`]
 //! (per-tool chains) → [`score`] → [`report`].
 
+pub mod alloc;
 pub mod analysis;
 pub mod baseline;
 pub mod cli;

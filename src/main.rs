@@ -9,5 +9,10 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // SAFETY: the first thing the process does; no tree-sitter object exists yet.
+    #[allow(unsafe_code)]
+    unsafe {
+        mcp_scan::alloc::tree_sitter_on_mimalloc();
+    }
     mcp_scan::cli::main()
 }

@@ -8,8 +8,13 @@
 //! (fields of a call, the names of an argument, the children a pattern looks into), and callgrind
 //! put those steps at a quarter of a scan's instructions. [`Syntax::new`] walks the tree once,
 //! recording each visible node with its parent, the end of its subtree and the field it fills;
-//! from then on [`Node`] answers parent, children and field questions with array reads, and
-//! delegates what a node knows itself (kind, byte range, position, flags) to tree-sitter.
+//! from then on [`Node`] answers parent, children and field questions with array reads, and what
+//! a node knows itself (kind, byte range, position, flags) from its slot.
+//!
+//! The copy owns all it answers with, so the tree can be freed as soon as it is made: a scan
+//! drops it then (unless a user's pattern outside the native subset needs tree-sitter's query
+//! cursor), and a bundle's tree, the larger of the two, no longer stays beside its copy and
+//! facts.
 //!
 //! [`Node`] mirrors the part of [`tree_sitter::Node`]'s interface the scanner uses, with the
 //! same answers (a test compares them node by node on the corpus): children are the visible
@@ -49,8 +54,7 @@ const ERROR: u16 = u16::MAX;
 
 /// A syntax tree laid out in pre-order: a node's descendants follow it, its next sibling
 /// starts where its subtree ends.
-pub struct Syntax<'t> {
-    tree: &'t Tree,
+pub struct Syntax {
     slots: Vec<Slot>,
     /// Its grammar's kind and field names.
     names: Arc<Names>,
@@ -107,7 +111,7 @@ impl Names {
     }
 }
 
-impl fmt::Debug for Syntax<'_> {
+impl fmt::Debug for Syntax {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Syntax")
             .field("nodes", &self.slots.len())
@@ -115,9 +119,10 @@ impl fmt::Debug for Syntax<'_> {
     }
 }
 
-impl<'t> Syntax<'t> {
-    /// Copies `tree` (one cursor walk).
-    pub fn new(tree: &'t Tree) -> Syntax<'t> {
+impl Syntax {
+    /// Copies `tree` (one cursor walk). The copy owns what it read: the tree can be dropped
+    /// once it is made, and a bundle's tree (a few hundred MB) then is.
+    pub fn new(tree: &Tree) -> Syntax {
         let root = tree.root_node();
         // Exactly as many slots as visible nodes (tree-sitter keeps the count): no regrowth, which
         // on a bundle of millions of nodes would briefly hold the copy twice.
@@ -152,11 +157,9 @@ impl<'t> Syntax<'t> {
                 if !cursor.goto_parent() {
                     let end = u32::try_from(slots.len()).unwrap_or(u32::MAX);
                     slots[0].end = end;
-                    let language = tree.language();
                     return Syntax {
-                        tree,
                         slots,
-                        names: Names::of(&language),
+                        names: Names::of(&tree.language()),
                     };
                 }
                 if let Some(closed) = open.pop() {
@@ -164,11 +167,6 @@ impl<'t> Syntax<'t> {
                 }
             }
         }
-    }
-
-    /// The tree it copies.
-    pub fn tree(&self) -> &'t Tree {
-        self.tree
     }
 
     /// The root node.
@@ -202,7 +200,7 @@ impl<'t> Syntax<'t> {
 /// A node of a [`Syntax`]: its index, and the tree it is in.
 #[derive(Clone, Copy)]
 pub struct Node<'s> {
-    syntax: &'s Syntax<'s>,
+    syntax: &'s Syntax,
     at: u32,
 }
 
@@ -235,7 +233,7 @@ impl<'s> Node<'s> {
     }
 
     /// The tree it is in.
-    pub fn syntax(&self) -> &'s Syntax<'s> {
+    pub fn syntax(&self) -> &'s Syntax {
         self.syntax
     }
 
@@ -253,11 +251,7 @@ impl<'s> Node<'s> {
 
     /// Its kind.
     pub fn kind(&self) -> &'static str {
-        self.syntax
-            .tree
-            .language()
-            .node_kind_for_id(self.kind_id())
-            .unwrap_or("ERROR")
+        self.syntax.names.kind(self.kind_id()).unwrap_or("ERROR")
     }
 
     /// True for named nodes.
@@ -327,15 +321,9 @@ impl<'s> Node<'s> {
         self.children().filter(move |c| c.slot().field == id)
     }
 
-    /// The children in the field called `name` (its id looked up in the grammar each call: for
-    /// rare questions; [`crate::facts`] caches the ids it asks for often).
+    /// The children in the field called `name`.
     pub fn children_by_field_name(&self, name: &str) -> impl Iterator<Item = Node<'s>> + use<'s> {
-        let id = self
-            .syntax
-            .tree
-            .language()
-            .field_id_for_name(name)
-            .map_or(u16::MAX, u16::from);
+        let id = self.syntax.names.field(name).unwrap_or(u16::MAX);
         self.children_by_field_id(id)
     }
 
@@ -393,7 +381,7 @@ impl<'s> Node<'s> {
 /// parent's subtree, each child's successor being where its own subtree ends.
 #[derive(Clone)]
 pub struct Children<'s> {
-    syntax: &'s Syntax<'s>,
+    syntax: &'s Syntax,
     next: u32,
     end: u32,
 }

@@ -145,3 +145,52 @@ fn user_signature_directory_adds_rules() {
     let sigs = Signatures::load(Some(dir.path())).unwrap();
     assert!(sigs.all().iter().any(|s| s.id == "custom-eval"));
 }
+
+/// A user's pattern outside the native subset (a predicate) runs on tree-sitter's query cursor:
+/// a scan then keeps the tree its array copy was made from, which it otherwise drops at once.
+#[test]
+fn a_pattern_outside_the_native_subset_still_matches_in_a_scan() {
+    use mcp_scan::Scanner;
+    use mcp_scan::lang::Language;
+    use mcp_scan::report::wire::Target;
+    let rules = tempfile::tempdir().unwrap();
+    std::fs::write(
+        rules.path().join("named-exfil.toml"),
+        r#"id = "named-exfil"
+category = "exfiltration"
+severity = "high"
+confidence = "high"
+message = "m"
+why = "w"
+[[match]]
+languages = ["python"]
+query = '((identifier) @match (#eq? @match "exfil_now"))'
+[[case]]
+language = "python"
+expect = "match"
+code = "exfil_now()"
+[[case]]
+language = "python"
+expect = "no-match"
+code = "print(x)"
+"#,
+    )
+    .unwrap();
+    let sigs = Signatures::load(Some(rules.path())).unwrap();
+    assert!(sigs.needs_tree(Language::Python));
+    assert!(!sigs.needs_tree(Language::JavaScript));
+    assert!(!Signatures::embedded().unwrap().needs_tree(Language::Python));
+    let server = tempfile::tempdir().unwrap();
+    std::fs::write(
+        server.path().join("server.py"),
+        "import os\n\ndef run():\n    exfil_now()\n",
+    )
+    .unwrap();
+    let report = Scanner::new(&sigs).scan(server.path(), Target::default());
+    let hit = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "named-exfil")
+        .unwrap_or_else(|| panic!("no finding: {:?}", report.findings));
+    assert_eq!((hit.file.as_str(), hit.line), ("server.py", 4));
+}

@@ -74,7 +74,7 @@ fuzz_target!(|data: &[u8]| {
         if let Some(tree) = cx.parse(lang, src, LIMITS.parse_timeout_ms) {
             let syntax = Syntax::new(&tree);
             let f = facts::extract_from(lang, &syntax, src);
-            let hits = sigs.match_source(lang, &f, &syntax, src, &mut cx.cursor);
+            let hits = sigs.match_source(lang, &f, &syntax, &tree, src, &mut cx.cursor);
             for h in &hits {
                 assert!(h.sig < sigs.all().len());
                 assert!(h.span.start <= src.len(), "span past the end: {h:?}");

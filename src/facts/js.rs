@@ -82,7 +82,7 @@ struct Js<'t, 's> {
 }
 
 pub(super) fn extract<'t>(
-    syntax: &'t Syntax<'t>,
+    syntax: &'t Syntax,
     src: &[u8],
     on_node: Option<super::OnNode<'_, 't>>,
 ) -> FileFacts {

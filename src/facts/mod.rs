@@ -541,7 +541,7 @@ pub fn extract(lang: Language, tree: &tree_sitter::Tree, src: &[u8]) -> FileFact
 }
 
 /// [`extract`] from a tree already laid out as a [`Syntax`].
-pub fn extract_from(lang: Language, syntax: &Syntax<'_>, src: &[u8]) -> FileFacts {
+pub fn extract_from(lang: Language, syntax: &Syntax, src: &[u8]) -> FileFacts {
     extract_with(lang, syntax, src, None)
 }
 
@@ -550,7 +550,7 @@ pub fn extract_from(lang: Language, syntax: &Syntax<'_>, src: &[u8]) -> FileFact
 /// query pass rides on the extractor's walk instead of walking the tree again.
 pub fn extract_visiting<'s>(
     lang: Language,
-    syntax: &'s Syntax<'s>,
+    syntax: &'s Syntax,
     src: &[u8],
     on_node: &mut dyn FnMut(Node<'s>, &[Node<'s>]),
 ) -> FileFacts {
@@ -559,7 +559,7 @@ pub fn extract_visiting<'s>(
 
 fn extract_with<'s>(
     lang: Language,
-    syntax: &'s Syntax<'s>,
+    syntax: &'s Syntax,
     src: &[u8],
     on_node: Option<OnNode<'_, 's>>,
 ) -> FileFacts {
@@ -647,7 +647,7 @@ pub(crate) type OnNode<'a, 's> = &'a mut dyn FnMut(Node<'s>, &[Node<'s>]);
 /// `on_node`, every node, named or not, is also handed to it with its ancestors, those below a node
 /// `visit` skipped included (then the walk goes on below it for `on_node` alone).
 pub(crate) fn walk<'s>(
-    syntax: &'s Syntax<'s>,
+    syntax: &'s Syntax,
     mut on_node: Option<OnNode<'_, 's>>,
     mut visit: impl FnMut(Node<'s>, Option<Node<'s>>) -> bool,
 ) {

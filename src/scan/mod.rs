@@ -286,8 +286,12 @@ impl<'s> Scanner<'s> {
             return;
         };
         out.parsed = true;
-        // The tree is read through its array copy: one cursor walk here, array reads after.
+        // The tree is read through its array copy: one cursor walk here, array reads after. The
+        // tree itself is dropped now unless a pattern outside the native subset needs it: on a
+        // bundle it is the larger of the two, and its memory (on mimalloc, `crate::alloc`) then
+        // takes the facts.
         let syntax = Syntax::new(&tree);
+        let tree = self.signatures.needs_tree(lang).then_some(tree);
         // A large file (a bundle) is the long pole of its scan: its facts and its query pass
         // both only read the tree, so they run side by side, each walking it; a small file stays
         // on one thread (the other files keep the cores busy), where one walk serves both.
@@ -297,7 +301,7 @@ impl<'s> Scanner<'s> {
                 || facts::extract_from(lang, &syntax, bytes),
                 || {
                     self.signatures
-                        .match_syntax(lang, &syntax, bytes, &mut cursor)
+                        .match_syntax(lang, &syntax, tree.as_ref(), bytes, &mut cursor)
                 },
             )
         } else {
@@ -306,9 +310,13 @@ impl<'s> Scanner<'s> {
             let facts = facts::extract_visiting(lang, &syntax, bytes, &mut |node, above| {
                 matching.visit(node, above);
             });
-            let queried =
-                self.signatures
-                    .finish_tree_match(lang, matching, &tree, bytes, &mut cx.cursor);
+            let queried = self.signatures.finish_tree_match(
+                lang,
+                matching,
+                tree.as_ref(),
+                bytes,
+                &mut cx.cursor,
+            );
             (facts, queried)
         };
         let mut hits = self.signatures.match_with_facts(lang, &facts, queried);
@@ -369,9 +377,9 @@ impl<'s> Scanner<'s> {
             };
             let syntax = Syntax::new(&tree);
             let inner = facts::extract_from(lang, &syntax, bytes);
-            for h in self
-                .signatures
-                .match_source(lang, &inner, &syntax, bytes, &mut cx.cursor)
+            for h in
+                self.signatures
+                    .match_source(lang, &inner, &syntax, &tree, bytes, &mut cx.cursor)
             {
                 let line = s
                     .value
@@ -963,9 +971,14 @@ impl Scanner<'_> {
                 };
                 let syntax = Syntax::new(&tree);
                 let facts = facts::extract_from(lang, &syntax, bytes);
-                let hits =
-                    self.signatures
-                        .match_source(lang, &facts, &syntax, bytes, &mut cx.cursor);
+                let hits = self.signatures.match_source(
+                    lang,
+                    &facts,
+                    &syntax,
+                    &tree,
+                    bytes,
+                    &mut cx.cursor,
+                );
                 ids.extend(hits.iter().map(|h| sigs[h.sig].id.clone()));
                 let mut out = FileScan {
                     rel: rel.to_owned(),

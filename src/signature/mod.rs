@@ -597,11 +597,12 @@ impl Signatures {
         &self,
         lang: Language,
         facts: &FileFacts,
-        syntax: &Syntax<'_>,
+        syntax: &Syntax,
+        tree: &tree_sitter::Tree,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
     ) -> Vec<Hit> {
-        let (queried, _) = self.match_syntax(lang, syntax, src, cursor);
+        let (queried, _) = self.match_syntax(lang, syntax, Some(tree), src, cursor);
         self.match_with_facts(lang, facts, queried)
     }
 
@@ -616,14 +617,25 @@ impl Signatures {
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
     ) -> (Vec<(Hit, bool)>, Option<Partial>) {
-        self.match_syntax(lang, &Syntax::new(tree), src, cursor)
+        self.match_syntax(lang, &Syntax::new(tree), Some(tree), src, cursor)
     }
 
-    /// [`Signatures::match_tree`] on a tree already laid out as a [`Syntax`].
+    /// True when matching `lang` needs tree-sitter's tree besides its [`Syntax`] copy: some
+    /// pattern (a user's) is outside the native subset and runs on the query cursor. Otherwise
+    /// a scan drops the tree as soon as it is copied.
+    pub fn needs_tree(&self, lang: Language) -> bool {
+        self.queries[lang.index()]
+            .as_ref()
+            .is_some_and(|g| g.fallback.is_some())
+    }
+
+    /// [`Signatures::match_tree`] on a tree already laid out as a [`Syntax`]; `tree` is the one
+    /// it copies, which only [`Signatures::needs_tree`] needs.
     pub fn match_syntax(
         &self,
         lang: Language,
-        syntax: &Syntax<'_>,
+        syntax: &Syntax,
+        tree: Option<&tree_sitter::Tree>,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
     ) -> (Vec<(Hit, bool)>, Option<Partial>) {
@@ -634,7 +646,7 @@ impl Signatures {
         let spent = g.native.run(syntax, src, |node, &(sig, _, late)| {
             hits.push(native_hit(node, sig, late));
         });
-        let limit = self.match_fallback(lang, syntax.tree(), src, cursor, &mut hits);
+        let limit = self.match_fallback(lang, tree, src, cursor, &mut hits);
         (hits, Partial::of(spent, limit))
     }
 
@@ -657,7 +669,7 @@ impl Signatures {
         &self,
         lang: Language,
         done: TreeMatch<'_, '_>,
-        tree: &tree_sitter::Tree,
+        tree: Option<&tree_sitter::Tree>,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
     ) -> (Vec<(Hit, bool)>, Option<Partial>) {
@@ -668,15 +680,21 @@ impl Signatures {
     }
 
     /// Adds the matches of the patterns outside the native subset; true when the query cursor hit
-    /// its match limit.
+    /// its match limit. Without the tree (which a caller keeps when [`Signatures::needs_tree`]),
+    /// there are none to add.
     fn match_fallback(
         &self,
         lang: Language,
-        tree: &tree_sitter::Tree,
+        tree: Option<&tree_sitter::Tree>,
         src: &[u8],
         cursor: &mut tree_sitter::QueryCursor,
         hits: &mut Vec<(Hit, bool)>,
     ) -> bool {
+        debug_assert!(
+            tree.is_some() || !self.needs_tree(lang),
+            "the tree was dropped"
+        );
+        let Some(tree) = tree else { return false };
         // A combined query that does not compile is reported by `rules check`; built-in ones are
         // proven by the test suite, and a user's are compiled one by one at load.
         match self.queries[lang.index()]
@@ -716,7 +734,7 @@ impl Signatures {
             matching.visit(node, above);
         });
         let ridden = self
-            .finish_tree_match(lang, matching, tree, src, &mut cursor)
+            .finish_tree_match(lang, matching, Some(tree), src, &mut cursor)
             .0;
         if ridden != walked {
             return Err(format!(

@@ -640,7 +640,7 @@ impl<T> NativeSet<T> {
     /// the order the roots were pushed. True when the text budget ran out ([`text_budget`]).
     pub(crate) fn run<'t>(
         &self,
-        syntax: &'t Syntax<'t>,
+        syntax: &'t Syntax,
         src: &[u8],
         mut found: impl FnMut(Node<'t>, &T),
     ) -> bool {
