@@ -12,9 +12,16 @@
 //!    16×/1× is printed next to the byte ratio, with the exponent `log(time ratio) / log(byte
 //!    ratio)`: 1 is linear, 2 is quadratic.
 //!
+//! 3. **Memory**: the peak resident memory of a fresh process (this bench, re-run as a child)
+//!    that scans a tree once on two threads, as the CLI does, and of one that only parses it (the
+//!    floor): the corpus replicated ¼×, 1× and 4× the copies of (1), the real packages, and the
+//!    largest real file alone. The growth per added megabyte of source, and the exponent of the
+//!    peak against the tree's size, say whether memory follows the tree or its largest file.
+//!
 //! `cargo bench --bench throughput` or `benches/run.sh`. Environment: `MCP_SCAN_BENCH_COPIES`
 //! (corpus copies, default 40), `MCP_SCAN_BENCH_REPS` (runs per measurement, median kept; default
-//! 3), `MCP_SCAN_REAL_DIR` (unpacked real packages), `MCP_SCAN_BENCH_ONLY` (`trees` or `slope`).
+//! 3), `MCP_SCAN_REAL_DIR` (unpacked real packages), `MCP_SCAN_BENCH_ONLY` (`trees`, `slope` or
+//! `memory`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -37,6 +44,9 @@ fn main() -> Result<(), BoxError> {
     unsafe {
         mcp_scan::alloc::tree_sitter_on_mimalloc();
     }
+    if let Some(work) = std::env::var_os(CHILD) {
+        return child(&work.to_string_lossy());
+    }
     let copies: usize = env_or("MCP_SCAN_BENCH_COPIES", 40);
     let reps: usize = env_or("MCP_SCAN_BENCH_REPS", 3).max(1);
     let only = std::env::var("MCP_SCAN_BENCH_ONLY").unwrap_or_default();
@@ -51,6 +61,9 @@ fn main() -> Result<(), BoxError> {
     }
     if only.is_empty() || only == "slope" {
         linearity(&sigs, reps)?;
+    }
+    if only.is_empty() || only == "memory" {
+        memory(copies)?;
     }
     Ok(())
 }
@@ -473,4 +486,158 @@ fn ts_server(i: usize, s: Shape) -> String {
     }
     o.push_str("function wrap<T>(x: T): T {\n  return x;\n}\n\nawait server.connect(new StdioServerTransport());\n");
     o
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Memory, measured in fresh processes
+
+/// Set to `scan` or `floor` (and [`CHILD_DIR`] to a tree), the bench does that once on two
+/// threads, prints its peak resident memory and exits: a process of its own per measurement, as
+/// the CLI is, with nothing left from earlier runs.
+const CHILD: &str = "MCP_SCAN_BENCH_CHILD";
+const CHILD_DIR: &str = "MCP_SCAN_BENCH_CHILD_DIR";
+
+fn child(work: &str) -> Result<(), BoxError> {
+    let root = PathBuf::from(std::env::var_os(CHILD_DIR).ok_or("no tree given")?);
+    let two = pool(2)?;
+    match work {
+        "scan" => {
+            let sigs =
+                Signatures::embedded().map_err(|e| format!("signatures: {} errors", e.len()))?;
+            let report = two.install(|| scan(&sigs, &root));
+            std::hint::black_box(report);
+        }
+        _ => {
+            let stats = two.install(|| parse_only(&root, &Limits::default()));
+            std::hint::black_box(stats);
+        }
+    }
+    println!(
+        "peak_kb={}",
+        peak_kb().ok_or("no VmHWM in /proc/self/status")?
+    );
+    Ok(())
+}
+
+/// Peak resident memory in MB of a child process doing `work` (`scan` or `floor`) on `root`.
+fn child_peak_mb(work: &str, root: &Path) -> Result<f64, BoxError> {
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .env(CHILD, work)
+        .env(CHILD_DIR, root)
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let kb: u64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("peak_kb="))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| {
+            format!(
+                "{work} of {}: no peak reported ({})",
+                root.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )
+        })?;
+    Ok(kb as f64 / 1024.0)
+}
+
+/// Source bytes (what a scan parses) and the largest source file of a tree.
+fn source_sizes(root: &Path) -> (u64, Option<(u64, PathBuf)>) {
+    let (mut total, mut largest) = (0, None::<(u64, PathBuf)>);
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let Ok(ft) = e.file_type() else { continue };
+            let path = e.path();
+            if ft.is_dir() {
+                stack.push(path);
+            } else if ft.is_file()
+                && matches!(
+                    mcp_scan::lang::classify_name(Path::new(&e.file_name())),
+                    Some(mcp_scan::lang::FileKind::Source(_))
+                )
+            {
+                let len = e.metadata().map_or(0, |m| m.len());
+                total += len;
+                if largest.as_ref().is_none_or(|(l, _)| len > *l) {
+                    largest = Some((len, path));
+                }
+            }
+        }
+    }
+    (total, largest)
+}
+
+fn memory(copies: usize) -> Result<(), BoxError> {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/servers");
+    let tmp = tempfile::tempdir()?;
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty)?;
+    let mut trees: Vec<(String, PathBuf)> = vec![("empty directory".into(), empty)];
+    let sizes = [(copies / 4).max(1), copies.max(1), copies.max(1) * 4];
+    for n in sizes {
+        let dir = tmp.path().join(format!("corpus-{n}"));
+        for i in 0..n {
+            copy_tree(&corpus, &dir.join(format!("copy-{i:03}")))?;
+        }
+        trees.push((format!("corpus x{n}"), dir));
+    }
+    if let Some(real) = std::env::var_os("MCP_SCAN_REAL_DIR").map(PathBuf::from)
+        && real.is_dir()
+    {
+        if let (_, Some((_, largest))) = source_sizes(&real) {
+            let alone = tmp.path().join("largest");
+            std::fs::create_dir_all(&alone)?;
+            if let Some(name) = largest.file_name() {
+                std::fs::copy(&largest, alone.join(name))?;
+            }
+            trees.push(("largest real file alone".into(), alone));
+        }
+        trees.push(("real packages".into(), real));
+    }
+    println!();
+    println!(
+        "## Memory (peak RSS of a fresh process scanning once on 2 threads, as the CLI does; the floor's parses only)"
+    );
+    println!();
+    println!(
+        "| tree | source MB | largest file KB | scan peak MB | floor peak MB | scan - floor MB |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let mut corpus_points = Vec::new();
+    for (name, root) in &trees {
+        let (bytes, largest) = source_sizes(root);
+        let _warm = parse_only(root, &Limits::default());
+        let scan = child_peak_mb("scan", root)?;
+        let floor = child_peak_mb("floor", root)?;
+        let mb = bytes as f64 / 1e6;
+        println!(
+            "| {name} | {mb:.1} | {:.0} | {scan:.0} | {floor:.0} | {:.0} |",
+            largest.map_or(0.0, |(l, _)| l as f64 / 1e3),
+            scan - floor
+        );
+        if name.starts_with("corpus") {
+            corpus_points.push((mb, scan));
+        }
+    }
+    if let [(b0, p0), _, (b2, p2)] = corpus_points[..] {
+        println!();
+        println!(
+            "corpus x{} -> x{}: {:.1} MB more peak per added MB of source; exponent of the peak \
+             against the tree's size {:.2} (0: bounded by the largest file, which stays the same; 1: \
+             grows with the tree)",
+            sizes[0],
+            sizes[2],
+            (p2 - p0) / (b2 - b0),
+            (p2 / p0).ln() / (b2 / b0).ln(),
+        );
+    }
+    println!();
+    println!(
+        "target: memory bounded by the largest file, not the tree (the scan's peak should not grow with \
+         more files of the same size)"
+    );
+    Ok(())
 }
