@@ -1,39 +1,112 @@
 //! Per-worker mutable state: one tree-sitter parser and one query cursor, reused for every file a
 //! rayon worker scans (they cannot be shared across threads; creating them per file is waste), and
-//! the order workers take files in ([`for_each_file`]).
+//! the order workers take files in ([`walk_and_scan`]).
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex, PoisonError};
 
-use rayon::prelude::*;
-
-use super::walk::Entry;
+use super::walk::{Entry, Walked};
 use crate::lang::Language;
 use crate::signature::Partial;
 
-/// Runs `f` on every entry on the current rayon pool and gives the results in walk order. Each
-/// worker keeps one context and takes the next file, largest first, as soon as it is free: a
-/// bundle of megabytes (a second or more to parse) starts at once and beside the other bundles,
-/// never last on one core while the others idle, which fixed chunks of the list did.
-pub(crate) fn for_each_file<T: Send>(
-    entries: &[Entry],
+/// Files listed by the walk and not yet taken by a worker.
+struct Listed {
+    files: VecDeque<(usize, Entry)>,
+    walk_over: bool,
+}
+
+/// Walks with `walk` while the other workers of the current rayon pool scan the files it has listed
+/// so far, in walk order; once the walk is over, the files left are sorted largest first and every
+/// worker, the walker too, keeps one context and takes the next file as soon as it is free. The
+/// walk's system calls (tens of milliseconds on thousands of files, one directory after another)
+/// then overlap the scan instead of preceding it; and a bundle of megabytes (a second or more to
+/// parse) starts as soon as the walk is over and beside the other bundles, never last on one core
+/// while the others idle, which fixed chunks of the list did. Results are in walk order.
+pub(crate) fn walk_and_scan<T: Send>(
+    walk: impl FnOnce(&mut dyn FnMut(usize, &Entry)) -> Walked + Send,
     f: impl Fn(&mut ScanContext, &Entry) -> T + Sync,
-) -> Vec<T> {
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(entries[i].size));
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, T)> = (0..rayon::current_num_threads())
-        .into_par_iter()
-        .flat_map_iter(|_| {
-            let mut cx = ScanContext::new();
-            let mut mine = Vec::new();
-            while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                mine.push((i, f(&mut cx, &entries[i])));
+) -> (Walked, Vec<T>) {
+    let listed = Mutex::new(Listed {
+        files: VecDeque::new(),
+        walk_over: false,
+    });
+    let more = Condvar::new();
+    let lock = || listed.lock().unwrap_or_else(PoisonError::into_inner);
+    // Takes files until the walk is over and none is left.
+    let work = || {
+        let mut cx = ScanContext::new();
+        let mut mine = Vec::new();
+        loop {
+            let next = {
+                let mut l = lock();
+                loop {
+                    if let Some(file) = l.files.pop_front() {
+                        break Some(file);
+                    }
+                    if l.walk_over {
+                        break None;
+                    }
+                    l = more.wait(l).unwrap_or_else(PoisonError::into_inner);
+                }
+            };
+            let Some((i, entry)) = next else { break mine };
+            mine.push((i, f(&mut cx, &entry)));
+        }
+    };
+    let done = Mutex::new(Vec::new());
+    let mut walked = None;
+    // Should the walk unwind, the waiting workers are still released (then the panic goes on).
+    struct Release<'a>(&'a Mutex<Listed>, &'a Condvar);
+    impl Drop for Release<'_> {
+        fn drop(&mut self) {
+            self.0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .walk_over = true;
+            self.1.notify_all();
+        }
+    }
+    rayon::scope(|s| {
+        for _ in 1..rayon::current_num_threads() {
+            s.spawn(|_| {
+                let mine = work();
+                done.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .extend(mine);
+            });
+        }
+        let release = Release(&listed, &more);
+        let mut handed = 0;
+        let w = walk(&mut |i: usize, e: &Entry| {
+            debug_assert_eq!(i, handed, "handed out in walk order");
+            lock().files.push_back((i, e.clone()));
+            handed = i + 1;
+            more.notify_one();
+        });
+        {
+            let mut l = lock();
+            // Listed but not handed out (a single-file root).
+            for (i, e) in w.entries.iter().enumerate().skip(handed) {
+                l.files.push_back((i, e.clone()));
             }
-            mine
-        })
-        .collect();
+            // Stable: equal sizes stay in walk order.
+            l.files
+                .make_contiguous()
+                .sort_by_key(|(_, e)| std::cmp::Reverse(e.size));
+        }
+        drop(release);
+        walked = Some(w);
+        let mine = work();
+        done.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(mine);
+    });
+    let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
     done.sort_unstable_by_key(|&(i, _)| i);
-    done.into_iter().map(|(_, t)| t).collect()
+    // Set by the scope's own closure, which always runs.
+    let walked = walked.unwrap_or_default();
+    debug_assert_eq!(done.len(), walked.entries.len());
+    (walked, done.into_iter().map(|(_, t)| t).collect())
 }
 
 /// Most query matches kept in flight at once (see [`ScanContext::new`]).
@@ -124,5 +197,56 @@ impl ScanContext {
             self.parser.reset();
         }
         tree
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::scan::Limits;
+    use crate::scan::walk::walk_handing_out;
+
+    #[test]
+    fn every_listed_file_is_scanned_once_and_results_come_in_walk_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for i in 0..40 {
+            let sub = dir.path().join(format!("pkg{}", i % 3));
+            std::fs::create_dir_all(&sub).expect("dir");
+            // Sizes that do not follow the walk order, so the largest-first tail reorders them.
+            std::fs::write(
+                sub.join(format!("m{i:02}.py")),
+                "x = 1\n".repeat(1 + (i * 7) % 13),
+            )
+            .expect("file");
+        }
+        std::fs::write(dir.path().join("notes.txt"), "not scanned").expect("file");
+        let limits = Limits::default();
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
+            let (walked, rels) = pool.install(|| {
+                walk_and_scan(
+                    |kept| {
+                        walk_handing_out(dir.path(), &limits, limits.deadline(Instant::now()), kept)
+                    },
+                    |_, e| e.rel.clone(),
+                )
+            });
+            let listed: Vec<String> = walked.entries.iter().map(|e| e.rel.clone()).collect();
+            assert_eq!(rels, listed, "{threads} threads");
+            assert_eq!(rels.len(), 40);
+        }
+        // A single-file root is listed by the walk, not handed out, and still scanned.
+        let one = dir.path().join("pkg0").join("m00.py");
+        let (walked, rels) = walk_and_scan(
+            |kept| walk_handing_out(&one, &limits, limits.deadline(Instant::now()), kept),
+            |_, e| e.rel.clone(),
+        );
+        assert_eq!(walked.entries.len(), 1);
+        assert_eq!(rels, ["m00.py"]);
     }
 }

@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::context::for_each_file;
+use super::context::walk_and_scan;
 use super::walk::{self, Limits};
 use crate::lang::{FileKind, Language};
 
@@ -42,42 +42,46 @@ struct One {
     nodes: u64,
 }
 
-/// Walks `root` with the scanner's walker and `limits`, then reads and parses every source file in
-/// parallel (on the current rayon pool), and nothing else.
+/// Walks `root` with the scanner's walker and `limits` and reads and parses every source file in
+/// parallel (on the current rayon pool, starting while the walk goes on, as the scan does), and
+/// nothing else.
 pub fn parse_only(root: &Path, limits: &Limits) -> FloorStats {
     let start = Instant::now();
-    let (entries, _skipped) = walk::walk(root, limits);
-    // Scheduled as the scan schedules its files.
-    let per_file: Vec<One> = for_each_file(&entries, |cx, e| {
-        let mut one = One::default();
-        let Ok(bytes) = read_bounded(&e.path, limits.max_file_bytes) else {
-            one.unread = matches!(e.kind, FileKind::Source(_));
-            return one;
-        };
-        one.bytes = bytes.len() as u64;
-        // A `.pth` file's import lines are parsed as Python by the scan, so here too.
-        let (lang, bytes) = match e.kind {
-            FileKind::Source(lang) => (lang, bytes),
-            FileKind::Special => (Language::Python, super::pth_code(&bytes).into_bytes()),
-            FileKind::Manifest(_) => return one,
-        };
-        if matches!(e.kind, FileKind::Source(_))
-            && memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
-        {
-            one.unread = true;
-            return one;
-        }
-        match cx.parse(lang, &bytes, limits.parse_timeout_ms) {
-            Some(tree) => {
-                one.parsed = true;
-                one.nodes = tree.root_node().descendant_count() as u64;
+    // Walked and scheduled as the scan walks and schedules its files.
+    let deadline = limits.deadline(start);
+    let (walked, per_file) = walk_and_scan(
+        |kept| walk::walk_handing_out(root, limits, deadline, kept),
+        |cx, e| {
+            let mut one = One::default();
+            let Ok(bytes) = read_bounded(&e.path, limits.max_file_bytes) else {
+                one.unread = matches!(e.kind, FileKind::Source(_));
+                return one;
+            };
+            one.bytes = bytes.len() as u64;
+            // A `.pth` file's import lines are parsed as Python by the scan, so here too.
+            let (lang, bytes) = match e.kind {
+                FileKind::Source(lang) => (lang, bytes),
+                FileKind::Special => (Language::Python, super::pth_code(&bytes).into_bytes()),
+                FileKind::Manifest(_) => return one,
+            };
+            if matches!(e.kind, FileKind::Source(_))
+                && memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+            {
+                one.unread = true;
+                return one;
             }
-            None => one.timed_out = true,
-        }
-        one
-    });
+            match cx.parse(lang, &bytes, limits.parse_timeout_ms) {
+                Some(tree) => {
+                    one.parsed = true;
+                    one.nodes = tree.root_node().descendant_count() as u64;
+                }
+                None => one.timed_out = true,
+            }
+            one
+        },
+    );
     let mut stats = FloorStats {
-        files: entries.len(),
+        files: walked.entries.len(),
         ..FloorStats::default()
     };
     for one in per_file {

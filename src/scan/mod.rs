@@ -92,22 +92,24 @@ impl<'s> Scanner<'s> {
     pub fn scan(&self, root: &Path, target: Target) -> Report {
         let start = Instant::now();
         let deadline = self.limits.deadline(start);
-        let walked = walk::walk_until(root, &self.limits, deadline);
+        let (walked, scans) = context::walk_and_scan(
+            |kept| walk::walk_handing_out(root, &self.limits, deadline, kept),
+            |cx, e| {
+                if Instant::now() >= deadline {
+                    return FileScan {
+                        rel: e.rel.clone(),
+                        skip: Some(Skip {
+                            path: e.rel.clone(),
+                            reason: self.limits.time_budget_reason(),
+                        }),
+                        ..FileScan::default()
+                    };
+                }
+                self.scan_entry(cx, e)
+            },
+        );
         let entries = &walked.entries;
         let mut skipped = walked.skipped.clone();
-        let scans = context::for_each_file(entries, |cx, e| {
-            if Instant::now() >= deadline {
-                return FileScan {
-                    rel: e.rel.clone(),
-                    skip: Some(Skip {
-                        path: e.rel.clone(),
-                        reason: self.limits.time_budget_reason(),
-                    }),
-                    ..FileScan::default()
-                };
-            }
-            self.scan_entry(cx, e)
-        });
         let timed_out: Vec<&Entry> = entries
             .iter()
             .zip(&scans)

@@ -97,6 +97,19 @@ pub fn walk(root: &Path, limits: &Limits) -> (Vec<Entry>, Vec<Skip>) {
 
 /// [`walk`] that stops at `deadline`, with the detail the scanner needs.
 pub fn walk_until(root: &Path, limits: &Limits, deadline: Instant) -> Walked {
+    walk_handing_out(root, limits, deadline, &mut |_, _| {})
+}
+
+/// [`walk_until`] that hands each file it keeps to `kept`, with its index in `entries`, as soon as
+/// the file is listed, so that scanning can start while the walk goes on. Files are handed out in
+/// order, each once it has passed the file-count and byte limits; a single-file root is listed,
+/// not handed out.
+pub(crate) fn walk_handing_out(
+    root: &Path,
+    limits: &Limits,
+    deadline: Instant,
+    kept: &mut dyn FnMut(usize, &Entry),
+) -> Walked {
     let mut out = Walked::default();
     if root.is_file() {
         let rel = root.file_name().map_or_else(
@@ -203,6 +216,7 @@ pub fn walk_until(root: &Path, limits: &Limits, deadline: Instant) -> Walked {
             continue;
         }
         total += size;
+        kept(before, &out.entries[before]);
     }
     out
 }
