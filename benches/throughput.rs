@@ -540,34 +540,23 @@ fn child_peak_mb(work: &str, root: &Path) -> Result<f64, BoxError> {
     Ok(kb as f64 / 1024.0)
 }
 
-/// Source bytes (what a scan parses) and the largest source file of a tree.
+/// Source bytes and the largest source file of a tree, as the scanner's own walk lists them.
 fn source_sizes(root: &Path) -> (u64, Option<(u64, PathBuf)>) {
-    let (mut total, mut largest) = (0, None::<(u64, PathBuf)>);
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let Ok(ft) = e.file_type() else { continue };
-            let path = e.path();
-            if ft.is_dir() {
-                stack.push(path);
-            } else if ft.is_file()
-                && matches!(
-                    mcp_scan::lang::classify_name(Path::new(&e.file_name())),
-                    Some(mcp_scan::lang::FileKind::Source(_))
-                )
-            {
-                let len = e.metadata().map_or(0, |m| m.len());
-                total += len;
-                if largest.as_ref().is_none_or(|(l, _)| len > *l) {
-                    largest = Some((len, path));
-                }
-            }
-        }
-    }
-    (total, largest)
+    let (entries, _) = mcp_scan::scan::walk::walk(root, &Limits::default());
+    let sources = entries
+        .into_iter()
+        .filter(|e| matches!(e.kind, mcp_scan::lang::FileKind::Source(_)));
+    sources.fold((0, None), |(total, largest), e| {
+        let bigger = largest.as_ref().is_none_or(|(l, _)| e.size > *l);
+        (
+            total + e.size,
+            if bigger {
+                Some((e.size, e.path))
+            } else {
+                largest
+            },
+        )
+    })
 }
 
 fn memory(copies: usize) -> Result<(), BoxError> {

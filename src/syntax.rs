@@ -249,7 +249,9 @@ impl<'s> Node<'s> {
         self.slot().kind
     }
 
-    /// Its kind.
+    /// Its kind, from its grammar's table (tree-sitter's own answer costs a `strlen` and a UTF-8
+    /// check of a C string; the extractors ask at nearly every node).
+    #[inline]
     pub fn kind(&self) -> &'static str {
         self.syntax.names.kind(self.kind_id()).unwrap_or("ERROR")
     }
@@ -327,6 +329,14 @@ impl<'s> Node<'s> {
         self.children_by_field_id(id)
     }
 
+    /// The first child in the field called `name`, as [`tree_sitter::Node::child_by_field_name`]
+    /// answers, with the id from its grammar's table (tree-sitter compares the name with every
+    /// field name of the grammar on each call; the extractors ask at nearly every node).
+    #[inline]
+    pub fn field(&self, name: &str) -> Option<Node<'s>> {
+        self.child_by_field_id(self.syntax.names.field(name)?)
+    }
+
     /// The first child in field `id`.
     #[inline]
     pub fn child_by_field_id(&self, id: u16) -> Option<Node<'s>> {
@@ -368,12 +378,6 @@ impl<'s> Node<'s> {
     /// One past the index of its last descendant.
     pub(crate) fn subtree_end(&self) -> usize {
         self.slot().end as usize
-    }
-
-    /// Its grammar's kind and field names.
-    #[inline]
-    pub(crate) fn names(&self) -> &'s Names {
-        &self.syntax.names
     }
 }
 

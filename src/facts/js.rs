@@ -17,10 +17,9 @@ use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_
 use super::memo::{Folded, Folds, IdMap, Name, add_name, read_names};
 use super::python::schema_params;
 use super::{
-    Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, KindExt,
-    Param, Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates,
-    bind_loop_variable, is_clock, list_item, list_len, resolve_path, statement_text, text,
-    text_head, walk,
+    Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, Param, Pending, Piece,
+    RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable, is_clock,
+    list_item, list_len, resolve_path, statement_text, text, text_head, walk,
 };
 
 /// Statements that move data between names ([`Assign`]).
@@ -122,7 +121,7 @@ pub(super) fn extract<'t>(
             stack.pop();
         }
         let enclosing = stack.last().map(|&(i, _)| i);
-        let kind = node.kind_name();
+        let kind = node.kind();
         if FLOW_KINDS.contains(&kind) {
             js.flows.push((node, enclosing));
         }
@@ -141,8 +140,7 @@ pub(super) fn extract<'t>(
                 js.strings.push((node, enclosing, list_len(parent)));
             }
             "new_expression" => js.calls.push((node, enclosing)),
-            "binary_expression" if parent.is_some_and(|p| p.kind_name() == "binary_expression") => {
-            }
+            "binary_expression" if parent.is_some_and(|p| p.kind() == "binary_expression") => {}
             "string" | "template_string" | "binary_expression" => {
                 js.strings.push((node, enclosing, list_len(parent)))
             }
@@ -271,7 +269,7 @@ fn strip_node_prefix(m: &str) -> String {
 /// Skips wrappers that do not change what an expression names.
 fn unwrap(mut node: Node<'_>) -> Node<'_> {
     while matches!(
-        node.kind_name(),
+        node.kind(),
         "parenthesized_expression"
             | "await_expression"
             | "as_expression"
@@ -289,12 +287,9 @@ fn unwrap(mut node: Node<'_>) -> Node<'_> {
 /// What an assignment-like statement ([`FLOW_KINDS`]) binds and the value it binds: no target for
 /// a `return`.
 fn assign_parts(node: Node<'_>) -> Option<(Option<Node<'_>>, Node<'_>)> {
-    let (target, value) = match node.kind_name() {
+    let (target, value) = match node.kind() {
         "variable_declarator" => (node.field("name"), node.field("value")),
-        "return_statement" => (
-            None,
-            node.named_child(0).filter(|n| n.kind_name() != "comment"),
-        ),
+        "return_statement" => (None, node.named_child(0).filter(|n| n.kind() != "comment")),
         _ => (node.field("left"), node.field("right")),
     };
     Some((target, value?))
@@ -315,14 +310,11 @@ impl<'t> Js<'t, '_> {
             span: Span::of(node),
             dynamic: false,
         });
-        let Some(clause) = node
-            .named_children()
-            .find(|n| n.kind_name() == "import_clause")
-        else {
+        let Some(clause) = node.named_children().find(|n| n.kind() == "import_clause") else {
             return;
         };
         for part in clause.named_children() {
-            match part.kind_name() {
+            match part.kind() {
                 "identifier" => {
                     self.facts.bindings.insert(self.text(part), module.clone());
                 }
@@ -334,7 +326,7 @@ impl<'t> Js<'t, '_> {
                 "named_imports" => {
                     for spec in part
                         .named_children()
-                        .filter(|n| n.kind_name() == "import_specifier")
+                        .filter(|n| n.kind() == "import_specifier")
                     {
                         let Some(name) = spec.field("name") else {
                             continue;
@@ -363,7 +355,7 @@ impl<'t> Js<'t, '_> {
                 .map(|n| self.text(n))
                 .or_else(|| {
                     let p = parent?;
-                    match p.kind_name() {
+                    match p.kind() {
                         "variable_declarator" => p.field("name").map(|n| self.text(n)),
                         "pair" => p.field("key").map(|n| self.text(n)),
                         "assignment_expression" => p.field("left").map(|n| self.text(n)),
@@ -399,7 +391,7 @@ impl<'t> Js<'t, '_> {
             return out;
         };
         for p in list.named_children() {
-            let (pattern, ty) = match p.kind_name() {
+            let (pattern, ty) = match p.kind() {
                 "required_parameter" | "optional_parameter" => (
                     p.field("pattern"),
                     p.field("type")
@@ -427,7 +419,7 @@ impl<'t> Js<'t, '_> {
             if depth > FOLD_DEPTH {
                 continue;
             }
-            match n.kind_name() {
+            match n.kind() {
                 "identifier" | "shorthand_property_identifier_pattern" => push(self.text(n)),
                 "pair_pattern" => stack.extend(n.field("value").map(|v| (v, depth + 1))),
                 "assignment_pattern" | "object_assignment_pattern" => {
@@ -443,16 +435,16 @@ impl<'t> Js<'t, '_> {
     }
 
     fn bind(&mut self, node: Node<'t>, function: Option<u32>) {
-        let (target, value) = match node.kind_name() {
+        let (target, value) = match node.kind() {
             "variable_declarator" => (node.field("name"), node.field("value")),
             "for_in_statement" => {
                 let of = node.field("operator").is_some_and(|o| self.text(o) == "of");
                 if let (true, Some(var), Some(over)) = (
                     of,
-                    node.field("left").filter(|l| l.kind_name() == "identifier"),
+                    node.field("left").filter(|l| l.kind() == "identifier"),
                     node.field("right"),
                 ) {
-                    let item = match unwrap(over).kind_name() {
+                    let item = match unwrap(over).kind() {
                         "identifier" => self.lists.get(&self.text(over)).cloned(),
                         _ => list_item(self.describe(over, 0)),
                     };
@@ -473,7 +465,7 @@ impl<'t> Js<'t, '_> {
             return;
         };
         let value = unwrap(value);
-        match target.kind_name() {
+        match target.kind() {
             "identifier" => {
                 let name = self.text(target);
                 *self.bound.entry(name.clone()).or_default() += 1;
@@ -488,11 +480,11 @@ impl<'t> Js<'t, '_> {
                     self.consts.insert(name, s);
                     return;
                 }
-                if value.kind_name() == "object" {
+                if value.kind() == "object" {
                     self.objects.insert(name);
                     return;
                 }
-                if value.kind_name() == "array" {
+                if value.kind() == "array" {
                     if let Some(item) = list_item(self.describe(value, 0)) {
                         self.lists.insert(name, item);
                     }
@@ -522,14 +514,14 @@ impl<'t> Js<'t, '_> {
                     });
                 let Some(base) = base else { return };
                 for p in target.named_children() {
-                    match p.kind_name() {
+                    match p.kind() {
                         "shorthand_property_identifier_pattern" => {
                             let n = self.text(p);
                             self.facts.bindings.insert(n.clone(), format!("{base}.{n}"));
                         }
                         "pair_pattern" => {
                             let key = p.field("key").map(|k| self.text(k));
-                            let local = p.field("value").filter(|v| v.kind_name() == "identifier");
+                            let local = p.field("value").filter(|v| v.kind() == "identifier");
                             if let (Some(key), Some(local)) = (key, local) {
                                 self.facts
                                     .bindings
@@ -552,10 +544,10 @@ impl<'t> Js<'t, '_> {
             return None;
         }
         let node = unwrap(node);
-        match node.kind_name() {
+        match node.kind() {
             "call_expression" => {
                 let f = node.field("function")?;
-                if f.kind_name() != "import" && !self.is_require(f) {
+                if f.kind() != "import" && !self.is_require(f) {
                     return None;
                 }
                 let arg = node.field("arguments")?.named_child(0)?;
@@ -575,7 +567,7 @@ impl<'t> Js<'t, '_> {
     /// it), so a long callee (a bundle's module function, a chain of calls) is not copied out to
     /// find that it does not.
     fn is_require(&self, f: Node<'_>) -> bool {
-        if f.kind_name() != "identifier" && f.byte_range().len() > 256 {
+        if f.kind() != "identifier" && f.byte_range().len() > 256 {
             return false;
         }
         resolve_path(&text(f, self.src), &self.facts.bindings) == "require"
@@ -596,10 +588,10 @@ impl<'t> Js<'t, '_> {
         if !no_module && let Some(m) = self.module_of(node, depth) {
             return Some((
                 m,
-                node.kind_name() == "call_expression" && self.is_dynamic_require(node),
+                node.kind() == "call_expression" && self.is_dynamic_require(node),
             ));
         }
-        match node.kind_name() {
+        match node.kind() {
             "identifier" => Some((resolve_path(&self.text(node), &self.facts.bindings), false)),
             "this" => Some(("this".to_owned(), false)),
             "member_expression" => {
@@ -637,13 +629,13 @@ impl<'t> Js<'t, '_> {
     fn is_dynamic_require(&self, call: Node<'_>) -> bool {
         call.field("arguments")
             .and_then(|a| a.named_child(0))
-            .is_some_and(|a| a.kind_name() != "string")
+            .is_some_and(|a| a.kind() != "string")
     }
 
     fn call(&mut self, node: Node<'t>, function: Option<u32>) {
         let f = node.field("function").or_else(|| node.field("constructor"));
         let Some(f) = f else { return };
-        let is_import = f.kind_name() == "import";
+        let is_import = f.kind() == "import";
         let (callee, computed) = if is_import {
             ("import".to_owned(), false)
         } else {
@@ -655,7 +647,7 @@ impl<'t> Js<'t, '_> {
             let module = arg
                 .and_then(|a| self.fold(a, 0))
                 .map(|f| strip_node_prefix(&f.0));
-            let dynamic = is_import || arg.is_some_and(|a| a.kind_name() != "string");
+            let dynamic = is_import || arg.is_some_and(|a| a.kind() != "string");
             self.facts.imports.push(Import {
                 module: module.unwrap_or_else(|| "<computed>".to_owned()),
                 span: Span::of(node),
@@ -664,7 +656,7 @@ impl<'t> Js<'t, '_> {
         }
         let mut args = Vec::new();
         if let Some(list) = node.field("arguments") {
-            for a in list.named_children().filter(|a| a.kind_name() != "comment") {
+            for a in list.named_children().filter(|a| a.kind() != "comment") {
                 args.push(Arg {
                     keyword: None,
                     value: self.describe(a, 0),
@@ -717,7 +709,7 @@ impl<'t> Js<'t, '_> {
             if depth > FOLD_DEPTH || out.len() >= ARG_NAMES {
                 break;
             }
-            match n.kind_name() {
+            match n.kind() {
                 "identifier" | "shorthand_property_identifier_pattern" => {
                     let name = self.text(n);
                     if !out.contains(&name) {
@@ -758,7 +750,7 @@ impl<'t> Js<'t, '_> {
     /// and `b`.
     fn names(&self, node: Node<'_>) -> Vec<String> {
         read_names(node, &self.names_memo, |n, out, stack| {
-            match n.kind_name() {
+            match n.kind() {
                 "identifier" | "shorthand_property_identifier" => {
                     add_name(out, text(n, self.src));
                     true
@@ -792,15 +784,13 @@ impl<'t> Js<'t, '_> {
         if let Some((value, how)) = self.fold(node, depth) {
             return Value::Str { value, how };
         }
-        match node.kind_name() {
+        match node.kind() {
             "number" => Value::Number {
                 text: self.text(node),
             },
             "unary_expression"
-                if node
-                    .field("argument")
-                    .is_some_and(|a| a.kind_name() == "number")
-                    && node.field("operator").is_some_and(|o| o.kind_name() == "-") =>
+                if node.field("argument").is_some_and(|a| a.kind() == "number")
+                    && node.field("operator").is_some_and(|o| o.kind() == "-") =>
             {
                 Value::Number {
                     text: self.text(node).split_whitespace().collect(),
@@ -827,7 +817,7 @@ impl<'t> Js<'t, '_> {
             "object" => {
                 let mut entries = Vec::new();
                 for p in node.named_children().take(CONTAINER_ITEMS) {
-                    match p.kind_name() {
+                    match p.kind() {
                         "pair" => {
                             let key = p
                                 .field("key")
@@ -898,11 +888,11 @@ impl<'t> Js<'t, '_> {
             return None;
         }
         let node = unwrap(node);
-        let out = match node.kind_name() {
+        let out = match node.kind() {
             "string" => {
                 let mut s = String::new();
                 for part in node.named_children() {
-                    match part.kind_name() {
+                    match part.kind() {
                         "string_fragment" => s.push_str(&text(part, self.src)),
                         "escape_sequence" => s.push_str(&unescape_js(&text(part, self.src))),
                         _ => {}
@@ -914,7 +904,7 @@ impl<'t> Js<'t, '_> {
                 let mut s = String::new();
                 let mut how = Fold::Literal;
                 for part in node.named_children() {
-                    match part.kind_name() {
+                    match part.kind() {
                         "string_fragment" => s.push_str(&text(part, self.src)),
                         "escape_sequence" => s.push_str(&unescape_js(&text(part, self.src))),
                         "template_substitution" => {
@@ -950,7 +940,7 @@ impl<'t> Js<'t, '_> {
         let f = unwrap(node.field("function")?);
         let args = node.field("arguments")?;
         let arg = |i: usize| args.named_child(i);
-        if f.kind_name() == "member_expression" {
+        if f.kind() == "member_expression" {
             let method = text(f.field("property")?, self.src).into_owned();
             let obj = f.field("object")?;
             // [..].join(sep) and s.split('').reverse().join('')
@@ -960,7 +950,7 @@ impl<'t> Js<'t, '_> {
                     None => ",".to_owned(),
                 };
                 let obj = unwrap(obj);
-                if obj.kind_name() == "array" {
+                if obj.kind() == "array" {
                     let parts: Vec<String> = obj
                         .named_children()
                         .map(|n| self.fold(n, depth + 1).map(|f| f.0))
@@ -973,7 +963,7 @@ impl<'t> Js<'t, '_> {
             if method == "toString" || method == "trim" {
                 // Buffer.from('…', 'base64').toString()
                 let inner = unwrap(obj);
-                if inner.kind_name() == "call_expression" {
+                if inner.kind() == "call_expression" {
                     let callee = self.callee_of(inner.field("function")?, depth + 1)?.0;
                     if callee == "Buffer.from" || callee == "buffer.Buffer.from" {
                         let a = inner.field("arguments")?;
@@ -1046,8 +1036,7 @@ impl<'t> Js<'t, '_> {
     fn reversed_split(&self, node: Node<'_>, depth: u32) -> Option<String> {
         let node = unwrap(node);
         let f = node.field("function")?;
-        if f.kind_name() != "member_expression" || text(f.field("property")?, self.src) != "reverse"
-        {
+        if f.kind() != "member_expression" || text(f.field("property")?, self.src) != "reverse" {
             return None;
         }
         let split = unwrap(f.field("object")?);
@@ -1066,10 +1055,10 @@ impl<'t> Js<'t, '_> {
         }
         let span = Span::of(node);
         let folded = self.fold(node, 0);
-        if folded.is_some() && node.kind_name() != "string" {
+        if folded.is_some() && node.kind() != "string" {
             self.covered_until = node.end_byte();
         }
-        if node.kind_name() == "call_expression" {
+        if node.kind() == "call_expression" {
             // Recorded only when it computes a string (`atob(...)`, `[...].join('')`).
             if let Some((value, how)) = folded.filter(|(v, _)| v.chars().count() >= 2) {
                 self.facts.strings.push(StringLit {
@@ -1090,10 +1079,10 @@ impl<'t> Js<'t, '_> {
                 function,
                 list_len,
             }),
-            None if node.kind_name() == "template_string" => {
+            None if node.kind() == "template_string" => {
                 let mut partial = String::new();
                 for part in node.named_children() {
-                    match part.kind_name() {
+                    match part.kind() {
                         "string_fragment" => partial.push_str(&text(part, self.src)),
                         "template_substitution" => partial.push_str("{…}"),
                         _ => {}
@@ -1233,7 +1222,7 @@ impl<'t> Js<'t, '_> {
             }
             // A tool list mapped from a collection: `{ name: t.metadata.name, inputSchema: … }`.
             if let Some(name) = self.pair_value(node, "name")
-                && matches!(name.kind_name(), "member_expression" | "call_expression")
+                && matches!(name.kind(), "member_expression" | "call_expression")
                 && self.pair_value(node, "inputSchema").is_some()
             {
                 generic = true;
@@ -1264,17 +1253,17 @@ impl<'t> Js<'t, '_> {
             return Vec::new();
         };
         list.named_children()
-            .filter(|a| a.kind_name() != "comment")
+            .filter(|a| a.kind() != "comment")
             .collect()
     }
 
     /// The value node of `key` in an object literal (a shorthand property is its own value).
     fn pair_value(&self, object: Node<'t>, key: &str) -> Option<Node<'t>> {
         let object = unwrap(object);
-        if object.kind_name() != "object" {
+        if object.kind() != "object" {
             return None;
         }
-        object.named_children().find_map(|p| match p.kind_name() {
+        object.named_children().find_map(|p| match p.kind() {
             "pair" => {
                 let k = p.field("key")?;
                 (self.key_text(k) == key)
@@ -1301,9 +1290,9 @@ impl<'t> Js<'t, '_> {
         {
             return None;
         }
-        let pair = node.parent().filter(|p| p.kind_name() == "pair")?;
+        let pair = node.parent().filter(|p| p.kind() == "pair")?;
         let key = pair.field("key")?;
-        matches!(key.kind_name(), "string" | "property_identifier").then(|| self.key_text(key))
+        matches!(key.kind(), "string" | "property_identifier").then(|| self.key_text(key))
     }
 
     /// A tool-definition object: a string `name` (or `keyed`, the registry key it is the value
@@ -1371,7 +1360,7 @@ impl<'t> Js<'t, '_> {
     /// hundred `name` variables are not the tool's name).
     fn constant_name(&self, node: Node<'_>) -> Option<String> {
         let node = unwrap(node);
-        match node.kind_name() {
+        match node.kind() {
             "identifier" | "shorthand_property_identifier" => {
                 self.facts.constants.get(&*text(node, self.src)).cloned()
             }
@@ -1383,7 +1372,7 @@ impl<'t> Js<'t, '_> {
     /// of the file named by an identifier.
     fn function_of(&self, node: Node<'_>) -> Option<usize> {
         let node = unwrap(node);
-        match node.kind_name() {
+        match node.kind() {
             "identifier" | "shorthand_property_identifier" => {
                 let name = text(node, self.src);
                 self.facts.functions.iter().position(|f| f.name == name)
@@ -1408,7 +1397,7 @@ impl<'t> Js<'t, '_> {
                 continue;
             };
             let mut named: Vec<(String, Node<'t>)> = Vec::new();
-            match decl.kind_name() {
+            match decl.kind() {
                 "lexical_declaration" | "variable_declaration" => {
                     for d in decl.named_children() {
                         if let (Some(n), Some(v)) = (d.field("name"), d.field("value")) {
@@ -1456,7 +1445,7 @@ impl<'t> Js<'t, '_> {
     fn guards(&mut self) {
         let mut late = Vec::new();
         for &node in &self.branches {
-            if node.kind_name() != "if_statement" {
+            if node.kind() != "if_statement" {
                 continue;
             }
             let (Some(cond), Some(body)) = (node.field("condition"), node.field("consequence"))
@@ -1524,7 +1513,7 @@ impl<'t> Js<'t, '_> {
                     .collect(),
             )
         };
-        match node.kind_name() {
+        match node.kind() {
             "ternary_expression" => {
                 let mut out = self.variants(node.field("consequence")?, depth + 1)?;
                 for v in self.variants(node.field("alternative")?, depth + 1)? {
@@ -1545,7 +1534,7 @@ impl<'t> Js<'t, '_> {
             "template_string" => {
                 let mut out = vec![String::new()];
                 for part in node.named_children() {
-                    let v = match part.kind_name() {
+                    let v = match part.kind() {
                         "string_fragment" => vec![self.text(part)],
                         "escape_sequence" => vec![unescape_js(&text(part, self.src))],
                         "template_substitution" => {
@@ -1571,7 +1560,7 @@ impl<'t> Js<'t, '_> {
             return Some(vec![Piece::Text(s)]);
         }
         let node = unwrap(node);
-        let out = match node.kind_name() {
+        let out = match node.kind() {
             "identifier" => {
                 let name = text(node, self.src);
                 if self.values.contains_key(&*name) {
@@ -1593,7 +1582,7 @@ impl<'t> Js<'t, '_> {
             "template_string" => {
                 let mut out = Vec::new();
                 for part in node.named_children() {
-                    match part.kind_name() {
+                    match part.kind() {
                         "string_fragment" => out.push(Piece::Text(self.text(part))),
                         "escape_sequence" => {
                             out.push(Piece::Text(unescape_js(&text(part, self.src))))
@@ -1627,10 +1616,10 @@ impl<'t> Js<'t, '_> {
             let children: Vec<_> = n.named_children().collect();
             children
                 .into_iter()
-                .filter(|k| k.kind_name() != "comment")
+                .filter(|k| k.kind() != "comment")
                 .all(|k| self.configuration(k, depth + 1, names))
         };
-        match node.kind_name() {
+        match node.kind() {
             "string"
             | "number"
             | "true"
@@ -1710,7 +1699,7 @@ impl<'t> Js<'t, '_> {
                 if !args_ok {
                     return false;
                 }
-                if f.kind_name() == "member_expression" {
+                if f.kind() == "member_expression" {
                     let method = f
                         .field("property")
                         .map(|p| text(p, self.src).into_owned())
@@ -1751,12 +1740,10 @@ impl<'t> Js<'t, '_> {
             .map(|c| (c.clone(), Vec::new()))
             .collect();
         for &e in &self.exports {
-            let Some(decl) = e.field("declaration").filter(|d| {
-                matches!(
-                    d.kind_name(),
-                    "lexical_declaration" | "variable_declaration"
-                )
-            }) else {
+            let Some(decl) = e
+                .field("declaration")
+                .filter(|d| matches!(d.kind(), "lexical_declaration" | "variable_declaration"))
+            else {
                 continue;
             };
             for d in decl.named_children() {
@@ -1786,7 +1773,7 @@ impl<'t> Js<'t, '_> {
     /// schema (`{ type: "object", properties: {…} }`), with their types and descriptions.
     fn shape_params(&self, node: Node<'_>) -> Vec<Param> {
         let mut node = unwrap(node);
-        if node.kind_name() == "call_expression"
+        if node.kind() == "call_expression"
             && node
                 .field("function")
                 .is_some_and(|f| text(f, self.src).ends_with(".object"))
@@ -1794,7 +1781,7 @@ impl<'t> Js<'t, '_> {
         {
             node = unwrap(shape);
         }
-        if node.kind_name() != "object" {
+        if node.kind() != "object" {
             return Vec::new();
         }
         if self.pair_value(node, "properties").is_some() {
@@ -1802,7 +1789,7 @@ impl<'t> Js<'t, '_> {
         }
         let mut out = Vec::new();
         for p in node.named_children().take(CONTAINER_ITEMS) {
-            let (name, value) = match p.kind_name() {
+            let (name, value) = match p.kind() {
                 "pair" => match (p.field("key"), p.field("value")) {
                     (Some(k), Some(v)) => (self.key_text(k), Some(v)),
                     _ => continue,
@@ -1826,9 +1813,11 @@ impl<'t> Js<'t, '_> {
         let (mut ty, mut description) = (None, None);
         let mut n = unwrap(node);
         for _ in 0..FOLD_DEPTH {
-            let Some(f) = n.field("function").map(unwrap).filter(|f| {
-                n.kind_name() == "call_expression" && f.kind_name() == "member_expression"
-            }) else {
+            let Some(f) = n
+                .field("function")
+                .map(unwrap)
+                .filter(|f| n.kind() == "call_expression" && f.kind() == "member_expression")
+            else {
                 break;
             };
             let Some(prop) = f.field("property") else {
@@ -1855,7 +1844,7 @@ impl<'t> Js<'t, '_> {
     fn dispatch_branches(&self) -> Vec<(String, Range<usize>)> {
         let mut out = Vec::new();
         for &node in &self.branches {
-            if node.kind_name() == "switch_case" {
+            if node.kind() == "switch_case" {
                 if let Some(v) = node.field("value").and_then(|v| self.fold(v, 0)) {
                     out.push((v.0, node.byte_range()));
                 }
@@ -1868,7 +1857,7 @@ impl<'t> Js<'t, '_> {
             else {
                 continue;
             };
-            if cond.kind_name() != "binary_expression" {
+            if cond.kind() != "binary_expression" {
                 continue;
             }
             let op = cond.field("operator").map(|o| self.text(o));
@@ -1878,7 +1867,7 @@ impl<'t> Js<'t, '_> {
             let lit = [cond.field("left"), cond.field("right")]
                 .into_iter()
                 .flatten()
-                .find(|n| n.kind_name() == "string")
+                .find(|n| n.kind() == "string")
                 .and_then(|n| self.fold(n, 0));
             if let (Some((name, _)), Some(body)) = (lit, node.field("consequence")) {
                 out.push((name, body.byte_range()));

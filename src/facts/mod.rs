@@ -751,38 +751,6 @@ pub(crate) fn statement_text(node: Node<'_>, src: &[u8]) -> String {
     out
 }
 
-/// `child_by_field_name` without tree-sitter's name lookup, which compares the name with every
-/// field name of the grammar on each call: the extractors ask for a field of nearly every node
-/// they visit. The ids come from the grammar's table ([`crate::syntax::Node::names`]).
-pub(crate) trait FieldExt<'s> {
-    /// The child in field `name`, as [`tree_sitter::Node::child_by_field_name`].
-    fn field(&self, name: &'static str) -> Option<Node<'s>>;
-}
-
-impl<'s> FieldExt<'s> for Node<'s> {
-    #[inline]
-    fn field(&self, name: &'static str) -> Option<Node<'s>> {
-        self.child_by_field_id(self.names().field(name)?)
-    }
-}
-
-/// `Node::kind` without its per-call `strlen` and UTF-8 check of the grammar's C string: the
-/// extractors ask the kind of nearly every node they visit. The names come from the grammar's
-/// table ([`crate::syntax::Node::names`]).
-pub(crate) trait KindExt {
-    /// The node's kind, as [`tree_sitter::Node::kind`].
-    fn kind_name(&self) -> &'static str;
-}
-
-impl KindExt for Node<'_> {
-    #[inline]
-    fn kind_name(&self) -> &'static str {
-        self.names()
-            .kind(self.kind_id())
-            .unwrap_or_else(|| self.kind())
-    }
-}
-
 /// The source text of a node (lossy for invalid UTF-8).
 pub(crate) fn text<'s>(node: Node<'_>, src: &'s [u8]) -> std::borrow::Cow<'s, str> {
     String::from_utf8_lossy(&src[node.byte_range()])

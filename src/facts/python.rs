@@ -14,10 +14,9 @@ use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::memo::{Folded, Folds, IdMap, Name, add_name, read_names};
 use super::{
-    Arg, Assign, Call, Candidate, Desc, FieldExt, FileFacts, Fold, Function, Import, KindExt,
-    Param, Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates,
-    bind_loop_variable, is_clock, list_item, list_len, resolve_path, statement_text, text,
-    text_head, walk,
+    Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, Param, Pending, Piece,
+    RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable, is_clock,
+    list_item, list_len, resolve_path, statement_text, text, text_head, walk,
 };
 
 /// Statements that move data between names ([`Assign`]).
@@ -125,10 +124,10 @@ pub(super) fn extract<'t>(
             stack.pop();
         }
         let enclosing = stack.last().map(|&(i, _)| i);
-        if FLOW_KINDS.contains(&node.kind_name()) {
+        if FLOW_KINDS.contains(&node.kind()) {
             py.flows.push((node, enclosing));
         }
-        match node.kind_name() {
+        match node.kind() {
             "import_statement" | "import_from_statement" => {
                 imports.push(node);
                 return false;
@@ -148,10 +147,10 @@ pub(super) fn extract<'t>(
                 py.calls.push((node, enclosing));
                 py.strings.push((node, enclosing, list_len(parent)));
             }
-            "string" if parent.is_none_or(|p| p.kind_name() != "concatenated_string") => {
+            "string" if parent.is_none_or(|p| p.kind() != "concatenated_string") => {
                 py.strings.push((node, enclosing, list_len(parent)));
             }
-            "binary_operator" if parent.is_some_and(|p| p.kind_name() == "binary_operator") => {}
+            "binary_operator" if parent.is_some_and(|p| p.kind() == "binary_operator") => {}
             "concatenated_string" | "binary_operator" | "subscript" => {
                 py.strings.push((node, enclosing, list_len(parent)))
             }
@@ -195,7 +194,7 @@ pub(super) fn extract<'t>(
         // an enclosing call's argument splices in).
         if let Some(list) = node.field("arguments") {
             for a in list.named_children() {
-                match a.kind_name() {
+                match a.kind() {
                     "comment" => {}
                     "keyword_argument" => {
                         py.names(a.field("value").unwrap_or(a));
@@ -248,10 +247,10 @@ pub(super) fn extract<'t>(
 /// What an assignment-like statement binds and the value it binds: no target for a `return`,
 /// `None` for a `with` item that binds nothing.
 fn assign_parts(node: Node<'_>) -> Option<(Option<Node<'_>>, Node<'_>)> {
-    let (target, value) = match node.kind_name() {
+    let (target, value) = match node.kind() {
         "named_expression" => (node.field("name"), node.field("value")),
         "with_item" => match node.field("value") {
-            Some(v) if v.kind_name() == "as_pattern" => (
+            Some(v) if v.kind() == "as_pattern" => (
                 v.field("alias").and_then(|a| a.named_child(0)),
                 v.named_child(0),
             ),
@@ -270,9 +269,9 @@ impl<'t> Py<'t, '_> {
 
     fn import(&mut self, node: Node<'t>) {
         let span = Span::of(node);
-        if node.kind_name() == "import_statement" {
+        if node.kind() == "import_statement" {
             for name in node.children_by_field_name("name") {
-                let (module, alias) = match name.kind_name() {
+                let (module, alias) = match name.kind() {
                     "aliased_import" => (
                         name.field("name").map(|n| self.text(n)).unwrap_or_default(),
                         name.field("alias").map(|n| self.text(n)),
@@ -307,7 +306,7 @@ impl<'t> Py<'t, '_> {
         });
         let sep = if module.ends_with('.') { "" } else { "." };
         for name in node.children_by_field_name("name") {
-            let (orig, alias) = match name.kind_name() {
+            let (orig, alias) = match name.kind() {
                 "aliased_import" => (
                     name.field("name").map(|n| self.text(n)).unwrap_or_default(),
                     name.field("alias").map(|n| self.text(n)),
@@ -321,9 +320,9 @@ impl<'t> Py<'t, '_> {
 
     fn functions(&mut self) {
         for (node, parent) in std::mem::take(&mut self.func_nodes) {
-            let name = match node.kind_name() {
+            let name = match node.kind() {
                 "lambda" => parent
-                    .filter(|p| p.kind_name() == "assignment")
+                    .filter(|p| p.kind() == "assignment")
                     .and_then(|p| p.field("left"))
                     .map_or_else(|| "<lambda>".to_owned(), |n| self.text(n)),
                 _ => node.field("name").map(|n| self.text(n)).unwrap_or_default(),
@@ -338,7 +337,7 @@ impl<'t> Py<'t, '_> {
                 params,
                 span: Span::of(node),
                 doc,
-                decorated: parent.is_some_and(|p| p.kind_name() == "decorated_definition"),
+                decorated: parent.is_some_and(|p| p.kind() == "decorated_definition"),
                 callees: Vec::new(),
                 pure: true,
             });
@@ -350,11 +349,11 @@ impl<'t> Py<'t, '_> {
     fn params(&self, params: Node<'_>) -> Vec<Param> {
         let mut out = Vec::new();
         for p in params.named_children() {
-            let (name, ty) = match p.kind_name() {
+            let (name, ty) = match p.kind() {
                 "identifier" => (Some(self.text(p)), None),
                 "typed_parameter" => (
                     p.named_child(0)
-                        .filter(|n| n.kind_name() == "identifier")
+                        .filter(|n| n.kind() == "identifier")
                         .map(|n| self.text(n)),
                     p.field("type").map(|n| self.text(n)),
                 ),
@@ -382,26 +381,26 @@ impl<'t> Py<'t, '_> {
 
     fn docstring(&self, body: Node<'_>) -> Option<String> {
         let first = body.named_child(0)?;
-        if first.kind_name() != "expression_statement" {
+        if first.kind() != "expression_statement" {
             return None;
         }
         let s = first
             .named_child(0)
-            .filter(|n| matches!(n.kind_name(), "string" | "concatenated_string"))?;
+            .filter(|n| matches!(n.kind(), "string" | "concatenated_string"))?;
         self.fold(s, 0).map(|(v, _)| v)
     }
 
     /// Records name bindings: constants (`URL = "…"`), call results (`s = smtplib.SMTP()`),
     /// aliases of paths (`env = os.environ`) and `with … as x`.
     fn bind(&mut self, node: Node<'t>, function: Option<u32>) {
-        let (target, value) = match node.kind_name() {
+        let (target, value) = match node.kind() {
             "assignment" => (node.field("left"), node.field("right")),
             "for_statement" => {
                 if let (Some(var), Some(over)) = (
-                    node.field("left").filter(|l| l.kind_name() == "identifier"),
+                    node.field("left").filter(|l| l.kind() == "identifier"),
                     node.field("right"),
                 ) {
-                    let item = match over.kind_name() {
+                    let item = match over.kind() {
                         "identifier" => self.lists.get(&self.text(over)).cloned(),
                         _ => list_item(self.describe(over, 0)),
                     };
@@ -420,7 +419,7 @@ impl<'t> Py<'t, '_> {
                 let Some(v) = node.field("value") else {
                     return;
                 };
-                match v.kind_name() {
+                match v.kind() {
                     "as_pattern" => (
                         v.field("alias").and_then(|a| a.named_child(0)),
                         v.named_child(0),
@@ -432,7 +431,7 @@ impl<'t> Py<'t, '_> {
         let (Some(target), Some(value)) = (target, value) else {
             return;
         };
-        if target.kind_name() != "identifier" {
+        if target.kind() != "identifier" {
             return;
         }
         let name = self.text(target);
@@ -451,7 +450,7 @@ impl<'t> Py<'t, '_> {
             self.consts.insert(name, s);
             return;
         }
-        if matches!(value.kind_name(), "list" | "tuple") {
+        if matches!(value.kind(), "list" | "tuple") {
             if let Some(item) = list_item(self.describe(value, 0)) {
                 self.lists.insert(name, item);
             }
@@ -497,7 +496,7 @@ impl<'t> Py<'t, '_> {
 
     /// `__import__('os')` / `importlib.import_module('o'+'s')`: the module, when it folds.
     fn dynamic_module(&self, call: Node<'_>) -> Option<String> {
-        if call.kind_name() != "call" {
+        if call.kind() != "call" {
             return None;
         }
         let f = call.field("function")?;
@@ -521,7 +520,7 @@ impl<'t> Py<'t, '_> {
         if self.folds.past_limit(depth) {
             return None;
         }
-        match node.kind_name() {
+        match node.kind() {
             "identifier" => Some(self.text(node)),
             "attribute" => {
                 let obj = node.field("object")?;
@@ -561,7 +560,7 @@ impl<'t> Py<'t, '_> {
         if self.folds.past_limit(depth) {
             return None;
         }
-        if node.kind_name() == "call" {
+        if node.kind() == "call" {
             // The callee of the call, resolved once: for `__import__` and `import_module`, the
             // module it computes; for getattr, the attribute (obj, 'na'+'me') → obj.name.
             let f = node.field("function")?;
@@ -579,14 +578,14 @@ impl<'t> Py<'t, '_> {
             }
             return Some((format!("{inner}()"), false));
         }
-        if node.kind_name() == "attribute" {
+        if node.kind() == "attribute" {
             let obj = node.field("object")?;
             let attr = node.field("attribute")?;
             let (head, computed) = self.callee_of(obj, depth + 1)?;
             return Some((format!("{head}.{}", self.text(attr)), computed));
         }
         let p = self.path(node, depth)?;
-        let computed = node.kind_name() == "subscript" && self.computed_subscript(node, depth);
+        let computed = node.kind() == "subscript" && self.computed_subscript(node, depth);
         Some((self.resolve(&p), computed))
     }
 
@@ -629,7 +628,7 @@ impl<'t> Py<'t, '_> {
         let mut args = Vec::new();
         if let Some(list) = node.field("arguments") {
             for a in list.named_children() {
-                let (keyword, value_node) = match a.kind_name() {
+                let (keyword, value_node) = match a.kind() {
                     "keyword_argument" => (
                         a.field("name").map(|n| self.text(n)),
                         a.field("value").unwrap_or(a),
@@ -691,7 +690,7 @@ impl<'t> Py<'t, '_> {
             if depth > FOLD_DEPTH || out.len() >= ARG_NAMES {
                 break;
             }
-            match n.kind_name() {
+            match n.kind() {
                 "identifier" => {
                     let name = self.text(n);
                     if name != "self" && name != "cls" && !out.contains(&name) {
@@ -729,18 +728,16 @@ impl<'t> Py<'t, '_> {
     /// count too (`args.token` names `token`), keyword names do not.
     /// The names an expression reads ([`read_names`]): identifiers; of a keyword argument, its value's.
     fn names(&self, node: Node<'_>) -> Vec<String> {
-        read_names(node, &self.names_memo, |n, out, stack| {
-            match n.kind_name() {
-                "identifier" => {
-                    add_name(out, text(n, self.src));
-                    true
-                }
-                "keyword_argument" => {
-                    stack.extend(n.field("value"));
-                    true
-                }
-                _ => false,
+        read_names(node, &self.names_memo, |n, out, stack| match n.kind() {
+            "identifier" => {
+                add_name(out, text(n, self.src));
+                true
             }
+            "keyword_argument" => {
+                stack.extend(n.field("value"));
+                true
+            }
+            _ => false,
         })
     }
 
@@ -751,7 +748,7 @@ impl<'t> Py<'t, '_> {
         if let Some((value, how)) = self.fold(node, depth) {
             return Value::Str { value, how };
         }
-        match node.kind_name() {
+        match node.kind() {
             "integer" | "float" => Value::Number {
                 text: self.text(node),
             },
@@ -759,7 +756,7 @@ impl<'t> Py<'t, '_> {
             "unary_operator"
                 if node
                     .field("argument")
-                    .is_some_and(|a| matches!(a.kind_name(), "integer" | "float")) =>
+                    .is_some_and(|a| matches!(a.kind(), "integer" | "float")) =>
             {
                 Value::Number {
                     text: self.text(node).split_whitespace().collect(),
@@ -784,7 +781,7 @@ impl<'t> Py<'t, '_> {
             "dictionary" => {
                 let mut entries = Vec::new();
                 for pair in node.named_children().take(CONTAINER_ITEMS) {
-                    match pair.kind_name() {
+                    match pair.kind() {
                         "pair" => {
                             let key = pair
                                 .field("key")
@@ -835,7 +832,7 @@ impl<'t> Py<'t, '_> {
         if self.folds.past_limit(depth) {
             return None;
         }
-        let out = match node.kind_name() {
+        let out = match node.kind() {
             "string" => self.string_literal(node, depth)?,
             "concatenated_string" => {
                 let mut s = String::new();
@@ -864,7 +861,7 @@ impl<'t> Py<'t, '_> {
                     }
                     "%" => {
                         let (fmt, _) = self.fold(left, depth + 1)?;
-                        let values: Vec<String> = if right.kind_name() == "tuple" {
+                        let values: Vec<String> = if right.kind() == "tuple" {
                             right
                                 .named_children()
                                 .map(|n| self.fold(n, depth + 1).map(|f| f.0))
@@ -899,7 +896,7 @@ impl<'t> Py<'t, '_> {
         let mut how = Fold::Literal;
         let mut raw = false;
         for part in node.children() {
-            match part.kind_name() {
+            match part.kind() {
                 "string_start" => raw = text(part, self.src).to_ascii_lowercase().contains('r'),
                 "string_content" => out.push_str(&unescape_python(&text(part, self.src), raw)),
                 "interpolation" => {
@@ -918,7 +915,7 @@ impl<'t> Py<'t, '_> {
         let args = node.field("arguments")?;
         let arg0 = args.named_child(0);
         // Methods on a folded receiver: "".join(...), "{}".format(...), x.decode(), x[::-1].upper()
-        if f.kind_name() == "attribute" {
+        if f.kind() == "attribute" {
             let method = text(f.field("attribute")?, self.src).into_owned();
             let obj = f.field("object")?;
             if let Some((recv, how)) = self.fold(obj, depth + 1) {
@@ -930,7 +927,7 @@ impl<'t> Py<'t, '_> {
                     "format" => {
                         let values: Vec<String> = args
                             .named_children()
-                            .filter(|a| a.kind_name() != "keyword_argument")
+                            .filter(|a| a.kind() != "keyword_argument")
                             .map(|a| self.fold(a, depth + 1).map(|f| f.0))
                             .collect::<Option<_>>()?;
                         Some((brace_format(&recv, &values)?, how.max(Fold::Folded)))
@@ -953,7 +950,7 @@ impl<'t> Py<'t, '_> {
                 let n: u32 = text(arg0?, self.src).trim().parse().ok()?;
                 return Some((char::from_u32(n)?.to_string(), Fold::Folded));
             }
-            "str" | "bytes" | "bytearray" if arg0.is_some_and(|a| a.kind_name() == "list") => {
+            "str" | "bytes" | "bytearray" if arg0.is_some_and(|a| a.kind() == "list") => {
                 let bytes: Vec<u8> = arg0?
                     .named_children()
                     .map(|n| text(n, self.src).trim().parse::<u8>().ok())
@@ -992,7 +989,7 @@ impl<'t> Py<'t, '_> {
 
     /// The folded items of a list/tuple literal, a `map(chr, [...])`, or a generator of `chr`.
     fn fold_items(&self, node: Node<'_>, depth: u32) -> Option<Vec<String>> {
-        match node.kind_name() {
+        match node.kind() {
             "list" | "tuple" => node
                 .named_children()
                 .map(|n| self.fold(n, depth + 1).map(|f| f.0))
@@ -1009,12 +1006,12 @@ impl<'t> Py<'t, '_> {
             "generator_expression" | "list_comprehension" => {
                 // chr(c) for c in [104, 116, ...]
                 let body = node.field("body")?;
-                if body.kind_name() != "call" || !text(body, self.src).starts_with("chr(") {
+                if body.kind() != "call" || !text(body, self.src).starts_with("chr(") {
                     return None;
                 }
                 let clause = node
                     .named_children()
-                    .find(|n| n.kind_name() == "for_in_clause")?;
+                    .find(|n| n.kind() == "for_in_clause")?;
                 self.chr_list(clause.field("right")?)
             }
             _ => None,
@@ -1043,10 +1040,10 @@ impl<'t> Py<'t, '_> {
         let folded = self.fold(node, 0);
         let Some((value, how)) = folded else {
             // An f-string with unknown parts still carries its literal text (`https://host/{x}`).
-            if node.kind_name() == "string" {
+            if node.kind() == "string" {
                 let mut partial = String::new();
                 for part in node.children() {
-                    match part.kind_name() {
+                    match part.kind() {
                         "string_content" => partial.push_str(&text(part, self.src)),
                         "interpolation" => partial.push_str("{…}"),
                         _ => {}
@@ -1079,32 +1076,28 @@ impl<'t> Py<'t, '_> {
         let Some(def) = node.field("definition") else {
             return;
         };
-        if def.kind_name() != "function_definition" {
+        if def.kind() != "function_definition" {
             return;
         }
-        for deco in node
-            .named_children()
-            .filter(|n| n.kind_name() == "decorator")
-        {
+        for deco in node.named_children().filter(|n| n.kind() == "decorator") {
             let Some(expr) = deco.named_child(0) else {
                 continue;
             };
-            let (head, call) = match expr.kind_name() {
+            let (head, call) = match expr.kind() {
                 "call" => (expr.field("function"), Some(expr)),
                 _ => (Some(expr), None),
             };
-            let Some(head) = head.filter(|h| matches!(h.kind_name(), "attribute" | "identifier"))
-            else {
+            let Some(head) = head.filter(|h| matches!(h.kind(), "attribute" | "identifier")) else {
                 continue;
             };
-            let last = match head.kind_name() {
+            let last = match head.kind() {
                 "attribute" => head
                     .field("attribute")
                     .map(|a| self.text(a))
                     .unwrap_or_default(),
                 _ => self.text(head),
             };
-            let (kind, decorator) = match (head.kind_name(), last.as_str()) {
+            let (kind, decorator) = match (head.kind(), last.as_str()) {
                 ("attribute", "tool") => (ToolKind::Tool, None),
                 ("attribute", "resource") => (ToolKind::Resource, None),
                 ("attribute", "prompt") => (ToolKind::Prompt, None),
@@ -1135,7 +1128,7 @@ impl<'t> Py<'t, '_> {
         if let Some(call) = call.and_then(|c| c.field("arguments")) {
             let mut positional = 0;
             for a in call.named_children() {
-                if a.kind_name() == "keyword_argument" {
+                if a.kind() == "keyword_argument" {
                     let key = a.field("name").map(|n| self.text(n)).unwrap_or_default();
                     let Some(v) = a.field("value") else {
                         continue;
@@ -1164,7 +1157,7 @@ impl<'t> Py<'t, '_> {
             && let Some(doc) = def
                 .field("body")
                 .and_then(|b| b.named_child(0))
-                .filter(|s| s.kind_name() == "expression_statement")
+                .filter(|s| s.kind() == "expression_statement")
                 .and_then(|s| s.named_child(0))
             && let Some((d, _)) = self.fold(doc, 0)
         {
@@ -1275,19 +1268,19 @@ impl<'t> Py<'t, '_> {
     fn applied_decorator(&self, ci: usize, kind: ToolKind) -> Option<Tool> {
         let outer = self.call_nodes[ci];
         let inner = outer.field("function")?;
-        if inner.kind_name() != "call" {
+        if inner.kind() != "call" {
             return None;
         }
         let handler = {
             let args = outer.field("arguments")?;
-            args.named_children().find(|a| a.kind_name() != "comment")?
+            args.named_children().find(|a| a.kind() != "comment")?
         };
         let f = self.function_of(handler)?;
         let function = &self.facts.functions[f];
         let args = inner.field("arguments")?;
         let written = {
             args.named_children()
-                .find(|a| a.kind_name() != "keyword_argument" && a.kind_name() != "comment")
+                .find(|a| a.kind() != "keyword_argument" && a.kind() != "comment")
         };
         let name = match (self.keyword_node(inner, "name"), written) {
             (Some(n), _) => self.fold(n, 0)?.0,
@@ -1312,7 +1305,7 @@ impl<'t> Py<'t, '_> {
     fn keyword_node(&self, call: Node<'t>, key: &str) -> Option<Node<'t>> {
         let args = call.field("arguments")?;
         args.named_children()
-            .filter(|a| a.kind_name() == "keyword_argument")
+            .filter(|a| a.kind() == "keyword_argument")
             .find(|a| a.field("name").is_some_and(|n| text(n, self.src) == key))
             .and_then(|a| a.field("value"))
     }
@@ -1329,11 +1322,11 @@ impl<'t> Py<'t, '_> {
             {
                 out.push(t);
             }
-            for pair in node.named_children().filter(|p| p.kind_name() == "pair") {
+            for pair in node.named_children().filter(|p| p.kind() == "pair") {
                 let (Some(k), Some(v)) = (pair.field("key"), pair.field("value")) else {
                     continue;
                 };
-                if v.kind_name() != "dictionary" || self.dict_value(v, "name").is_some() {
+                if v.kind() != "dictionary" || self.dict_value(v, "name").is_some() {
                     continue;
                 }
                 let key = self.fold(k, 0).map(|f| f.0);
@@ -1398,10 +1391,10 @@ impl<'t> Py<'t, '_> {
     /// The value node of a string key of a dict literal.
     fn dict_value(&self, dict: Node<'t>, key: &str) -> Option<Node<'t>> {
         dict.named_children()
-            .filter(|p| p.kind_name() == "pair")
+            .filter(|p| p.kind() == "pair")
             .find(|p| {
                 p.field("key")
-                    .filter(|k| k.kind_name() == "string")
+                    .filter(|k| k.kind() == "string")
                     .and_then(|k| self.fold(k, 0))
                     .is_some_and(|(k, _)| k == key)
             })
@@ -1410,7 +1403,7 @@ impl<'t> Py<'t, '_> {
 
     /// A tool name written in a definition: a literal, or a module constant bound once.
     fn constant_name(&self, node: Node<'_>) -> Option<String> {
-        match node.kind_name() {
+        match node.kind() {
             "identifier" => self.facts.constants.get(&*text(node, self.src)).cloned(),
             _ => self.fold(node, 0).map(|f| f.0),
         }
@@ -1419,7 +1412,7 @@ impl<'t> Py<'t, '_> {
     /// The function of the file a handler value is: a lambda, or a function named by an
     /// identifier (or `self.name`).
     fn function_of(&self, node: Node<'_>) -> Option<usize> {
-        match node.kind_name() {
+        match node.kind() {
             "identifier" => {
                 let name = text(node, self.src);
                 self.facts.functions.iter().position(|f| f.name == name)
@@ -1466,14 +1459,14 @@ impl<'t> Py<'t, '_> {
             if visited > 64 {
                 return None;
             }
-            if n.kind_name() == "call"
+            if n.kind() == "call"
                 && n.field("function")
                     .is_some_and(|f| text(f, self.src).ends_with("Field"))
             {
                 let args = n.field("arguments")?;
                 return args
                     .named_children()
-                    .filter(|a| a.kind_name() == "keyword_argument")
+                    .filter(|a| a.kind() == "keyword_argument")
                     .find(|a| {
                         a.field("name")
                             .is_some_and(|k| text(k, self.src) == "description")
@@ -1536,7 +1529,7 @@ impl<'t> Py<'t, '_> {
                     .collect(),
             )
         };
-        match node.kind_name() {
+        match node.kind() {
             "parenthesized_expression" => self.variants(node.named_child(0)?, depth + 1),
             "conditional_expression" => {
                 let mut out = self.variants(node.named_child(0)?, depth + 1)?;
@@ -1566,7 +1559,7 @@ impl<'t> Py<'t, '_> {
                 let mut out = vec![String::new()];
                 let mut raw = false;
                 for part in node.children() {
-                    let v = match part.kind_name() {
+                    let v = match part.kind() {
                         "string_start" => {
                             raw = text(part, self.src).to_ascii_lowercase().contains('r');
                             continue;
@@ -1592,7 +1585,7 @@ impl<'t> Py<'t, '_> {
         if let Some((s, _)) = self.fold(node, depth) {
             return Some(vec![Piece::Text(s)]);
         }
-        let out = match node.kind_name() {
+        let out = match node.kind() {
             "identifier" => {
                 // An import, not a name the file assigns (those are bindings too).
                 let name = text(node, self.src);
@@ -1621,7 +1614,7 @@ impl<'t> Py<'t, '_> {
                 let mut out = Vec::new();
                 let mut raw = false;
                 for part in node.children() {
-                    match part.kind_name() {
+                    match part.kind() {
                         "string_start" => {
                             raw = text(part, self.src).to_ascii_lowercase().contains('r')
                         }
@@ -1656,10 +1649,10 @@ impl<'t> Py<'t, '_> {
             let children: Vec<_> = n.named_children().collect();
             children
                 .into_iter()
-                .filter(|k| k.kind_name() != "comment")
+                .filter(|k| k.kind() != "comment")
                 .all(|k| self.configuration(k, depth + 1, names))
         };
-        match node.kind_name() {
+        match node.kind() {
             "integer" | "float" | "true" | "false" | "none" | "string_start" | "string_content"
             | "string_end" | "escape_sequence" | "lambda" | "format_specifier"
             | "type_conversion" => true,
@@ -1729,7 +1722,7 @@ impl<'t> Py<'t, '_> {
                 if !node.field("arguments").is_some_and(|a| all(a, names)) {
                     return false;
                 }
-                if f.kind_name() == "attribute"
+                if f.kind() == "attribute"
                     && f.field("attribute")
                         .is_some_and(|a| METHODS.contains(&&*text(a, self.src)))
                 {
@@ -1836,7 +1829,7 @@ impl<'t> Py<'t, '_> {
     /// of click and typer) runs only when the user types it.
     fn command_gate(&mut self, node: Node<'t>) {
         let command = node.named_children().any(|d| {
-            d.kind_name() == "decorator" && {
+            d.kind() == "decorator" && {
                 let t = text(d, self.src);
                 t.contains(".command(") || t.contains(".command\n") || t.ends_with(".command")
             }
@@ -1850,10 +1843,8 @@ impl<'t> Py<'t, '_> {
     fn dispatch_branches(&self) -> Vec<(String, std::ops::Range<usize>)> {
         let mut out = Vec::new();
         for &node in &self.branches {
-            let (literal, body) = if node.kind_name() == "case_clause" {
-                let pattern = node
-                    .named_children()
-                    .find(|n| n.kind_name() == "case_pattern");
+            let (literal, body) = if node.kind() == "case_clause" {
+                let pattern = node.named_children().find(|n| n.kind() == "case_pattern");
                 let lit = pattern
                     .and_then(|p| p.named_child(0))
                     .and_then(|s| self.fold(s, 0));
@@ -1861,15 +1852,15 @@ impl<'t> Py<'t, '_> {
             } else {
                 let cond = node
                     .field("condition")
-                    .filter(|c| c.kind_name() == "comparison_operator");
+                    .filter(|c| c.kind() == "comparison_operator");
                 let lit = cond.and_then(|c| {
                     let ops: Vec<_> = c.named_children().collect();
-                    let eq = c.children().any(|t| t.kind_name() == "==");
+                    let eq = c.children().any(|t| t.kind() == "==");
                     if !eq || ops.len() != 2 {
                         return None;
                     }
                     ops.iter()
-                        .find(|n| n.kind_name() == "string")
+                        .find(|n| n.kind() == "string")
                         .and_then(|s| self.fold(*s, 0))
                         .map(|f| f.0)
                 });

@@ -76,24 +76,15 @@ pub(crate) fn walk_and_scan<T: Send>(
             });
         }
         let release = Release(&listed, &more);
-        let mut handed = 0;
         let w = walk(&mut |i: usize, e: &Entry| {
-            debug_assert_eq!(i, handed, "handed out in walk order");
             lock().files.push_back((i, e.clone()));
-            handed = i + 1;
             more.notify_one();
         });
-        {
-            let mut l = lock();
-            // Listed but not handed out (a single-file root).
-            for (i, e) in w.entries.iter().enumerate().skip(handed) {
-                l.files.push_back((i, e.clone()));
-            }
-            // Stable: equal sizes stay in walk order.
-            l.files
-                .make_contiguous()
-                .sort_by_key(|(_, e)| std::cmp::Reverse(e.size));
-        }
+        // Stable: equal sizes stay in walk order.
+        lock()
+            .files
+            .make_contiguous()
+            .sort_by_key(|(_, e)| std::cmp::Reverse(e.size));
         drop(release);
         walked = Some(w);
         let mine = work();
@@ -240,7 +231,7 @@ mod tests {
             assert_eq!(rels, listed, "{threads} threads");
             assert_eq!(rels.len(), 40);
         }
-        // A single-file root is listed by the walk, not handed out, and still scanned.
+        // A single-file root is handed out too.
         let one = dir.path().join("pkg0").join("m00.py");
         let (walked, rels) = walk_and_scan(
             |kept| walk_handing_out(&one, &limits, limits.deadline(Instant::now()), kept),

@@ -102,8 +102,7 @@ pub fn walk_until(root: &Path, limits: &Limits, deadline: Instant) -> Walked {
 
 /// [`walk_until`] that hands each file it keeps to `kept`, with its index in `entries`, as soon as
 /// the file is listed, so that scanning can start while the walk goes on. Files are handed out in
-/// order, each once it has passed the file-count and byte limits; a single-file root is listed,
-/// not handed out.
+/// order, each once it has passed the file-count and byte limits.
 pub(crate) fn walk_handing_out(
     root: &Path,
     limits: &Limits,
@@ -117,6 +116,9 @@ pub(crate) fn walk_handing_out(
             |n| n.to_string_lossy().into_owned(),
         );
         consider(root.to_path_buf(), rel, limits, &mut out);
+        if let Some(e) = out.entries.first() {
+            kept(0, e);
+        }
         return out;
     }
     let walker = ignore::WalkBuilder::new(root)
