@@ -189,3 +189,24 @@ fn output_file_and_real_binary() {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
     assert_eq!(v["verdict"], "critical");
 }
+
+#[test]
+fn the_report_does_not_depend_on_the_thread_count() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/servers");
+    let report = |threads: &str| {
+        let (code, out, err) = run(&[corpus, "--format", "json", "--threads", threads]);
+        assert_eq!(code, 1, "{err}");
+        let mut json: serde_json::Value = serde_json::from_str(&out).expect("json");
+        json["stats"]
+            .as_object_mut()
+            .expect("stats")
+            .remove("elapsed_ms");
+        json
+    };
+    let one = report("1");
+    assert!(one["findings"].as_array().is_some_and(|f| f.len() > 10));
+    assert_eq!(one, report("3"));
+    let (code, _, err) = run(&[corpus, "-j", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid value '0'"), "{err}");
+}

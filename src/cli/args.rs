@@ -164,6 +164,10 @@ pub struct ScanArgs {
     /// listed as skipped and the report is still written.
     #[arg(long, value_name = "SECS", default_value_t = crate::scan::Limits::default().max_scan_ms / 1000)]
     pub scan_timeout: u64,
+    /// Worker threads (default: one per core, or $RAYON_NUM_THREADS). The report does not depend
+    /// on it; a batch that runs several scans side by side may want 1 each.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<std::num::NonZeroUsize>,
 }
 
 impl ScanArgs {

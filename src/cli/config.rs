@@ -35,7 +35,11 @@ pub(super) fn run(
         let sigs = signatures.as_ref().ok_or("deep scanning is off")?;
         let (acquired, target) =
             crate::target::resolve(spec, &source).map_err(|e| e.to_string())?;
-        let report = Scanner::new(sigs).scan(&acquired.root, target);
+        let mut scanner = Scanner::new(sigs);
+        if let Some(threads) = args.threads {
+            scanner = scanner.with_threads(threads);
+        }
+        let report = scanner.scan(&acquired.root, target);
         // A server's deep result gates like `mcp-scan scan` does: by its verdict.
         let max_severity = match report.verdict {
             Verdict::Clean => None,

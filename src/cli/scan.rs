@@ -45,7 +45,10 @@ pub(super) fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
             return Ok(exit::ERROR);
         }
     };
-    let scanner = Scanner::new(&signatures).with_limits(args.limits());
+    let mut scanner = Scanner::new(&signatures).with_limits(args.limits());
+    if let Some(threads) = args.threads {
+        scanner = scanner.with_threads(threads);
+    }
     let mut report = scanner.scan(&acquired.root, target);
     // What extraction or checkout left out is listed like any other skip.
     report

@@ -113,6 +113,14 @@ pub struct ConfigArgs {
     /// `--deep` neither reads nor writes the download cache.
     #[arg(long, help_heading = "Deep scan (--deep)")]
     pub no_cache: bool,
+    /// Worker threads of each `--deep` scan (default: one per core, or $RAYON_NUM_THREADS).
+    #[arg(
+        long,
+        short = 'j',
+        value_name = "N",
+        help_heading = "Deep scan (--deep)"
+    )]
+    pub threads: Option<std::num::NonZeroUsize>,
 }
 
 impl Default for ConfigArgs {
@@ -131,6 +139,7 @@ impl Default for ConfigArgs {
             cache_dir: None,
             offline: false,
             no_cache: false,
+            threads: None,
         }
     }
 }

@@ -16,6 +16,7 @@ mod late;
 pub mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroUsize;
 
 use foldhash::{HashMap, HashMapExt};
 use std::path::Path;
@@ -70,6 +71,8 @@ pub struct FileScan {
 pub struct Scanner<'s> {
     signatures: &'s Signatures,
     limits: Limits,
+    /// Worker threads of a pool of its own; `None` scans on the current rayon pool.
+    threads: Option<NonZeroUsize>,
 }
 
 impl<'s> Scanner<'s> {
@@ -78,7 +81,17 @@ impl<'s> Scanner<'s> {
         Scanner {
             signatures,
             limits: Limits::default(),
+            threads: None,
         }
+    }
+
+    /// Scans on a pool of `threads` workers of its own, made for each scan, instead of the
+    /// current rayon pool (by default the global one: a thread per core, or
+    /// `RAYON_NUM_THREADS`). One thread scans file after file; a report does not depend on it.
+    #[must_use]
+    pub fn with_threads(mut self, threads: NonZeroUsize) -> Scanner<'s> {
+        self.threads = Some(threads);
+        self
     }
 
     /// Replaces the limits.
@@ -90,6 +103,21 @@ impl<'s> Scanner<'s> {
 
     /// Scans a directory or a single file. `target` describes it in the report.
     pub fn scan(&self, root: &Path, target: Target) -> Report {
+        if let Some(threads) = self.threads {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads.get())
+                .thread_name(|i| format!("mcp-scan-{i}"))
+                .build();
+            // Should the system refuse the threads, the current pool scans just the same.
+            if let Ok(pool) = pool {
+                return pool.install(|| self.scan_here(root, target));
+            }
+        }
+        self.scan_here(root, target)
+    }
+
+    /// [`Scanner::scan`] on the current rayon pool.
+    fn scan_here(&self, root: &Path, target: Target) -> Report {
         let start = Instant::now();
         let deadline = self.limits.deadline(start);
         let (walked, scans) = context::walk_and_scan(
