@@ -128,8 +128,12 @@ impl Syntax {
         // on a bundle of millions of nodes would briefly hold the copy twice.
         let mut slots: Vec<Slot> = Vec::with_capacity(root.descendant_count());
         let mut cursor = tree.walk();
-        // Indices of the ancestors of the cursor's node, innermost last.
-        let mut open: Vec<u32> = Vec::new();
+        // The ancestors of the cursor's node, innermost last, each with how many of its children
+        // are still to visit. Tree-sitter keeps each node's visible child count, the children a
+        // cursor visits: with it, a leaf is never asked for a first child and a last child never
+        // for a next sibling. Both steps fail only after going through the hidden nodes around
+        // them, and they were a third of this walk.
+        let mut open: Vec<(u32, u32)> = Vec::new();
         loop {
             let node = cursor.node();
             let at = u32::try_from(slots.len()).unwrap_or(u32::MAX);
@@ -140,31 +144,40 @@ impl Syntax {
                 end_byte: small(node.end_byte()),
                 row: small(p.row),
                 column: small(p.column),
-                parent: open.last().copied().unwrap_or(at),
+                parent: open.last().map_or(at, |&(o, _)| o),
                 end: at + 1,
                 kind: node.kind_id(),
                 field: cursor.field_id().map_or(0, u16::from),
                 flags: (u8::from(node.is_named()) * NAMED) | (u8::from(node.is_extra()) * EXTRA),
             });
-            if cursor.goto_first_child() {
-                open.push(at);
+            let children = small(node.child_count());
+            if children > 0 && cursor.goto_first_child() {
+                open.push((at, children - 1));
                 continue;
             }
+            debug_assert!(
+                !cursor.goto_first_child(),
+                "a node had more children than counted"
+            );
             loop {
-                if cursor.goto_next_sibling() {
-                    break;
-                }
-                if !cursor.goto_parent() {
-                    let end = u32::try_from(slots.len()).unwrap_or(u32::MAX);
-                    slots[0].end = end;
+                let Some((closed, left)) = open.last_mut() else {
+                    slots[0].end = u32::try_from(slots.len()).unwrap_or(u32::MAX);
                     return Syntax {
                         slots,
                         names: Names::of(&tree.language()),
                     };
+                };
+                if *left > 0 && cursor.goto_next_sibling() {
+                    *left -= 1;
+                    break;
                 }
-                if let Some(closed) = open.pop() {
-                    slots[closed as usize].end = u32::try_from(slots.len()).unwrap_or(u32::MAX);
-                }
+                debug_assert!(
+                    !cursor.goto_next_sibling(),
+                    "a node had more children than counted"
+                );
+                slots[*closed as usize].end = u32::try_from(slots.len()).unwrap_or(u32::MAX);
+                open.pop();
+                cursor.goto_parent();
             }
         }
     }
