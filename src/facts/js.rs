@@ -592,14 +592,19 @@ impl<'t> Js<'t, '_> {
             ));
         }
         match node.kind() {
-            "identifier" => Some((resolve_path(&self.text(node), &self.facts.bindings), false)),
+            "identifier" => Some((
+                resolve_path(&text(node, self.src), &self.facts.bindings),
+                false,
+            )),
             "this" => Some(("this".to_owned(), false)),
             "member_expression" => {
                 let obj = node.field("object")?;
                 let prop = node.field("property")?;
                 // `module_of(node)` is `None`, so is its object's.
-                let (head, computed) = self.callee_below(obj, depth + 1, true)?;
-                Some((format!("{head}.{}", self.text(prop)), computed))
+                let (mut head, computed) = self.callee_below(obj, depth + 1, true)?;
+                head.push('.');
+                head.push_str(&text(prop, self.src));
+                Some((head, computed))
             }
             "subscript_expression" => {
                 let obj = node.field("object")?;
@@ -613,14 +618,14 @@ impl<'t> Js<'t, '_> {
                 let global = head == "globalThis" || head == "global" || head == "window";
                 let computed = global || (how != Fold::Literal && !head.contains("()"));
                 let head = if global { String::new() } else { head + "." };
-                Some((format!("{head}{key}"), computed))
+                Some((head + &key, computed))
             }
             "call_expression" | "new_expression" => {
                 let f = node
                     .field("function")
                     .or_else(|| node.field("constructor"))?;
                 let (inner, computed) = self.callee_of(f, depth + 1)?;
-                Some((format!("{inner}()"), computed))
+                Some((inner + "()", computed))
             }
             _ => None,
         }

@@ -525,8 +525,10 @@ impl<'t> Py<'t, '_> {
             "attribute" => {
                 let obj = node.field("object")?;
                 let attr = node.field("attribute")?;
-                let head = self.callee_of(obj, depth + 1).map(|(c, _)| c)?;
-                Some(format!("{head}.{}", self.text(attr)))
+                let mut head = self.callee_of(obj, depth + 1).map(|(c, _)| c)?;
+                head.push('.');
+                head.push_str(&text(attr, self.src));
+                Some(head)
             }
             "subscript" => {
                 // globals()['system'] / os.__dict__['system'] / module['name']
@@ -546,7 +548,7 @@ impl<'t> Py<'t, '_> {
             }
             "call" => {
                 let (callee, _) = self.callee_of(node, depth + 1)?;
-                Some(format!("{callee}()"))
+                Some(callee + "()")
             }
             "parenthesized_expression" => self.path(node.named_child(0)?, depth + 1),
             _ => None,
