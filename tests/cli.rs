@@ -210,3 +210,39 @@ fn the_report_does_not_depend_on_the_thread_count() {
     assert_eq!(code, 2);
     assert!(err.contains("invalid value '0'"), "{err}");
 }
+
+#[test]
+fn every_broken_signature_file_is_reported_in_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("a-broken.toml"),
+        "id = \"a-broken\"\nseverity = ",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b-fine.toml"),
+        "id = \"b-fine\"\ncategory = \"exfiltration\"\nseverity = \"low\"\nconfidence = \"low\"\n\
+         message = \"m\"\nwhy = \"w\"\n[[match]]\nlanguages = [\"python\"]\ncall = [\"zz.qq\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("c-broken.toml"), "id = [").unwrap();
+    let sigs = dir.path().to_str().unwrap();
+    let mut seen = Vec::new();
+    for threads in ["1", "2"] {
+        let (code, out, err) = run(&[CLASSIC, "--signatures", sigs, "-j", threads]);
+        assert_eq!(code, 2, "{out}");
+        let errors: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with("mcp-scan: signature error"))
+            .collect();
+        assert!(errors.len() >= 2, "{err}");
+        assert!(errors[0].contains("a-broken.toml"), "{err}");
+        assert!(errors.last().unwrap().contains("c-broken.toml"), "{err}");
+        assert!(
+            err.contains("refusing to scan with a broken rule set"),
+            "{err}"
+        );
+        seen.push(err);
+    }
+    assert_eq!(seen[0], seen[1]);
+}

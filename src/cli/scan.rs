@@ -14,7 +14,15 @@ use crate::signature::Signatures;
 
 /// Loads signatures or prints every load error (file:line: message) and returns `None`.
 pub(super) fn load_signatures(dir: Option<&Path>, err: &mut dyn Write) -> Option<Signatures> {
-    match Signatures::load(dir) {
+    signatures_or_errors(Signatures::load(dir), err)
+}
+
+/// The signatures, or `None` after printing every load error.
+fn signatures_or_errors(
+    loaded: Result<Signatures, Vec<crate::error::SignatureError>>,
+    err: &mut dyn Write,
+) -> Option<Signatures> {
+    match loaded {
         Ok(s) => Some(s),
         Err(errors) => {
             for e in &errors {
@@ -35,7 +43,20 @@ pub(super) fn load_signatures(dir: Option<&Path>, err: &mut dyn Write) -> Option
 }
 
 pub(super) fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
-    let Some(signatures) = load_signatures(args.signatures.as_deref(), err) else {
+    // `-j N` holds for the whole run: the signatures compile on the scan's threads too.
+    let pool = args.threads.and_then(|n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.get())
+            .thread_name(|i| format!("mcp-scan-{i}"))
+            .build()
+            .ok()
+    });
+    let dir = args.signatures.as_deref();
+    let loaded = match &pool {
+        Some(p) => p.install(|| Signatures::load(dir)),
+        None => Signatures::load(dir),
+    };
+    let Some(signatures) = signatures_or_errors(loaded, err) else {
         return Ok(exit::ERROR);
     };
     let (acquired, target) = match crate::target::resolve(&args.target, &args.source.options()) {
@@ -45,11 +66,11 @@ pub(super) fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
             return Ok(exit::ERROR);
         }
     };
-    let mut scanner = Scanner::new(&signatures).with_limits(args.limits());
-    if let Some(threads) = args.threads {
-        scanner = scanner.with_threads(threads);
-    }
-    let mut report = scanner.scan(&acquired.root, target);
+    let scanner = Scanner::new(&signatures).with_limits(args.limits());
+    let mut report = match &pool {
+        Some(p) => p.install(|| scanner.scan(&acquired.root, target)),
+        None => scanner.scan(&acquired.root, target),
+    };
     // What extraction or checkout left out is listed like any other skip.
     report
         .stats

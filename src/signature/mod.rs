@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 
+use rayon::prelude::*;
 use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
@@ -464,29 +465,34 @@ impl Signatures {
             }
         }
         let queries = embedded_queries();
-        let mut sigs = Vec::new();
-        for (file, text, embedded) in files.values() {
-            let cx = compile::Ctx {
-                file,
-                text,
-                queries: &queries,
-                embedded: *embedded,
-            };
-            let raw: raw::RawSignature = match toml::from_str(text) {
-                Ok(r) => r,
-                Err(e) => {
+        // Each file parses and compiles its regexes on its own: in parallel, then taken in the
+        // files' order (what a scan's start waits for, a third of a small server's scan).
+        let files: Vec<&(String, String, bool)> = files.values().collect();
+        let compiled: Vec<Result<Signature, SignatureError>> = files
+            .par_iter()
+            .map(|(file, text, embedded)| {
+                let cx = compile::Ctx {
+                    file,
+                    text,
+                    queries: &queries,
+                    embedded: *embedded,
+                };
+                let raw: raw::RawSignature = toml::from_str(text).map_err(|e| {
                     let line = e.span().map_or(1, |s| {
                         text[..s.start.min(text.len())].lines().count().max(1)
                     });
-                    errors.push(SignatureError {
+                    SignatureError {
                         file: file.clone(),
                         line,
                         message: e.message().to_owned(),
-                    });
-                    continue;
-                }
-            };
-            match compile::compile(raw, &cx) {
+                    }
+                })?;
+                compile::compile(raw, &cx)
+            })
+            .collect();
+        let mut sigs = Vec::new();
+        for c in compiled {
+            match c {
                 Ok(s) => sigs.push(s),
                 Err(e) => errors.push(e),
             }
@@ -561,10 +567,11 @@ impl Signatures {
                     message: format!("the combined rule set does not compile: {e}"),
                 })
         };
+        let (call_set, string_set) = rayon::join(|| set(&call_pats), || set(&string_pats));
         Ok(Signatures {
-            call_set: set(&call_pats)?,
+            call_set: call_set?,
             call_owner,
-            string_set: set(&string_pats)?,
+            string_set: string_set?,
             string_owner,
             description_owner,
             queries,
