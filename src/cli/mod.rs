@@ -115,10 +115,13 @@ fn sanitize_lines(s: &str) -> String {
 
 /// Entry point of the binary.
 pub fn main() -> std::process::ExitCode {
+    // Standard error is not held locked for the run: the scan's worker threads may write to it
+    // (tree-sitter's allocator reports running out of memory before aborting), and a lock held
+    // here would leave them waiting forever instead.
     let code = run_with_args(
         std::env::args_os(),
         &mut std::io::stdout().lock(),
-        &mut std::io::stderr().lock(),
+        &mut std::io::stderr(),
     );
     std::process::ExitCode::from(code)
 }
