@@ -15,6 +15,7 @@
 //! that; the analysis on top ([`crate::analysis`]) decides what a flow means.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -168,21 +169,37 @@ impl<'a> Dataflow<'a> {
             active: RefCell::new(HashSet::new()),
         };
         // Module code runs first: the secrets it leaves in module names are there for every
-        // function. Summaries computed meanwhile did not know them, so they are dropped.
-        let globals = (0..units.len())
-            .map(|u| {
-                let has_source = flow.ix.credentials[u]
-                    .iter()
-                    .map(|&(o, _)| o)
-                    .chain(flow.ix.env_reads[u].iter().copied())
-                    .any(|o| units[u].facts.function_at(o).is_none());
-                if has_source {
-                    flow.run(u, Body::Module, None, Vec::new(), 0).1
-                } else {
-                    HashMap::new()
-                }
+        // function. Summaries computed meanwhile did not know them, so they are dropped. Each group
+        // of units that calls connect runs in order on a memo of its own, groups in parallel: the
+        // same results as one pass in order (see [`Dataflow`]).
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (u, g) in program.call_groups().into_iter().enumerate() {
+            let has_source = flow.ix.credentials[u]
+                .iter()
+                .map(|&(o, _)| o)
+                .chain(flow.ix.env_reads[u].iter().copied())
+                .any(|o| units[u].facts.function_at(o).is_none());
+            if has_source {
+                groups.entry(g).or_default().push(u);
+            }
+        }
+        let jobs: Vec<(Vec<usize>, Dataflow<'a>)> = groups
+            .into_values()
+            .map(|members| (members, flow.fork()))
+            .collect();
+        let found: Vec<Vec<(usize, HashMap<String, Taint>)>> = jobs
+            .into_par_iter()
+            .map(|(members, fork)| {
+                members
+                    .into_iter()
+                    .map(|u| (u, fork.run(u, Body::Module, None, Vec::new(), 0).1))
+                    .collect()
             })
             .collect();
+        let mut globals: Vec<HashMap<String, Taint>> = vec![HashMap::new(); units.len()];
+        for (u, names) in found.into_iter().flatten() {
+            globals[u] = names;
+        }
         Arc::get_mut(&mut flow.ix)
             .expect("no fork exists before `new` returns")
             .globals = globals;

@@ -558,9 +558,9 @@ fn whole_program(
     located: Vec<(usize, usize, Finding)>,
     packages: &[String],
 ) -> Whole {
-    let program = Program::new(units);
+    // What the server is for reads only the tools' words: beside the indexes, not after them.
+    let (program, purpose) = rayon::join(|| Program::new(units), || purpose(units, packages));
     let dataflow = Dataflow::new(&program, units, hits);
-    let purpose = purpose(units, packages);
     let pairs: Vec<(usize, usize)> = units
         .iter()
         .enumerate()
