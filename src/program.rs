@@ -55,12 +55,16 @@ impl<'u> Program<'u> {
             total += u.facts.functions.len();
         }
         let modules = ModuleIndex::new(units);
-        // Where each call lands across files: every unit on its own, so in parallel.
-        let resolved: Vec<Vec<(usize, usize)>> = units
+        // Where each call lands and which file each import reads: every unit on its own, so in
+        // parallel.
+        // Per unit: (call index, function node) of its calls and (file, offset) of its imports.
+        type PerUnit = Vec<Vec<(usize, usize)>>;
+        let (resolved, imported): (PerUnit, PerUnit) = units
             .par_iter()
             .enumerate()
             .map(|(ui, u)| {
-                u.facts
+                let calls = u
+                    .facts
                     .calls
                     .iter()
                     .enumerate()
@@ -68,9 +72,19 @@ impl<'u> Program<'u> {
                         let (tu, tf) = modules.resolve(units, ui, call)?;
                         Some((ci, base[tu] + tf as usize))
                     })
-                    .collect()
+                    .collect();
+                let imports = u
+                    .facts
+                    .imports
+                    .iter()
+                    .filter_map(|imp| {
+                        let t = modules.module(units, ui, &imp.module)?;
+                        (t != ui).then_some((t, imp.span.start))
+                    })
+                    .collect();
+                (calls, imports)
             })
-            .collect();
+            .unzip();
         let mut edges: Vec<Vec<usize>> = vec![Vec::new(); total];
         let mut call_targets = Vec::with_capacity(units.len());
         for ((ui, u), resolved) in units.iter().enumerate().zip(resolved) {
@@ -91,15 +105,11 @@ impl<'u> Program<'u> {
         }
         let mut importers: Vec<Vec<usize>> = vec![Vec::new(); units.len()];
         let mut import_sites: Vec<Vec<(usize, usize)>> = vec![Vec::new(); units.len()];
-        for (ui, u) in units.iter().enumerate() {
-            for imp in &u.facts.imports {
-                if let Some(t) = modules.module(units, ui, &imp.module)
-                    && t != ui
-                {
-                    import_sites[t].push((ui, imp.span.start));
-                    if !importers[t].contains(&ui) {
-                        importers[t].push(ui);
-                    }
+        for (ui, list) in imported.into_iter().enumerate() {
+            for (t, offset) in list {
+                import_sites[t].push((ui, offset));
+                if !importers[t].contains(&ui) {
+                    importers[t].push(ui);
                 }
             }
         }
