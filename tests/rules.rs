@@ -118,6 +118,20 @@ fn broken_signatures_fail_with_file_and_line() {
         "{e:?}"
     );
 
+    // A string regex is compiled only inside the set of all of them: its own syntax error still
+    // names its file and line.
+    let e = load_one(
+        "badre.toml",
+        &format!(
+            "id = \"badre\"\ncategory = \"exfiltration\"\nseverity = \"high\"\nconfidence = \"high\"\nmessage = \"m\"\nwhy = \"w\"\n[[match]]\nlanguages = [\"python\"]\nstring = 'hooks\\.(slack'\n{GOOD_CASES}"
+        ),
+    );
+    assert!(
+        e.iter()
+            .any(|e| e.contains("badre.toml:9:") && e.contains("invalid regex")),
+        "{e:?}"
+    );
+
     let e = load_one(
         "nocases.toml",
         "id = \"nocases\"\ncategory = \"code-execution\"\nseverity = \"high\"\nconfidence = \"high\"\nmessage = \"m\"\nwhy = \"w\"\n[[match]]\ncall = [\"eval\"]\n",

@@ -175,6 +175,20 @@ fn regex(src: &str, cx: &Ctx<'_>) -> Result<Regex, SignatureError> {
         })
 }
 
+/// A regex's pattern as [`regex`] would compile it, checked by the regex parser only: for a
+/// pattern compiled as part of a set, not on its own. The set's build then reports what the
+/// parser cannot see (a pattern over the size limit).
+fn checked_pattern(src: &str, cx: &Ctx<'_>) -> Result<String, SignatureError> {
+    let pattern = ascii_word_boundaries(src);
+    regex_syntax::Parser::new().parse(&pattern).map_err(|e| {
+        cx.err(
+            src.lines().next().unwrap_or(src),
+            format!("invalid regex: {e}"),
+        )
+    })?;
+    Ok(pattern)
+}
+
 /// Rewrites `\b` and `\B` outside character classes as their ASCII forms. A Unicode word
 /// boundary stops the regex engine's DFA on any non-ASCII text and sends it to the slow
 /// backtracking-free simulation: on a minified bundle full of non-ASCII strings that was a tenth of
@@ -275,7 +289,7 @@ fn matcher(m: &RawMatch, cx: &Ctx<'_>) -> Result<Matcher, SignatureError> {
             .collect::<Result<_, _>>()?;
         return Ok(Matcher::String {
             langs,
-            re: regex(s, cx)?,
+            pattern: checked_pattern(s, cx)?,
             how,
             prose: m.prose,
             max_list: m.max_list,

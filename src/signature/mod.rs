@@ -157,7 +157,9 @@ pub(crate) enum Matcher {
     },
     String {
         langs: Vec<Language>,
-        re: Regex,
+        /// The regex as the set compiles it (checked when loaded, compiled only in the set: a
+        /// regex of its own would cost the scan's start as much again, and nothing matches with it).
+        pattern: String,
         how: Vec<Fold>,
         prose: bool,
         max_list: Option<u32>,
@@ -526,8 +528,8 @@ impl Signatures {
                             call_owner.push((si, mi));
                         }
                     }
-                    Matcher::String { re, .. } => {
-                        string_pats.push(re.as_str().to_owned());
+                    Matcher::String { pattern, .. } => {
+                        string_pats.push(pattern.clone());
                         string_owner.push((si, mi));
                     }
                     Matcher::Description { .. } => description_owner.push((si, mi)),
