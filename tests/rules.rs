@@ -29,11 +29,12 @@ fn every_rule_case_passes() {
 }
 
 #[test]
-fn built_in_queries_compile_for_every_grammar() {
-    // They are compiled lazily, per grammar, when a scan first needs them; this proves they do.
+fn built_in_queries_and_regexes_compile() {
+    // They are compiled lazily (the queries per grammar, the regexes one by one) when a scan first
+    // needs them; this proves they do, the regexes within the size limit a user's are held to.
     let sigs = Signatures::embedded().unwrap();
-    sigs.compile_queries()
-        .expect("the combined built-in queries compile");
+    sigs.compile_all()
+        .expect("the combined built-in queries and every built-in regex compile");
 }
 
 #[test]

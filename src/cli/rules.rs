@@ -113,7 +113,7 @@ pub(super) fn run(
             let Some(sigs) = load_signatures(signatures.as_deref(), err) else {
                 return Ok(exit::ERROR);
             };
-            if let Err(e) = sigs.compile_queries() {
+            if let Err(e) = sigs.compile_all() {
                 writeln!(err, "mcp-scan: signature error: {e}")?;
                 return Ok(exit::ERROR);
             }

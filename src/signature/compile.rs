@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use regex::Regex;
+use super::lazy::LazyRegex;
 
 use super::raw::{RawArg, RawMatch, RawSignature};
 use super::{ArgCheck, ArgPredicate, ArgWhere, Case, Effect, Matcher, QueryPattern, Signature};
@@ -163,16 +163,42 @@ fn languages(words: &[String], cx: &Ctx<'_>) -> Result<Vec<Language>, SignatureE
     Ok(out)
 }
 
-fn regex(src: &str, cx: &Ctx<'_>) -> Result<Regex, SignatureError> {
-    regex::RegexBuilder::new(&ascii_word_boundaries(src))
-        .size_limit(1 << 22)
-        .build()
+/// Largest compiled form of one regex, as regex's own limit is counted.
+const REGEX_SIZE_LIMIT: usize = 1 << 22;
+
+/// A signature's regex: a user's built now, so that every error is reported when the file loads;
+/// a built-in one parsed now and built when a scan first needs it ([`LazyRegex`]).
+fn regex(src: &str, cx: &Ctx<'_>) -> Result<LazyRegex, SignatureError> {
+    if cx.embedded {
+        return checked_pattern(src, cx).map(LazyRegex::later);
+    }
+    build_within_limit(&ascii_word_boundaries(src))
+        .map(LazyRegex::built)
         .map_err(|e| {
             cx.err(
                 src.lines().next().unwrap_or(src),
                 format!("invalid regex: {e}"),
             )
         })
+}
+
+/// Builds a built-in regex the parser accepted. Past the size limit (a test builds every
+/// built-in regex within it) it is built without one rather than fail in the middle of a scan.
+pub(super) fn build(pattern: &str) -> regex::Regex {
+    build_within_limit(pattern)
+        .or_else(|_| {
+            regex::RegexBuilder::new(pattern)
+                .size_limit(usize::MAX)
+                .build()
+        })
+        .unwrap_or_else(|e| panic!("built-in regex `{pattern}` does not build: {e}"))
+}
+
+/// Builds a regex within [`REGEX_SIZE_LIMIT`].
+pub(super) fn build_within_limit(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
 }
 
 /// A regex's pattern as [`regex`] would compile it, checked by the regex parser only: for a

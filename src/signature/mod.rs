@@ -8,6 +8,7 @@
 //! however many rules there are.
 
 mod compile;
+mod lazy;
 mod pattern;
 pub mod raw;
 
@@ -16,7 +17,9 @@ use std::path::Path;
 use std::str::FromStr;
 
 use rayon::prelude::*;
-use regex::{Regex, RegexSet};
+use regex::RegexSet;
+
+use self::lazy::LazyRegex;
 use serde::{Deserialize, Serialize};
 
 pub use compile::CAPTURES;
@@ -132,8 +135,8 @@ pub(crate) enum ArgCheck {
 pub(crate) struct ArgPredicate {
     place: ArgWhere,
     check: Option<ArgCheck>,
-    matches: Option<Regex>,
-    not_matches: Option<Regex>,
+    matches: Option<LazyRegex>,
+    not_matches: Option<LazyRegex>,
 }
 
 /// A compiled query pattern.
@@ -141,7 +144,7 @@ pub(crate) struct ArgPredicate {
 pub(crate) struct QueryPattern {
     langs: Vec<Language>,
     source: String,
-    where_: Vec<(String, Regex)>,
+    where_: Vec<(String, LazyRegex)>,
     after_listing: bool,
 }
 
@@ -166,21 +169,21 @@ pub(crate) enum Matcher {
     },
     Import {
         langs: Vec<Language>,
-        globs: Vec<Regex>,
+        globs: Vec<LazyRegex>,
         dynamic: bool,
     },
     Query(QueryPattern),
     Manifest {
         name: String,
         keys: Vec<String>,
-        value: Option<Regex>,
+        value: Option<LazyRegex>,
     },
     Path {
-        globs: Vec<Regex>,
+        globs: Vec<LazyRegex>,
     },
     Description {
         langs: Vec<Language>,
-        re: Regex,
+        re: LazyRegex,
     },
 }
 
@@ -581,16 +584,41 @@ impl Signatures {
         })
     }
 
-    /// Compiles the query patterns of every grammar now (they are otherwise compiled when a file
-    /// of their grammar is first scanned): `rules check` and the test suite use this to prove the
-    /// built-in queries compile.
-    pub fn compile_queries(&self) -> Result<(), SignatureError> {
+    /// Compiles now what a scan otherwise compiles when it first needs it: the query patterns of
+    /// every grammar (compiled when a file of their grammar is first scanned) and the built-in
+    /// signatures' regexes ([`lazy`]). `rules check` and the test suite use this to prove that
+    /// all of them compile.
+    pub fn compile_all(&self) -> Result<(), SignatureError> {
         for q in self.queries.iter().flatten() {
             q.all.get().map_err(|message| SignatureError {
                 file: "signatures/".into(),
                 line: 1,
                 message: message.to_owned(),
             })?;
+        }
+        for s in &self.sigs {
+            for m in &s.matchers {
+                let regexes: Vec<&LazyRegex> = match m {
+                    Matcher::Call { args, .. } => args
+                        .iter()
+                        .flat_map(|a| a.matches.iter().chain(&a.not_matches))
+                        .collect(),
+                    Matcher::Query(q) => q.where_.iter().map(|(_, re)| re).collect(),
+                    Matcher::Import { globs, .. } | Matcher::Path { globs } => {
+                        globs.iter().collect()
+                    }
+                    Matcher::Manifest { value, .. } => value.iter().collect(),
+                    Matcher::Description { re, .. } => vec![re],
+                    Matcher::String { .. } => Vec::new(),
+                };
+                for re in regexes {
+                    re.check().map_err(|message| SignatureError {
+                        file: format!("signatures/{}", s.id),
+                        line: 1,
+                        message,
+                    })?;
+                }
+            }
         }
         Ok(())
     }

@@ -35,7 +35,7 @@
 //! so the constraints of different child patterns are independent, and the children are matched
 //! by a left-to-right scan (anchors keep the set of places the previous child pattern can sit).
 
-use regex::Regex;
+use super::lazy::LazyRegex;
 use std::num::NonZeroU16 as FieldId;
 
 use crate::syntax::{Node, Syntax};
@@ -111,13 +111,17 @@ struct Step {
 pub(crate) struct Root {
     pat: Pat,
     up: Vec<(Pat, usize)>,
-    tests: Vec<Regex>,
+    tests: Vec<LazyRegex>,
 }
 
 /// Parses and resolves `source` for `lang`. `None` when the source uses syntax outside the native
 /// subset, names a kind or field the grammar lacks, or its captures are not ones the native
 /// matcher can decide one node at a time: the query cursor then matches it.
-pub(crate) fn parse(source: &str, lang: Language, where_: &[(String, Regex)]) -> Option<Vec<Root>> {
+pub(crate) fn parse(
+    source: &str,
+    lang: Language,
+    where_: &[(String, LazyRegex)],
+) -> Option<Vec<Root>> {
     let mut p = Parser {
         toks: tokens(source)?,
         at: 0,
@@ -788,7 +792,7 @@ impl<'t> Matching<'t, '_> {
         up: &[(Pat, usize)],
         node: Node<'t>,
         above: &[Node<'t>],
-        tests: &[Regex],
+        tests: &[LazyRegex],
     ) -> bool {
         let mut child = node;
         for (k, (pat, j)) in up.iter().enumerate() {
@@ -809,7 +813,7 @@ impl<'t> Matching<'t, '_> {
         &mut self,
         pat: &Pat,
         node: Node<'t>,
-        tests: &[Regex],
+        tests: &[LazyRegex],
         pin: Option<(usize, usize)>,
     ) -> bool {
         let (kind_ok, own, children, anchor_last) = match pat {
@@ -844,7 +848,7 @@ impl<'t> Matching<'t, '_> {
         self.children_match(children, anchor_last, kids, tests, pin)
     }
 
-    fn texts_pass(&mut self, own: &[usize], node: Node<'_>, tests: &[Regex]) -> bool {
+    fn texts_pass(&mut self, own: &[usize], node: Node<'_>, tests: &[LazyRegex]) -> bool {
         own.iter().all(|&t| {
             let range = node.byte_range();
             if range.len() > self.budget {
@@ -882,7 +886,7 @@ impl<'t> Matching<'t, '_> {
         steps: &[Step],
         anchor_last: bool,
         kids: std::ops::Range<usize>,
-        tests: &[Regex],
+        tests: &[LazyRegex],
         pin: Option<(usize, usize)>,
     ) -> bool {
         let mut places: Vec<usize> = Vec::new();
@@ -944,9 +948,9 @@ mod tests {
     use crate::signature::{Matcher, Signatures};
 
     fn parse_where(src: &str, lang: Language, caps: &[&str]) -> Option<Vec<Root>> {
-        let where_: Vec<(String, Regex)> = caps
+        let where_: Vec<(String, LazyRegex)> = caps
             .iter()
-            .map(|c| ((*c).to_owned(), Regex::new(".").unwrap()))
+            .map(|c| ((*c).to_owned(), LazyRegex::later(".".to_owned())))
             .collect();
         parse(src, lang, &where_)
     }
@@ -1013,9 +1017,9 @@ mod tests {
         where_: &[(&str, &str)],
         code: &str,
     ) -> Vec<(usize, usize)> {
-        let where_: Vec<(String, Regex)> = where_
+        let where_: Vec<(String, LazyRegex)> = where_
             .iter()
-            .map(|(c, r)| ((*c).to_owned(), Regex::new(r).unwrap()))
+            .map(|(c, r)| ((*c).to_owned(), LazyRegex::later((*r).to_owned())))
             .collect();
         let mut set = NativeSet::new(lang);
         for root in parse(src, lang, &where_).unwrap_or_else(|| panic!("not native: {src}")) {
