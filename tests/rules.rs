@@ -82,6 +82,14 @@ expect = "no-match"
 code = "print(x)"
 "#;
 
+/// A signature file whose one match is a Python string rule with `regex`, on line 9.
+fn string_rule(id: &str, regex: &str) -> String {
+    format!(
+        "id = \"{id}\"\ncategory = \"exfiltration\"\nseverity = \"high\"\nconfidence = \"high\"\n\
+         message = \"m\"\nwhy = \"w\"\n[[match]]\nlanguages = [\"python\"]\nstring = '{regex}'\n{GOOD_CASES}"
+    )
+}
+
 #[test]
 fn broken_signatures_fail_with_file_and_line() {
     let e = load_one(
@@ -121,15 +129,18 @@ fn broken_signatures_fail_with_file_and_line() {
 
     // A string regex is compiled only inside the set of all of them: its own syntax error still
     // names its file and line.
-    let e = load_one(
-        "badre.toml",
-        &format!(
-            "id = \"badre\"\ncategory = \"exfiltration\"\nseverity = \"high\"\nconfidence = \"high\"\nmessage = \"m\"\nwhy = \"w\"\n[[match]]\nlanguages = [\"python\"]\nstring = 'hooks\\.(slack'\n{GOOD_CASES}"
-        ),
-    );
+    let e = load_one("badre.toml", &string_rule("badre", r"hooks\.(slack"));
     assert!(
         e.iter()
             .any(|e| e.contains("badre.toml:9:") && e.contains("invalid regex")),
+        "{e:?}"
+    );
+
+    // Over the size limit: reported at its file too, not only by the build of the set.
+    let e = load_one("hugere.toml", &string_rule("hugere", r"(\w{100}){100}"));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("hugere.toml:9:") && e.contains("invalid regex")),
         "{e:?}"
     );
 

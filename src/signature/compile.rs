@@ -313,9 +313,15 @@ fn matcher(m: &RawMatch, cx: &Ctx<'_>) -> Result<Matcher, SignatureError> {
                 )),
             })
             .collect::<Result<_, _>>()?;
+        let pattern = checked_pattern(s, cx)?;
+        if !cx.embedded {
+            // A user's is built on its own too, so that a pattern over the size limit is reported
+            // at its file and line rather than by the set's build.
+            regex(s, cx)?;
+        }
         return Ok(Matcher::String {
             langs,
-            pattern: checked_pattern(s, cx)?,
+            pattern,
             how,
             prose: m.prose,
             max_list: m.max_list,
