@@ -169,9 +169,9 @@ impl<'a> Dataflow<'a> {
             active: RefCell::new(HashSet::new()),
         };
         // Module code runs first: the secrets it leaves in module names are there for every
-        // function. Summaries computed meanwhile did not know them, so they are dropped. Each group
-        // of units that calls connect runs in order on a memo of its own, groups in parallel: the
-        // same results as one pass in order (see [`Dataflow`]).
+        // function. Each group of units that calls connect runs in order on a fork with a memo of
+        // its own, groups in parallel: the same results as one pass in order (see [`Dataflow`]).
+        // The summaries computed meanwhile did not know those secrets: they go with the forks.
         let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (u, g) in program.call_groups().into_iter().enumerate() {
             let has_source = flow.ix.credentials[u]
@@ -203,7 +203,6 @@ impl<'a> Dataflow<'a> {
         Arc::get_mut(&mut flow.ix)
             .expect("no fork exists before `new` returns")
             .globals = globals;
-        flow.memo.borrow_mut().clear();
         flow
     }
 

@@ -55,9 +55,8 @@ impl<'u> Program<'u> {
             total += u.facts.functions.len();
         }
         let modules = ModuleIndex::new(units);
-        // Where each call lands and which file each import reads: every unit on its own, so in
-        // parallel.
-        // Per unit: (call index, function node) of its calls and (file, offset) of its imports.
+        // Where each call lands, (call index, function node), and which file each import reads,
+        // (file, offset): every unit on its own, so in parallel.
         type PerUnit = Vec<Vec<(usize, usize)>>;
         let (resolved, imported): (PerUnit, PerUnit) = units
             .par_iter()

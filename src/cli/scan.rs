@@ -44,13 +44,7 @@ fn signatures_or_errors(
 
 pub(super) fn run(args: &ScanArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<u8> {
     // `-j N` holds for the whole run: the signatures compile on the scan's threads too.
-    let pool = args.threads.and_then(|n| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.get())
-            .thread_name(|i| format!("mcp-scan-{i}"))
-            .build()
-            .ok()
-    });
+    let pool = args.threads.and_then(crate::scan::thread_pool);
     let dir = args.signatures.as_deref();
     let loaded = match &pool {
         Some(p) => p.install(|| Signatures::load(dir)),

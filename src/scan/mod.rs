@@ -66,6 +66,16 @@ pub struct FileScan {
     pub parse_timed_out: bool,
 }
 
+/// A rayon pool of `threads` workers for a scan ([`Scanner::with_threads`], `-j`); `None` when the
+/// system refuses the threads, and the current pool then scans just the same.
+pub fn thread_pool(threads: NonZeroUsize) -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.get())
+        .thread_name(|i| format!("mcp-scan-{i}"))
+        .build()
+        .ok()
+}
+
 /// Scans trees with one compiled rule set.
 #[derive(Debug)]
 pub struct Scanner<'s> {
@@ -103,17 +113,10 @@ impl<'s> Scanner<'s> {
 
     /// Scans a directory or a single file. `target` describes it in the report.
     pub fn scan(&self, root: &Path, target: Target) -> Report {
-        if let Some(threads) = self.threads {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads.get())
-                .thread_name(|i| format!("mcp-scan-{i}"))
-                .build();
-            // Should the system refuse the threads, the current pool scans just the same.
-            if let Ok(pool) = pool {
-                return pool.install(|| self.scan_here(root, target));
-            }
+        match self.threads.and_then(thread_pool) {
+            Some(pool) => pool.install(|| self.scan_here(root, target)),
+            None => self.scan_here(root, target),
         }
-        self.scan_here(root, target)
     }
 
     /// [`Scanner::scan`] on the current rayon pool.

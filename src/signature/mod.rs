@@ -613,7 +613,7 @@ impl Signatures {
                 };
                 for re in regexes {
                     re.check().map_err(|message| SignatureError {
-                        file: format!("signatures/{}", s.id),
+                        file: s.file.clone(),
                         line: 1,
                         message,
                     })?;
