@@ -53,7 +53,7 @@ pub fn parse_only(root: &Path, limits: &Limits) -> FloorStats {
         |kept| walk::walk_handing_out(root, limits, deadline, kept),
         |cx, e| {
             let mut one = One::default();
-            let Ok(bytes) = read_bounded(&e.path, limits.max_file_bytes) else {
+            let Ok(bytes) = super::read_bounded(&e.path, limits.max_file_bytes, e.size) else {
                 one.unread = matches!(e.kind, FileKind::Source(_));
                 return one;
             };
@@ -93,18 +93,6 @@ pub fn parse_only(root: &Path, limits: &Limits) -> FloorStats {
     }
     stats.elapsed = start.elapsed();
     stats
-}
-
-/// Reads at most `max` bytes, as the scanner does; `None` when unreadable or larger.
-fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, ()> {
-    use std::io::Read as _;
-    let f = std::fs::File::open(path).map_err(drop)?;
-    let mut buf = Vec::new();
-    f.take(max + 1).read_to_end(&mut buf).map_err(drop)?;
-    if buf.len() as u64 > max {
-        return Err(());
-    }
-    Ok(buf)
 }
 
 #[cfg(test)]

@@ -226,7 +226,7 @@ impl<'s> Scanner<'s> {
             rel: entry.rel.clone(),
             ..FileScan::default()
         };
-        let bytes = match read_bounded(&entry.path, self.limits.max_file_bytes) {
+        let bytes = match read_bounded(&entry.path, self.limits.max_file_bytes, entry.size) {
             Ok(b) => b,
             Err(reason) => {
                 out.skip = Some(Skip {
@@ -934,10 +934,13 @@ pub fn snippet(text: &str, span: Span) -> (String, u32) {
     )
 }
 
-fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+/// Reads at most `max` bytes of a file the walk listed at `size` bytes: an error when unreadable
+/// or larger. The buffer is sized for the listed size (and the end-of-file read), so a file is
+/// one `read` and not a series of growing ones.
+pub(crate) fn read_bounded(path: &Path, max: u64, size: u64) -> Result<Vec<u8>, String> {
     use std::io::Read as _;
     let f = std::fs::File::open(path).map_err(|e| format!("unreadable: {e}"))?;
-    let mut buf = Vec::new();
+    let mut buf = Vec::with_capacity(usize::try_from(size.min(max) + 1).unwrap_or(0));
     f.take(max + 1)
         .read_to_end(&mut buf)
         .map_err(|e| format!("unreadable: {e}"))?;
