@@ -22,6 +22,9 @@ pub struct Unit {
     pub rel: String,
     /// Its language.
     pub lang: Language,
+    /// The package it belongs to ([`crate::scan::packages`]): a Python import of a name found in
+    /// several packages of the tree names the importer's own package's module.
+    pub package: u32,
     /// Its facts.
     pub facts: FileFacts,
 }
@@ -387,7 +390,11 @@ impl Reach {
 
 /// Module name → unit, for both module systems.
 pub(crate) struct ModuleIndex {
+    /// Every dotted suffix of every Python module, to the first module (in walk order) with it.
     python: HashMap<String, usize>,
+    /// The same per package, when the files are of more than one: a package's `import utils`
+    /// names its own `utils.py` before the first of the tree.
+    python_by_package: Option<HashMap<u32, HashMap<String, usize>>>,
     js: HashMap<PathBuf, usize>,
 }
 
@@ -395,12 +402,24 @@ const JS_EXTENSIONS: [&str; 8] = ["ts", "tsx", "mts", "cts", "js", "jsx", "mjs",
 
 impl ModuleIndex {
     pub(crate) fn new(units: &[Unit]) -> ModuleIndex {
+        ModuleIndex::of_files(units.iter().map(|u| (u.rel.as_str(), u.lang, u.package)))
+    }
+
+    /// The index of files known by path, language and package (before they are parsed, for
+    /// [`crate::scan::packages`]); a file's number is its position.
+    pub(crate) fn of_files<'a>(
+        files: impl Iterator<Item = (&'a str, Language, u32)> + Clone,
+    ) -> ModuleIndex {
         let mut python = HashMap::new();
+        let mut by_package: HashMap<u32, HashMap<String, usize>> = HashMap::new();
         let mut js = HashMap::new();
-        for (i, u) in units.iter().enumerate() {
-            let path = Path::new(&u.rel);
-            if u.lang == Language::Python {
-                let stem = u.rel.trim_end_matches(".pyi").trim_end_matches(".py");
+        let mut packages = files.clone().map(|(_, _, p)| p);
+        let first = packages.next();
+        let several = packages.any(|p| Some(p) != first);
+        for (i, (rel, lang, package)) in files.enumerate() {
+            let path = Path::new(rel);
+            if lang == Language::Python {
+                let stem = rel.trim_end_matches(".pyi").trim_end_matches(".py");
                 let dotted = stem.replace('/', ".");
                 let dotted = dotted
                     .strip_suffix(".__init__")
@@ -410,7 +429,12 @@ impl ModuleIndex {
                 // directory, as `mod`.
                 let parts: Vec<&str> = dotted.split('.').collect();
                 for k in 0..parts.len() {
-                    python.entry(parts[k..].join(".")).or_insert(i);
+                    let name = parts[k..].join(".");
+                    if several {
+                        let own = by_package.entry(package).or_default();
+                        own.entry(name.clone()).or_insert(i);
+                    }
+                    python.entry(name).or_insert(i);
                 }
             } else {
                 let no_ext = path.with_extension("");
@@ -422,15 +446,31 @@ impl ModuleIndex {
                 }
             }
         }
-        ModuleIndex { python, js }
+        ModuleIndex {
+            python,
+            python_by_package: several.then_some(by_package),
+            js,
+        }
     }
 
     /// The unit an import statement's module names, within the package.
     fn module(&self, units: &[Unit], from: usize, module: &str) -> Option<usize> {
-        if units[from].lang == Language::Python {
-            self.python_module(&units[from].rel, module)
+        let u = &units[from];
+        self.module_of(&u.rel, u.lang, u.package, module)
+    }
+
+    /// The file an import of `module` names from the file at `rel` of `package`.
+    pub(crate) fn module_of(
+        &self,
+        rel: &str,
+        lang: Language,
+        package: u32,
+        module: &str,
+    ) -> Option<usize> {
+        if lang == Language::Python {
+            self.python_module(rel, package, module)
         } else {
-            self.js_module(&units[from].rel, module)
+            self.js_module(rel, module)
         }
     }
 
@@ -488,10 +528,22 @@ impl ModuleIndex {
         None
     }
 
-    fn python_module(&self, importer: &str, module: &str) -> Option<usize> {
+    fn python_module(&self, importer: &str, package: u32, module: &str) -> Option<usize> {
         let level = module.chars().take_while(|c| *c == '.').count();
         if level == 0 {
-            return self.python.get(module).copied();
+            // A name no module of the tree has is the common case (most names a file uses).
+            let first = self.python.get(module).copied()?;
+            let Some(by_package) = &self.python_by_package else {
+                return Some(first);
+            };
+            // Another package's module only by a dotted name (`shared.mail`, as a workspace
+            // dependency is imported): a bare `config` or `utils` the package does not have is an
+            // installed module, not the first such file of a sibling server.
+            return by_package
+                .get(&package)
+                .and_then(|m| m.get(module))
+                .copied()
+                .or_else(|| module.contains('.').then_some(first));
         }
         // Relative: `.mod` from `pkg/server.py` is `pkg.mod`.
         let mut pkg: Vec<&str> = importer.split('/').collect();
@@ -549,6 +601,7 @@ mod tests {
         Unit {
             rel: rel.into(),
             lang,
+            package: 0,
             facts: crate::facts::extract(lang, &tree, src.as_bytes()),
         }
     }

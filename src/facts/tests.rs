@@ -14,6 +14,7 @@ fn tools_at(f: &FileFacts, offset: usize) -> Vec<usize> {
     let units = [crate::program::Unit {
         rel: "x".into(),
         lang: Language::Python,
+        package: 0,
         facts: f.clone(),
     }];
     let program = crate::program::Program::new(&units);

@@ -9,33 +9,74 @@ use super::walk::{Entry, Walked};
 use crate::lang::Language;
 use crate::signature::Partial;
 
-/// Files listed by the walk and not yet taken by a worker.
-struct Listed {
+/// What the workers share: the files listed and not yet taken, the results waiting for the rest
+/// of their group, and once the walk is over, the plan.
+struct Shared<T> {
     files: VecDeque<(usize, Entry)>,
     walk_over: bool,
+    /// Each listed file's result (by walk position) until its group is finished.
+    done: Vec<Option<Box<T>>>,
+    /// Once planned: the groups, each entry's group, and each group's files not yet scanned.
+    groups: Vec<Vec<usize>>,
+    group_of: Vec<usize>,
+    left: Vec<usize>,
+}
+
+impl<T> Shared<T> {
+    /// Keeps file `i`'s result; when that completes its group (known once the walk is over),
+    /// hands the group's results out, in walk order.
+    fn complete(&mut self, i: usize, t: T) -> Option<(usize, Vec<(usize, T)>)> {
+        self.done[i] = Some(Box::new(t));
+        let g = *self.group_of.get(i)?;
+        self.left[g] -= 1;
+        (self.left[g] == 0).then(|| (g, self.take(g)))
+    }
+
+    fn take(&mut self, g: usize) -> Vec<(usize, T)> {
+        let members = std::mem::take(&mut self.groups[g]);
+        members
+            .into_iter()
+            .filter_map(|j| Some((j, *self.done[j].take()?)))
+            .collect()
+    }
 }
 
 /// Walks with `walk` while the other workers of the current rayon pool scan the files it has listed
-/// so far, in walk order; once the walk is over, the files left are sorted largest first and every
-/// worker, the walker too, keeps one context and takes the next file as soon as it is free. The
-/// walk's system calls (tens of milliseconds on thousands of files, one directory after another)
-/// then overlap the scan instead of preceding it; and a bundle of megabytes (a second or more to
-/// parse) starts as soon as the walk is over and beside the other bundles, never last on one core
-/// while the others idle, which fixed chunks of the list did. Results are in walk order.
-pub(crate) fn walk_and_scan<T: Send>(
+/// so far, in walk order. Once the walk is over, `plan` splits the list into groups (entry
+/// positions, together covering every entry once); the files left are taken group by group (the
+/// group with the largest file first), each group's largest first, and every worker, the walker
+/// too, keeps one context and takes the next file as soon as it is free. The worker that scans a
+/// group's last file runs `finish` on the group's results (in walk order) and drops them, so only
+/// the groups in progress are held at once.
+///
+/// The walk's system calls (tens of milliseconds on thousands of files, one directory after
+/// another) then overlap the scan instead of preceding it; and a bundle of megabytes (a second or
+/// more to parse) starts as soon as the walk is over and beside the other bundles, never last on
+/// one core while the others idle, which fixed chunks of the list did. Results are by group.
+pub(crate) fn walk_scan_finish<T: Send, R: Send>(
     walk: impl FnOnce(&mut dyn FnMut(usize, &Entry)) -> Walked + Send,
-    f: impl Fn(&mut ScanContext, &Entry) -> T + Sync,
-) -> (Walked, Vec<T>) {
-    let listed = Mutex::new(Listed {
+    plan: impl FnOnce(&Walked) -> Vec<Vec<usize>> + Send,
+    scan: impl Fn(&mut ScanContext, &Entry) -> T + Sync,
+    finish: impl Fn(usize, Vec<(usize, T)>) -> R + Sync,
+) -> (Walked, Vec<R>) {
+    let shared = Mutex::new(Shared {
         files: VecDeque::new(),
         walk_over: false,
+        done: Vec::new(),
+        groups: Vec::new(),
+        group_of: Vec::new(),
+        left: Vec::new(),
     });
     let more = Condvar::new();
-    let lock = || listed.lock().unwrap_or_else(PoisonError::into_inner);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new(Vec::new());
+    let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
+    let finished = |g: usize, files: Vec<(usize, T)>| {
+        let r = finish(g, files);
+        results.lock().unwrap_or_else(PoisonError::into_inner)[g] = Some(r);
+    };
     // Takes files until the walk is over and none is left.
     let work = || {
         let mut cx = ScanContext::new();
-        let mut mine = Vec::new();
         loop {
             let next = {
                 let mut l = lock();
@@ -49,15 +90,18 @@ pub(crate) fn walk_and_scan<T: Send>(
                     l = more.wait(l).unwrap_or_else(PoisonError::into_inner);
                 }
             };
-            let Some((i, entry)) = next else { break mine };
-            mine.push((i, f(&mut cx, &entry)));
+            let Some((i, entry)) = next else { break };
+            let t = scan(&mut cx, &entry);
+            let ready = lock().complete(i, t);
+            if let Some((g, files)) = ready {
+                finished(g, files);
+            }
         }
     };
-    let done = Mutex::new(Vec::new());
     let mut walked = None;
     // Should the walk unwind, the waiting workers are still released (then the panic goes on).
-    struct Release<'a>(&'a Mutex<Listed>, &'a Condvar);
-    impl Drop for Release<'_> {
+    struct Release<'a, T>(&'a Mutex<Shared<T>>, &'a Condvar);
+    impl<T> Drop for Release<'_, T> {
         fn drop(&mut self) {
             self.0
                 .lock()
@@ -68,36 +112,92 @@ pub(crate) fn walk_and_scan<T: Send>(
     }
     rayon::scope(|s| {
         for _ in 1..rayon::current_num_threads() {
-            s.spawn(|_| {
-                let mine = work();
-                done.lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .extend(mine);
-            });
+            s.spawn(|_| work());
         }
-        let release = Release(&listed, &more);
+        let release = Release(&shared, &more);
         let w = walk(&mut |i: usize, e: &Entry| {
-            lock().files.push_back((i, e.clone()));
+            let mut l = lock();
+            if l.done.len() <= i {
+                l.done.resize_with(i + 1, || None);
+            }
+            l.files.push_back((i, e.clone()));
+            drop(l);
             more.notify_one();
         });
-        // Stable: equal sizes stay in walk order.
-        lock()
-            .files
-            .make_contiguous()
-            .sort_by_key(|(_, e)| std::cmp::Reverse(e.size));
+        // The other workers go on with the files listed so far meanwhile.
+        let groups = plan(&w);
+        results
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .resize_with(groups.len(), || None);
+        let ready = {
+            let mut l = lock();
+            let l = &mut *l;
+            l.done
+                .resize_with(w.entries.len().max(l.done.len()), || None);
+            l.group_of = vec![usize::MAX; l.done.len()];
+            for (g, members) in groups.iter().enumerate() {
+                for &j in members {
+                    l.group_of[j] = g;
+                }
+            }
+            debug_assert!(l.group_of.iter().all(|&g| g != usize::MAX));
+            // A file not yet done is queued or being scanned: its group waits for it.
+            l.left = groups
+                .iter()
+                .map(|m| m.iter().filter(|&&j| l.done[j].is_none()).count())
+                .collect();
+            l.groups = groups;
+            let mut largest = vec![0; l.groups.len()];
+            for (i, e) in &l.files {
+                let g = l.group_of[*i];
+                largest[g] = largest[g].max(e.size);
+            }
+            let mut order: Vec<usize> = (0..l.groups.len()).collect();
+            order.sort_by_key(|&g| std::cmp::Reverse(largest[g]));
+            let mut rank = vec![0; order.len()];
+            for (r, &g) in order.iter().enumerate() {
+                rank[g] = r;
+            }
+            let group_of = &l.group_of;
+            // Stable: equal sizes stay in walk order.
+            l.files
+                .make_contiguous()
+                .sort_by_key(|(i, e)| (rank[group_of[*i]], std::cmp::Reverse(e.size)));
+            let empty: Vec<usize> = (0..l.left.len()).filter(|&g| l.left[g] == 0).collect();
+            empty
+                .into_iter()
+                .map(|g| (g, l.take(g)))
+                .collect::<Vec<_>>()
+        };
         drop(release);
         walked = Some(w);
-        let mine = work();
-        done.lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend(mine);
+        for (g, files) in ready {
+            finished(g, files);
+        }
+        work();
     });
-    let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
-    done.sort_unstable_by_key(|&(i, _)| i);
     // Set by the scope's own closure, which always runs.
     let walked = walked.unwrap_or_default();
-    debug_assert_eq!(done.len(), walked.entries.len());
-    (walked, done.into_iter().map(|(_, t)| t).collect())
+    let results = results.into_inner().unwrap_or_else(PoisonError::into_inner);
+    debug_assert!(results.iter().all(Option::is_some));
+    (walked, results.into_iter().flatten().collect())
+}
+
+/// [`walk_scan_finish`] with the whole list as one group: each file's result, in walk order.
+pub(crate) fn walk_and_scan<T: Send>(
+    walk: impl FnOnce(&mut dyn FnMut(usize, &Entry)) -> Walked + Send,
+    scan: impl Fn(&mut ScanContext, &Entry) -> T + Sync,
+) -> (Walked, Vec<T>) {
+    let (walked, mut all) = walk_scan_finish(
+        walk,
+        |w| vec![(0..w.entries.len()).collect()],
+        scan,
+        |_, files| files.into_iter().map(|(_, t)| t).collect::<Vec<T>>(),
+    );
+    let all = all.pop().unwrap_or_default();
+    debug_assert_eq!(all.len(), walked.entries.len());
+    (walked, all)
 }
 
 /// Most query matches kept in flight at once (see [`ScanContext::new`]).

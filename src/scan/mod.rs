@@ -4,15 +4,19 @@
 //! reach, outbound endpoints, skipped files, score and verdict.
 //!
 //! A file's scan: read (bounded) → refuse binary → parse with a time limit → extract facts →
-//! match signatures. Then, once for the whole package ([`crate::program`]): link imports across
-//! files, compute what every tool's handler reaches, attribute each finding to its tool, and judge
-//! each tool's chains ([`crate::analysis`]). Manifests are matched as data; files such as `.pth`
-//! startup files by their path.
+//! match signatures. Then, once per package ([`packages`]: a tree of many servers is one program
+//! per server, packages that import each other's files one program together), as soon as its
+//! last file is scanned (`walk_scan_finish`): link imports across its files ([`crate::program`]),
+//! compute what every tool's handler reaches, attribute each finding to its tool, judge each
+//! tool's chains ([`crate::analysis`]), and drop its files' facts: memory holds the packages in
+//! progress, not the tree. Manifests are matched as data; files such as `.pth` startup files by
+//! their path.
 
 mod context;
 pub mod evasion;
 pub mod floor;
 mod late;
+pub mod packages;
 pub mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -123,8 +127,14 @@ impl<'s> Scanner<'s> {
     fn scan_here(&self, root: &Path, target: Target) -> Report {
         let start = Instant::now();
         let deadline = self.limits.deadline(start);
-        let (walked, scans) = context::walk_and_scan(
+        let partition = std::sync::OnceLock::new();
+        let (walked, parts) = context::walk_scan_finish(
             |kept| walk::walk_handing_out(root, &self.limits, deadline, kept),
+            |walked| {
+                let p = partition
+                    .get_or_init(|| packages::partition(&walked.entries, &self.limits, deadline));
+                p.groups.clone()
+            },
             |cx, e| {
                 if Instant::now() >= deadline {
                     return FileScan {
@@ -138,68 +148,52 @@ impl<'s> Scanner<'s> {
                 }
                 self.scan_entry(cx, e)
             },
+            |_, files| {
+                let package_of = partition.get().map_or(&[][..], |p| &p.package_of[..]);
+                self.finish_group(files, package_of)
+            },
         );
         let entries = &walked.entries;
         let mut skipped = walked.skipped.clone();
-        let timed_out: Vec<&Entry> = entries
-            .iter()
-            .zip(&scans)
-            .filter(|(_, s)| s.parse_timed_out)
-            .map(|(e, _)| e)
-            .collect();
-        let oversized = evasion::oversized_source(&walked, &timed_out, &self.limits);
         let mut stats = Stats {
             files: entries.len(),
             ..Stats::default()
         };
         let mut findings = Vec::new();
-        let mut units = Vec::new();
-        let mut hits = Vec::new();
-        let mut located: Vec<(usize, usize, Finding)> = Vec::new();
-        let mut packages = Vec::new();
-        for s in scans {
-            packages.extend(s.package);
-            stats.bytes += s.bytes;
-            stats.parsed += usize::from(s.parsed);
-            skipped.extend(s.skip);
-            match s.unit {
-                Some(unit) => {
-                    let u = units.len();
-                    located.extend(
-                        s.findings
-                            .into_iter()
-                            .zip(s.offsets)
-                            .map(|(f, o)| (u, o, f)),
-                    );
-                    units.push(unit);
-                    hits.push(s.effects);
+        let mut tools = Vec::new();
+        let mut endpoints: BTreeMap<(String, Effect), Endpoint> = BTreeMap::new();
+        let mut timed_out = Vec::new();
+        for part in parts {
+            stats.bytes += part.bytes;
+            stats.parsed += part.parsed;
+            skipped.extend(part.skipped);
+            timed_out.extend(part.timed_out);
+            findings.extend(part.findings);
+            tools.extend(part.tools);
+            // A destination several packages reach: listed once, where the first one reaches it.
+            for e in part.endpoints {
+                match endpoints.entry((e.destination.clone(), e.via)) {
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(e);
+                    }
+                    std::collections::btree_map::Entry::Occupied(mut o) => {
+                        let known = o.get_mut();
+                        known.tools.extend(e.tools);
+                        known.tools.sort();
+                        known.tools.dedup();
+                    }
                 }
-                None => findings.extend(s.findings),
             }
         }
-        // Tools the package completes (candidates, descriptions folded across files) get the
-        // description rules the per-file pass could not give them.
-        let completed = facts::package::link(&mut units);
-        located.extend(self.late_description_findings(&units, &completed));
-        let whole = whole_program(&units, &hits, located, &packages);
-        // Freeing every file's facts is millions of small frees: on the pool too, while the
-        // findings are sorted.
-        rayon::join(
-            || {
-                rayon::join(
-                    || units.into_par_iter().for_each(drop),
-                    || hits.into_par_iter().for_each(drop),
-                )
-            },
-            || {
-                findings.extend(whole.findings);
-                findings.extend(oversized);
-                findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-                findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
-            },
-        );
-        let tools = whole.tools;
-        let endpoints = whole.endpoints;
+        // Tools in walk order, as one package lists them.
+        tools.sort_by_key(|&(entry, _)| entry);
+        let tools = tools.into_iter().map(|(_, t)| t).collect();
+        let endpoints = endpoints.into_values().collect();
+        timed_out.sort_unstable();
+        let timed_out: Vec<&Entry> = timed_out.into_iter().map(|i| &entries[i]).collect();
+        findings.extend(evasion::oversized_source(&walked, &timed_out, &self.limits));
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
         skipped.sort();
         stats.skipped = skipped;
         stats.elapsed_ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -219,6 +213,69 @@ impl<'s> Scanner<'s> {
             endpoints,
             stats,
         }
+    }
+
+    /// The whole-program phase of one group of packages ([`packages`]), on its files' results
+    /// (entry position, scan) in walk order; their facts are dropped here.
+    fn finish_group(&self, files: Vec<(usize, FileScan)>, package_of: &[u32]) -> Part {
+        let mut part = Part::default();
+        let mut units = Vec::new();
+        let mut unit_entry = Vec::new();
+        let mut hits = Vec::new();
+        let mut located: Vec<(usize, usize, Finding)> = Vec::new();
+        let mut packages = Vec::new();
+        for (entry, s) in files {
+            packages.extend(s.package);
+            part.bytes += s.bytes;
+            part.parsed += usize::from(s.parsed);
+            part.skipped.extend(s.skip);
+            if s.parse_timed_out {
+                part.timed_out.push(entry);
+            }
+            match s.unit {
+                Some(mut unit) => {
+                    let u = units.len();
+                    located.extend(
+                        s.findings
+                            .into_iter()
+                            .zip(s.offsets)
+                            .map(|(f, o)| (u, o, f)),
+                    );
+                    unit.package = package_of.get(entry).copied().unwrap_or(0);
+                    units.push(unit);
+                    unit_entry.push(entry);
+                    hits.push(s.effects);
+                }
+                None => part.findings.extend(s.findings),
+            }
+        }
+        // Tools the package completes (candidates, descriptions folded across files) get the
+        // description rules the per-file pass could not give them.
+        let completed = facts::package::link(&mut units);
+        located.extend(self.late_description_findings(&units, &completed));
+        let whole = whole_program(&units, &hits, located, &packages);
+        // Freeing every file's facts is millions of small frees: on the pool too, while the
+        // findings are sorted.
+        rayon::join(
+            || {
+                rayon::join(
+                    || units.into_par_iter().for_each(drop),
+                    || hits.into_par_iter().for_each(drop),
+                )
+            },
+            || {
+                part.findings.extend(whole.findings);
+                part.findings
+                    .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            },
+        );
+        part.tools = whole
+            .tools
+            .into_iter()
+            .map(|(u, t)| (unit_entry[u], t))
+            .collect();
+        part.endpoints = whole.endpoints;
+        part
     }
 
     fn scan_entry(&self, cx: &mut ScanContext, entry: &Entry) -> FileScan {
@@ -370,6 +427,7 @@ impl<'s> Scanner<'s> {
         out.unit = Some(Unit {
             rel: out.rel.clone(),
             lang,
+            package: 0,
             facts,
         });
     }
@@ -549,7 +607,22 @@ const SPLIT_FILE_BYTES: usize = 256 * 1024;
 /// What the whole-program phase adds to the per-file results.
 struct Whole {
     findings: Vec<Finding>,
-    tools: Vec<ToolReport>,
+    /// Each tool's report, after the unit that declares it.
+    tools: Vec<(usize, ToolReport)>,
+    endpoints: Vec<Endpoint>,
+}
+
+/// One group's contribution to the report ([`Scanner::finish_group`]).
+#[derive(Debug, Default)]
+struct Part {
+    bytes: u64,
+    parsed: usize,
+    skipped: Vec<Skip>,
+    /// Entry positions of the files whose parse hit the time limit.
+    timed_out: Vec<usize>,
+    findings: Vec<Finding>,
+    /// Each tool's report, after the entry position of its file.
+    tools: Vec<(usize, ToolReport)>,
     endpoints: Vec<Endpoint>,
 }
 
@@ -730,7 +803,7 @@ fn whole_program(
         }
         findings.extend(judged);
         add_endpoints(&eff, Some(&tool_of(reaches[i].0, reaches[i].1).name));
-        tools.push(report);
+        tools.push((reaches[i].0, report));
     }
     findings.extend(analysis::abnormal_descriptions(units));
     // Flows from the secrets the code reads on its own, where no tool reaches them (a flow's sink
