@@ -16,7 +16,10 @@
 //!    that scans a tree once on two threads, as the CLI does, and of one that only parses it (the
 //!    floor): the corpus replicated ¼×, 1× and 4× the copies of (1), the real packages, and the
 //!    largest real file alone. The growth per added megabyte of source, and the exponent of the
-//!    peak against the tree's size, say whether memory follows the tree or its largest file.
+//!    peak against the tree's size, say whether memory follows the tree or its largest file; the
+//!    same less the report (the bytes the scan leaves on the heap, counted by this bench's
+//!    allocator), which lists every finding and tool of the tree and so grows with it whatever
+//!    the scan keeps.
 //!
 //! `cargo bench --bench throughput` or `benches/run.sh`. Environment: `MCP_SCAN_BENCH_COPIES`
 //! (corpus copies, default 40), `MCP_SCAN_BENCH_REPS` (runs per measurement, median kept; default
@@ -31,10 +34,52 @@ use mcp_scan::report::wire::Target;
 use mcp_scan::scan::Limits;
 use mcp_scan::scan::floor::{FloorStats, parse_only};
 use mcp_scan::{Report, Scanner, Signatures};
+use std::alloc::{GlobalAlloc, Layout};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
-/// The allocator the `mcp-scan` binary ships with, so these figures are the CLI's.
+/// The allocator the `mcp-scan` binary ships with, so these figures are the CLI's; in a memory
+/// child (3.) it also counts the bytes live on the Rust heap.
 #[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOC: Counting = Counting;
+
+/// Bytes allocated minus bytes freed while [`COUNTING`] is on (a difference of two readings is
+/// what is meaningful: memory allocated before counting began may be freed after).
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static COUNTING: AtomicBool = AtomicBool::new(false);
+
+/// mimalloc, counting live bytes when asked.
+struct Counting;
+
+// SAFETY: every call is forwarded to mimalloc unchanged; the counters only observe.
+#[allow(unsafe_code)]
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(layout.size() as isize);
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count(layout.size() as isize);
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        count(-(layout.size() as isize));
+        // SAFETY: `ptr` came from this allocator with `layout`.
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(new_size as isize - layout.size() as isize);
+        // SAFETY: `ptr` came from this allocator with `layout`.
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+    }
+}
+
+fn count(bytes: isize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        LIVE.fetch_add(bytes, Ordering::Relaxed);
+    }
+}
 
 type BoxError = Box<dyn std::error::Error>;
 
@@ -504,8 +549,17 @@ fn child(work: &str) -> Result<(), BoxError> {
         "scan" => {
             let sigs =
                 Signatures::embedded().map_err(|e| format!("signatures: {} errors", e.len()))?;
+            COUNTING.store(true, Ordering::Relaxed);
+            let before = LIVE.load(Ordering::Relaxed);
             let report = two.install(|| scan(&sigs, &root));
+            // What the scan leaves on the heap: its report, and the rules' lazily built regexes.
+            let held = LIVE.load(Ordering::Relaxed) - before;
+            println!(
+                "peak_kb={}\nheld_bytes={held}",
+                peak_kb().ok_or("no VmHWM in /proc/self/status")?
+            );
             std::hint::black_box(report);
+            return Ok(());
         }
         _ => {
             let stats = two.install(|| parse_only(&root, &Limits::default()));
@@ -519,8 +573,9 @@ fn child(work: &str) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// Peak resident memory in MB of a child process doing `work` (`scan` or `floor`) on `root`.
-fn child_peak_mb(work: &str, root: &Path) -> Result<f64, BoxError> {
+/// Peak resident memory in MB of a child process doing `work` (`scan` or `floor`) on `root`, and
+/// for a scan the MB it leaves on the heap (its report).
+fn child_peak_mb(work: &str, root: &Path) -> Result<(f64, f64), BoxError> {
     let out = std::process::Command::new(std::env::current_exe()?)
         .env(CHILD, work)
         .env(CHILD_DIR, root)
@@ -537,7 +592,12 @@ fn child_peak_mb(work: &str, root: &Path) -> Result<f64, BoxError> {
                 String::from_utf8_lossy(&out.stderr).trim()
             )
         })?;
-    Ok(kb as f64 / 1024.0)
+    let held: i64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("held_bytes="))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    Ok((kb as f64 / 1024.0, held.max(0) as f64 / (1024.0 * 1024.0)))
 }
 
 /// Source bytes and the largest source file of a tree, as the scanner's own walk lists them.
@@ -592,35 +652,39 @@ fn memory(copies: usize) -> Result<(), BoxError> {
     );
     println!();
     println!(
-        "| tree | source MB | largest file KB | scan peak MB | floor peak MB | scan - floor MB |"
+        "| tree | source MB | largest file KB | scan peak MB | floor peak MB | scan - floor MB | report MB | scan - report MB |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     let mut corpus_points = Vec::new();
     for (name, root) in &trees {
         let (bytes, largest) = source_sizes(root);
         let _warm = parse_only(root, &Limits::default());
-        let scan = child_peak_mb("scan", root)?;
-        let floor = child_peak_mb("floor", root)?;
+        let (scan, report) = child_peak_mb("scan", root)?;
+        let (floor, _) = child_peak_mb("floor", root)?;
         let mb = bytes as f64 / 1e6;
         println!(
-            "| {name} | {mb:.1} | {:.0} | {scan:.0} | {floor:.0} | {:.0} |",
+            "| {name} | {mb:.1} | {:.0} | {scan:.0} | {floor:.0} | {:.0} | {report:.1} | {:.0} |",
             largest.map_or(0.0, |(l, _)| l as f64 / 1e3),
-            scan - floor
+            scan - floor,
+            scan - report
         );
         if name.starts_with("corpus") {
-            corpus_points.push((mb, scan));
+            corpus_points.push((mb, scan, report));
         }
     }
-    if let [(b0, p0), _, (b2, p2)] = corpus_points[..] {
+    if let [(b0, p0, r0), _, (b2, p2, r2)] = corpus_points[..] {
         println!();
         println!(
             "corpus x{} -> x{}: {:.1} MB more peak per added MB of source; exponent of the peak \
              against the tree's size {:.2} (0: bounded by the largest file, which stays the same; 1: \
-             grows with the tree)",
+             grows with the tree). Less the report (what the scan leaves on the heap), which lists \
+             every finding and tool of the tree: {:.1} MB per added MB, exponent {:.2}",
             sizes[0],
             sizes[2],
             (p2 - p0) / (b2 - b0),
             (p2 / p0).ln() / (b2 / b0).ln(),
+            ((p2 - r2) - (p0 - r0)) / (b2 - b0),
+            ((p2 - r2) / (p0 - r0)).ln() / (b2 / b0).ln(),
         );
     }
     println!();
