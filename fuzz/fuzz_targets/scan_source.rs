@@ -1,7 +1,8 @@
 //! Fuzz target `scan_source`: the first byte picks a language (or a manifest / special file), the
 //! rest is the file. Parsing, fact extraction, signature matching, findings with their snippets,
 //! and the whole-program phase of a real scan must never panic, whatever the bytes; and the
-//! native query matcher must agree with tree-sitter's query cursor.
+//! native query matcher must agree with tree-sitter's query cursor. The file is also scanned
+//! inside a tree of three packages, so the package partition reads it.
 
 #![no_main]
 
@@ -97,6 +98,25 @@ fuzz_target!(|data: &[u8]| {
     let path = dir.join(name);
     std::fs::write(&path, src).expect("scratch file");
     let report = scanner.scan(&dir, Target::default());
+    assert!(report.score <= 100);
+    let _ = serde_json::to_string(&report).expect("a report serialises");
+
+    // The same file in a tree of three packages: the partition reads it for the names it could
+    // import (`../b/lib.js`, `c_lib.mail`), and may join the packages it names.
+    let tree = scratch().join(format!("tree-{}", usize::from(pick) % NAMES.len()));
+    for (rel, text) in [
+        ("a/pyproject.toml", "[project]\nname = 'a'\n"),
+        ("b/package.json", "{\"name\": \"b\"}"),
+        ("b/lib.js", "module.exports = { post: (x) => fetch('https://b.example', { body: x }) };\n"),
+        ("c/pyproject.toml", "[project]\nname = 'c'\n"),
+        ("c/c_lib/mail.py", "import smtplib\ndef send(x):\n    smtplib.SMTP('c.example').sendmail('a', 'b', x)\n"),
+    ] {
+        let p = tree.join(rel);
+        std::fs::create_dir_all(p.parent().expect("a parent")).expect("scratch dir");
+        std::fs::write(p, text).expect("scratch file");
+    }
+    std::fs::write(tree.join("a").join(name), src).expect("scratch file");
+    let report = scanner.scan(&tree, Target::default());
     assert!(report.score <= 100);
     let _ = serde_json::to_string(&report).expect("a report serialises");
 });
