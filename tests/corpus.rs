@@ -188,3 +188,47 @@ fn reports_do_not_depend_on_the_thread_count() {
     };
     assert_eq!(render(1), render(3));
 }
+
+/// The corpus scanned as one tree reports every sample exactly as the sample scanned alone: each
+/// server is a program of its own (its imports, its tools, what it says it is for), whatever
+/// sits beside it.
+#[test]
+fn a_server_in_a_tree_of_servers_is_reported_as_alone() {
+    let sigs = Signatures::embedded().unwrap();
+    let scanner = Scanner::new(&sigs);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/servers");
+    let whole = scanner.scan(&root, Target::default());
+    let under = |prefix: &str, value: String| value.replace(prefix, "");
+    let mut differing = Vec::new();
+    for (l, alone) in scan_all() {
+        let prefix = format!("{}/", l.name);
+        let mut findings: Vec<String> = whole
+            .findings
+            .iter()
+            .filter(|f| f.file.starts_with(&prefix))
+            .map(|f| under(&prefix, serde_json::to_string(f).unwrap()))
+            .collect();
+        let mut expected: Vec<String> = alone
+            .findings
+            .iter()
+            .map(|f| serde_json::to_string(f).unwrap())
+            .collect();
+        findings.sort();
+        expected.sort();
+        let tools: Vec<String> = whole
+            .tools
+            .iter()
+            .filter(|t| t.file.starts_with(&prefix))
+            .map(|t| under(&prefix, serde_json::to_string(t).unwrap()))
+            .collect();
+        let expected_tools: Vec<String> = alone
+            .tools
+            .iter()
+            .map(|t| serde_json::to_string(t).unwrap())
+            .collect();
+        if findings != expected || tools != expected_tools {
+            differing.push(l.name);
+        }
+    }
+    assert!(differing.is_empty(), "{differing:?}");
+}
