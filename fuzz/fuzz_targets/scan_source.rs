@@ -107,9 +107,15 @@ fuzz_target!(|data: &[u8]| {
     for (rel, text) in [
         ("a/pyproject.toml", "[project]\nname = 'a'\n"),
         ("b/package.json", "{\"name\": \"b\"}"),
-        ("b/lib.js", "module.exports = { post: (x) => fetch('https://b.example', { body: x }) };\n"),
+        (
+            "b/lib.js",
+            "module.exports = { post: (x) => fetch('https://b.example', { body: x }) };\n",
+        ),
         ("c/pyproject.toml", "[project]\nname = 'c'\n"),
-        ("c/c_lib/mail.py", "import smtplib\ndef send(x):\n    smtplib.SMTP('c.example').sendmail('a', 'b', x)\n"),
+        (
+            "c/c_lib/mail.py",
+            "import smtplib\ndef send(x):\n    smtplib.SMTP('c.example').sendmail('a', 'b', x)\n",
+        ),
     ] {
         let p = tree.join(rel);
         std::fs::create_dir_all(p.parent().expect("a parent")).expect("scratch dir");
