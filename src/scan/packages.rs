@@ -160,6 +160,10 @@ fn links(
         }
         let (rel, from) = (entries[i].rel.as_str(), package_of[i]);
         let mut name = |module: &str| {
+            // A bare Python name (`config`) only ever names a module of its own package.
+            if !module.contains('.') {
+                return;
+            }
             if let Some(t) = index.module_of(rel, lang, from, module) {
                 let to = package_of[sources[t].0];
                 if to != from {
