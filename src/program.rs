@@ -8,6 +8,7 @@
 
 use std::collections::VecDeque;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
@@ -25,6 +26,9 @@ pub struct Unit {
     /// The package it belongs to ([`crate::scan::packages`]): a Python import of a name found in
     /// several packages of the tree names the importer's own package's module.
     pub package: u32,
+    /// The name its package's manifest declares, as Python imports it (`shared_mail` for
+    /// `shared-mail`): another package's bare `import shared_mail` names this package.
+    pub distribution: Option<Arc<str>>,
     /// Its facts.
     pub facts: FileFacts,
 }
@@ -395,6 +399,8 @@ pub(crate) struct ModuleIndex {
     /// The same per package, when the files are of more than one: a package's `import utils`
     /// names its own `utils.py` before the first of the tree.
     python_by_package: Option<HashMap<u32, HashMap<String, usize>>>,
+    /// Packages by the name they are imported as ([`Unit::distribution`]).
+    distributions: HashMap<String, u32>,
     js: HashMap<PathBuf, usize>,
 }
 
@@ -402,21 +408,29 @@ const JS_EXTENSIONS: [&str; 8] = ["ts", "tsx", "mts", "cts", "js", "jsx", "mjs",
 
 impl ModuleIndex {
     pub(crate) fn new(units: &[Unit]) -> ModuleIndex {
-        ModuleIndex::of_files(units.iter().map(|u| (u.rel.as_str(), u.lang, u.package)))
+        ModuleIndex::of_files(
+            units
+                .iter()
+                .map(|u| (u.rel.as_str(), u.lang, u.package, u.distribution.as_deref())),
+        )
     }
 
-    /// The index of files known by path, language and package (before they are parsed, for
-    /// [`crate::scan::packages`]); a file's number is its position.
+    /// The index of files known by path, language, package and the package's import name
+    /// (before they are parsed, for [`crate::scan::packages`]); a file's number is its position.
     pub(crate) fn of_files<'a>(
-        files: impl Iterator<Item = (&'a str, Language, u32)> + Clone,
+        files: impl Iterator<Item = (&'a str, Language, u32, Option<&'a str>)> + Clone,
     ) -> ModuleIndex {
         let mut python = HashMap::new();
         let mut by_package: HashMap<u32, HashMap<String, usize>> = HashMap::new();
+        let mut distributions = HashMap::new();
         let mut js = HashMap::new();
-        let mut packages = files.clone().map(|(_, _, p)| p);
+        let mut packages = files.clone().map(|(_, _, p, _)| p);
         let first = packages.next();
         let several = packages.any(|p| Some(p) != first);
-        for (i, (rel, lang, package)) in files.enumerate() {
+        for (i, (rel, lang, package, distribution)) in files.enumerate() {
+            if several && let Some(d) = distribution {
+                distributions.entry(d.to_owned()).or_insert(package);
+            }
             let path = Path::new(rel);
             if lang == Language::Python {
                 let stem = rel.trim_end_matches(".pyi").trim_end_matches(".py");
@@ -449,6 +463,7 @@ impl ModuleIndex {
         ModuleIndex {
             python,
             python_by_package: several.then_some(by_package),
+            distributions,
             js,
         }
     }
@@ -457,6 +472,11 @@ impl ModuleIndex {
     fn module(&self, units: &[Unit], from: usize, module: &str) -> Option<usize> {
         let u = &units[from];
         self.module_of(&u.rel, u.lang, u.package, module)
+    }
+
+    /// True when some package of the index is imported as `name`.
+    pub(crate) fn is_distribution(&self, name: &str) -> bool {
+        self.distributions.contains_key(name)
     }
 
     /// The file an import of `module` names from the file at `rel` of `package`.
@@ -536,12 +556,17 @@ impl ModuleIndex {
             let Some(by_package) = &self.python_by_package else {
                 return Some(first);
             };
-            // Another package's module only by a dotted name (`shared.mail`, as a workspace
-            // dependency is imported): a bare `config` or `utils` the package does not have is an
-            // installed module, not the first such file of a sibling server.
+            // Another package's module by its import name (`shared_mail`, `shared_mail.ship`: a
+            // workspace dependency) or by a dotted name; a bare `config` or `utils` the package
+            // does not have is an installed module, not the first such file of a sibling server.
+            let named = || {
+                let top = module.split('.').next()?;
+                by_package.get(self.distributions.get(top)?)?.get(module)
+            };
             return by_package
                 .get(&package)
                 .and_then(|m| m.get(module))
+                .or_else(named)
                 .copied()
                 .or_else(|| module.contains('.').then_some(first));
         }
@@ -602,6 +627,7 @@ mod tests {
             rel: rel.into(),
             lang,
             package: 0,
+            distribution: None,
             facts: crate::facts::extract(lang, &tree, src.as_bytes()),
         }
     }

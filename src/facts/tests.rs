@@ -15,6 +15,7 @@ fn tools_at(f: &FileFacts, offset: usize) -> Vec<usize> {
         rel: "x".into(),
         lang: Language::Python,
         package: 0,
+        distribution: None,
         facts: f.clone(),
     }];
     let program = crate::program::Program::new(&units);

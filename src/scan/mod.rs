@@ -148,10 +148,7 @@ impl<'s> Scanner<'s> {
                 }
                 self.scan_entry(cx, e)
             },
-            |_, files| {
-                let package_of = partition.get().map_or(&[][..], |p| &p.package_of[..]);
-                self.finish_group(files, package_of)
-            },
+            |_, files| self.finish_group(files, partition.get()),
         );
         let entries = &walked.entries;
         let mut skipped = walked.skipped.clone();
@@ -220,7 +217,11 @@ impl<'s> Scanner<'s> {
 
     /// The whole-program phase of one group of packages ([`packages`]), on its files' results
     /// (entry position, scan) in walk order; their facts are dropped here.
-    fn finish_group(&self, files: Vec<(usize, FileScan)>, package_of: &[u32]) -> Part {
+    fn finish_group(
+        &self,
+        files: Vec<(usize, FileScan)>,
+        partition: Option<&packages::Partition>,
+    ) -> Part {
         let mut part = Part::default();
         let mut units = Vec::new();
         let mut unit_entry = Vec::new();
@@ -244,7 +245,10 @@ impl<'s> Scanner<'s> {
                             .zip(s.offsets)
                             .map(|(f, o)| (u, o, f)),
                     );
-                    unit.package = package_of.get(entry).copied().unwrap_or(0);
+                    if let Some(p) = partition {
+                        unit.package = p.package_of[entry];
+                        unit.distribution = p.distributions[unit.package as usize].clone();
+                    }
                     units.push(unit);
                     unit_entry.push(entry);
                     hits.push(s.effects);
@@ -431,6 +435,7 @@ impl<'s> Scanner<'s> {
             rel: out.rel.clone(),
             lang,
             package: 0,
+            distribution: None,
             facts,
         });
     }

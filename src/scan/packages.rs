@@ -14,11 +14,13 @@
 //! the call graph uses) resolves into another package joins the two (union-find). Comments and
 //! strings count too, so the reading over-approximates the imports the parser finds written as
 //! literals; an import assembled at run time (`require('./' + name)`) is followed only within a
-//! group. Another package's Python module is named only by a dotted name (`shared.mail`, as a
-//! workspace dependency is imported): a bare `import config` the package lacks is an installed
-//! module, not the first `config.py` of a sibling server. The reading costs one read of each
+//! group. Another package's Python module is named by a dotted name (`shared.mail`) or by the
+//! name that package's manifest declares, as Python imports it (`import shared_mail` for
+//! `shared-mail`: a workspace dependency); a bare `import config` the package lacks is an
+//! installed module, not the first `config.py` of a sibling server. The reading costs one read of each
 //! source file, and only when the tree has more than one package.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -33,6 +35,9 @@ use crate::program::ModuleIndex;
 pub struct Partition {
     /// The package of each entry (by position in the walk's list).
     pub package_of: Vec<u32>,
+    /// Each package's name as Python imports it (`shared_mail` for a `pyproject.toml`, `setup.cfg`
+    /// or `setup.py` naming `shared-mail`), by package.
+    pub distributions: Vec<Option<Arc<str>>>,
     /// Entry positions, each group in walk order; groups in the order of their first entry.
     pub groups: Vec<Vec<usize>>,
 }
@@ -42,19 +47,23 @@ pub struct Partition {
 /// one group: coarser, never wrong.
 pub fn partition(entries: &[Entry], limits: &Limits, deadline: Instant) -> Partition {
     let roots = package_roots(entries, limits);
-    let longest = roots.iter().map(|r| r.len()).max().unwrap_or(0);
+    let longest = roots.keys().map(|r| r.len()).max().unwrap_or(0);
     let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut distributions = Vec::new();
     let package_of: Vec<u32> = entries
         .iter()
         .map(|e| {
             let key = package_key(&e.rel, &roots, longest);
             let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-            *ids.entry(key).or_insert(next)
+            *ids.entry(key).or_insert_with(|| {
+                distributions.push(roots.get(key).cloned().flatten());
+                next
+            })
         })
         .collect();
     let mut sets = UnionFind::new(ids.len());
     if ids.len() > 1 {
-        match links(entries, &package_of, limits, deadline) {
+        match links(entries, &package_of, &distributions, limits, deadline) {
             Some(links) => {
                 for (a, b) in links {
                     sets.union(a, b);
@@ -63,6 +72,7 @@ pub fn partition(entries: &[Entry], limits: &Limits, deadline: Instant) -> Parti
             None => {
                 return Partition {
                     package_of,
+                    distributions,
                     groups: vec![(0..entries.len()).collect()],
                 };
             }
@@ -79,37 +89,98 @@ pub fn partition(entries: &[Entry], limits: &Limits, deadline: Instant) -> Parti
         }
         groups[g].push(i);
     }
-    Partition { package_of, groups }
+    Partition {
+        package_of,
+        distributions,
+        groups,
+    }
 }
 
-/// Directories that hold a package manifest (`""` for the root).
-fn package_roots<'e>(entries: &'e [Entry], limits: &Limits) -> HashSet<&'e str> {
-    let mut roots = HashSet::new();
+/// Directories that hold a package manifest (`""` for the root), with the name Python imports
+/// the package by, when a Python manifest declares one.
+fn package_roots<'e>(entries: &'e [Entry], limits: &Limits) -> HashMap<&'e str, Option<Arc<str>>> {
+    let mut roots: HashMap<&str, Option<Arc<str>>> = HashMap::new();
     for e in entries {
         let FileKind::Manifest(m) = e.kind else {
             continue;
         };
-        // A `package.json` without a name (`{"type": "module"}` in `dist/esm/`) only sets how
-        // the files below it load; it does not make them a package of their own.
-        let declares = m != Manifest::PackageJson
-            || read_bounded(&e.path, limits.max_file_bytes, e.size)
-                .ok()
-                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                .is_some_and(|v| v["name"].is_string());
-        if declares {
-            roots.insert(parent(&e.rel));
+        let text = read_bounded(&e.path, limits.max_file_bytes, e.size).unwrap_or_default();
+        let text = String::from_utf8_lossy(&text);
+        let name = match m {
+            // A `package.json` without a name (`{"type": "module"}` in `dist/esm/`) only sets how
+            // the files below it load; it does not make them a package of their own.
+            Manifest::PackageJson => {
+                let named = serde_json::from_str::<serde_json::Value>(&text)
+                    .is_ok_and(|v| v["name"].is_string());
+                if !named {
+                    continue;
+                }
+                None
+            }
+            Manifest::Pyproject => toml::from_str::<toml::Value>(&text).ok().and_then(|v| {
+                let project = v.get("project").and_then(|p| p.get("name"));
+                let poetry = || v.get("tool")?.get("poetry")?.get("name");
+                project.or_else(poetry)?.as_str().map(import_name)
+            }),
+            Manifest::SetupCfg => setup_cfg_name(&text).map(import_name),
+            Manifest::SetupPy => setup_py_name(&text).map(import_name),
+        };
+        let known = roots.entry(parent(&e.rel)).or_default();
+        if known.is_none() {
+            *known = name;
         }
     }
     roots
 }
 
+/// A distribution's name as Python imports it: `Shared-Mail` and `shared.mail` are `shared_mail`.
+fn import_name(name: &str) -> Arc<str> {
+    name.trim()
+        .chars()
+        .map(|c| match c {
+            '-' | '.' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// `name = x` of a `setup.cfg`'s `[metadata]` section.
+fn setup_cfg_name(text: &str) -> Option<&str> {
+    let mut in_metadata = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_metadata = line == "[metadata]";
+        } else if in_metadata
+            && let Some((key, value)) = line.split_once('=')
+            && key.trim() == "name"
+        {
+            return Some(value.trim()).filter(|v| !v.is_empty());
+        }
+    }
+    None
+}
+
+/// The literal `name="x"` of a `setup.py` (read as text, never run).
+fn setup_py_name(text: &str) -> Option<&str> {
+    let at = text.find("name=").or_else(|| text.find("name ="))?;
+    let rest = text[at..].split_once('=')?.1.trim_start();
+    let quote = rest.chars().next().filter(|&q| q == '"' || q == '\'')?;
+    let rest = &rest[1..];
+    Some(&rest[..rest.find(quote)?]).filter(|n| !n.is_empty() && n.len() < 200)
+}
+
 /// The package directory of the file at `rel`: its deepest ancestor holding a manifest, else its
 /// top-level directory (`""` for a file at the root). Only ancestors no longer than the `longest`
 /// root are looked up: linear in the path, however deep.
-fn package_key<'r>(rel: &'r str, roots: &HashSet<&str>, longest: usize) -> &'r str {
+fn package_key<'r>(
+    rel: &'r str,
+    roots: &HashMap<&str, Option<Arc<str>>>,
+    longest: usize,
+) -> &'r str {
     let mut dir = parent(rel);
     loop {
-        if dir.len() <= longest && roots.contains(dir) {
+        if dir.len() <= longest && roots.contains_key(dir) {
             return dir;
         }
         if dir.is_empty() {
@@ -129,6 +200,7 @@ fn parent(rel: &str) -> &str {
 fn links(
     entries: &[Entry],
     package_of: &[u32],
+    distributions: &[Option<Arc<str>>],
     limits: &Limits,
     deadline: Instant,
 ) -> Option<Vec<(u32, u32)>> {
@@ -141,11 +213,15 @@ fn links(
             FileKind::Manifest(_) => None,
         })
         .collect();
-    let index = ModuleIndex::of_files(
-        sources
-            .iter()
-            .map(|&(i, lang)| (entries[i].rel.as_str(), lang, package_of[i])),
-    );
+    let index = ModuleIndex::of_files(sources.iter().map(|&(i, lang)| {
+        let p = package_of[i];
+        (
+            entries[i].rel.as_str(),
+            lang,
+            p,
+            distributions[p as usize].as_deref(),
+        )
+    }));
     let mut out = HashSet::new();
     for &(i, lang) in &sources {
         if Instant::now() >= deadline {
@@ -160,8 +236,9 @@ fn links(
         }
         let (rel, from) = (entries[i].rel.as_str(), package_of[i]);
         let mut name = |module: &str| {
-            // A bare Python name (`config`) only ever names a module of its own package.
-            if !module.contains('.') {
+            // A bare Python name (`config`) names a module of its own package, or another
+            // package by the name it is imported as.
+            if !module.contains('.') && !index.is_distribution(module) {
                 return;
             }
             if let Some(t) = index.module_of(rel, lang, from, module) {
@@ -358,6 +435,10 @@ mod tests {
             ("g/s.py", "from shared_lib.mail import send\n"),
             ("h/pyproject.toml", "[project]\nname = 'h'\n"),
             ("h/shared_lib/mail.py", "def send(x):\n    pass\n"),
+            ("i/pyproject.toml", "[project]\nname = 'Shared-Util'\n"),
+            ("i/shared_util/__init__.py", "def send(x):\n    pass\n"),
+            ("j/pyproject.toml", "[project]\nname = 'j'\n"),
+            ("j/app.py", "import shared_util\nshared_util.send(1)\n"),
             ("loose/tool.py", "import a\n"),
             ("top.py", "print(1)\n"),
         ];
@@ -393,6 +474,13 @@ mod tests {
                 "h/pyproject.toml",
                 "h/shared_lib/mail.py",
             ],
+            // The name i's manifest declares, as Python imports it, joins i to j.
+            vec![
+                "i/pyproject.toml",
+                "i/shared_util/__init__.py",
+                "j/app.py",
+                "j/pyproject.toml",
+            ],
             vec!["loose/tool.py"],
             vec!["top.py"],
         ];
@@ -401,6 +489,20 @@ mod tests {
         let all = groups(dir.path(), Instant::now());
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].len(), files.len());
+    }
+
+    #[test]
+    fn manifests_name_the_package_python_imports() {
+        assert_eq!(&*import_name("Shared-Mail.Core"), "shared_mail_core");
+        assert_eq!(
+            setup_cfg_name("[options]\nname = no\n[metadata]\nversion = 1\nname = my-pkg\n"),
+            Some("my-pkg")
+        );
+        assert_eq!(
+            setup_py_name("from setuptools import setup\nsetup(\n    name='mcp-x',\n)\n"),
+            Some("mcp-x")
+        );
+        assert_eq!(setup_py_name("setup(name=NAME)"), None);
     }
 
     #[test]
