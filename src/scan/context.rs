@@ -27,7 +27,12 @@ impl<T> Shared<T> {
     /// hands the group's results out, in walk order.
     fn complete(&mut self, i: usize, t: T) -> Option<(usize, Vec<(usize, T)>)> {
         self.done[i] = Some(Box::new(t));
-        let g = *self.group_of.get(i)?;
+        // A file the plan left out (it never does) stays unfinished rather than panicking.
+        let g = self
+            .group_of
+            .get(i)
+            .copied()
+            .filter(|&g| g < self.left.len())?;
         self.left[g] -= 1;
         (self.left[g] == 0).then(|| (g, self.take(g)))
     }
@@ -330,6 +335,43 @@ mod tests {
             let listed: Vec<String> = walked.entries.iter().map(|e| e.rel.clone()).collect();
             assert_eq!(rels, listed, "{threads} threads");
             assert_eq!(rels.len(), 40);
+        }
+        // Groups (here interleaved, and one empty): each finished once, with its files in walk
+        // order, results by group.
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
+            let calls = std::sync::atomic::AtomicUsize::new(0);
+            let (walked, groups) = pool.install(|| {
+                walk_scan_finish(
+                    |kept| {
+                        walk_handing_out(dir.path(), &limits, limits.deadline(Instant::now()), kept)
+                    },
+                    |w| {
+                        let mut g = vec![Vec::new(); 4];
+                        for i in 0..w.entries.len() {
+                            g[i % 3].push(i);
+                        }
+                        g
+                    },
+                    |_, e| e.rel.clone(),
+                    |g, files| {
+                        calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        (g, files)
+                    },
+                )
+            });
+            assert_eq!(calls.into_inner(), 4, "{threads} threads");
+            for (g, (got, files)) in groups.into_iter().enumerate() {
+                assert_eq!(got, g);
+                let expected: Vec<(usize, String)> = (0..walked.entries.len())
+                    .filter(|i| i % 3 == g)
+                    .map(|i| (i, walked.entries[i].rel.clone()))
+                    .collect();
+                assert_eq!(files, expected, "{threads} threads, group {g}");
+            }
         }
         // A single-file root is handed out too.
         let one = dir.path().join("pkg0").join("m00.py");
