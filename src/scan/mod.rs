@@ -127,13 +127,15 @@ impl<'s> Scanner<'s> {
     fn scan_here(&self, root: &Path, target: Target) -> Report {
         let start = Instant::now();
         let deadline = self.limits.deadline(start);
+        // Set by the plan, read by every group's finish (which only runs after it).
         let partition = std::sync::OnceLock::new();
         let (walked, parts) = context::walk_scan_finish(
             |kept| walk::walk_handing_out(root, &self.limits, deadline, kept),
             |walked| {
-                let p = partition
-                    .get_or_init(|| packages::partition(&walked.entries, &self.limits, deadline));
-                p.groups.clone()
+                let mut p = packages::partition(&walked.entries, &self.limits, deadline);
+                let groups = std::mem::take(&mut p.groups);
+                let _ = partition.set(p);
+                groups
             },
             |cx, e| {
                 if Instant::now() >= deadline {
@@ -261,21 +263,13 @@ impl<'s> Scanner<'s> {
         let completed = facts::package::link(&mut units);
         located.extend(self.late_description_findings(&units, &completed));
         let whole = whole_program(&units, &hits, located, &packages);
-        // Freeing every file's facts is millions of small frees: on the pool too, while the
-        // findings are sorted.
+        // Freeing every file's facts is millions of small frees on a large package: on the pool
+        // too. (The findings are sorted once, with every group's, by `scan_here`.)
         rayon::join(
-            || {
-                rayon::join(
-                    || units.into_par_iter().for_each(drop),
-                    || hits.into_par_iter().for_each(drop),
-                )
-            },
-            || {
-                part.findings.extend(whole.findings);
-                part.findings
-                    .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            },
+            || units.into_par_iter().for_each(drop),
+            || hits.into_par_iter().for_each(drop),
         );
+        part.findings.extend(whole.findings);
         part.tools = whole
             .tools
             .into_iter()
