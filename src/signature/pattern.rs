@@ -112,6 +112,56 @@ pub(crate) struct Root {
     pat: Pat,
     up: Vec<(Pat, usize)>,
     tests: Vec<LazyRegex>,
+    /// What `pat` and each of `up` ask of a node's kind and of its children's kinds and fields
+    /// ([`Shape`]), checked before the matcher runs.
+    shape: Shape,
+    up_shapes: Vec<Shape>,
+}
+
+/// A necessary condition of a pattern's match: the node's kind, and for each child pattern some
+/// child in its field that fits it, order, anchors, alternations and `where` tests left out. The
+/// matcher is tried at every node a pattern is rooted at (every call, every string) and most of
+/// them fail on kinds alone; this says so without listing children or keeping positions.
+#[derive(Debug, Clone, Default)]
+struct Shape {
+    kind: Option<u16>,
+    field: Option<FieldId>,
+    kids: Vec<Shape>,
+}
+
+impl Shape {
+    fn of(pat: &Pat, field: Option<FieldId>) -> Shape {
+        match pat {
+            Pat::Node { kind, children, .. } => Shape {
+                kind: match kind {
+                    Kind::Id(id) => Some(*id),
+                    Kind::AnyNamed | Kind::Any => None,
+                },
+                field,
+                kids: children
+                    .iter()
+                    .map(|s| Shape::of(&s.pat, s.field))
+                    .filter(|s| s.kind.is_some() || s.field.is_some() || !s.kids.is_empty())
+                    .collect(),
+            },
+            Pat::Alt { .. } => Shape {
+                field,
+                ..Shape::default()
+            },
+        }
+    }
+
+    /// Whether `node` fits: false only where the pattern cannot match.
+    fn fits(&self, node: Node<'_>) -> bool {
+        self.kind.is_none_or(|k| node.kind_id() == k)
+            && self.kids.iter().all(|want| {
+                node.children().any(|c| {
+                    want.field
+                        .is_none_or(|f| c.field_id().and_then(FieldId::new) == Some(f))
+                        && want.fits(c)
+                })
+            })
+    }
 }
 
 /// Parses and resolves `source` for `lang`. `None` when the source uses syntax outside the native
@@ -165,6 +215,8 @@ pub(crate) fn parse(
             up.reverse();
             if present {
                 roots.push(Root {
+                    shape: Shape::of(&pat, None),
+                    up_shapes: up.iter().map(|(p, _)| Shape::of(p, None)).collect(),
                     pat,
                     up,
                     tests: where_.iter().map(|(_, re)| re.clone()).collect(),
@@ -737,6 +789,17 @@ impl<'t, T> Visitor<'t, '_, T> {
         self.m.forget();
         for &r in &self.at {
             let (root, tag) = &set.roots[r as usize];
+            if !root.shape.fits(node)
+                || root.up_shapes.iter().enumerate().any(|(k, shape)| {
+                    above
+                        .len()
+                        .checked_sub(k + 1)
+                        .and_then(|i| above.get(i))
+                        .is_none_or(|&a| !shape.fits(a))
+                })
+            {
+                continue;
+            }
             if self.m.matches(&root.pat, node, &root.tests, None)
                 && self.m.enclosed(&root.up, node, above, &root.tests)
             {
@@ -745,6 +808,9 @@ impl<'t, T> Visitor<'t, '_, T> {
         }
     }
 }
+
+/// Child positions a step of a pattern matched at (or may match at), inline up to four.
+type Positions = smallvec::SmallVec<[usize; 4]>;
 
 /// Scratch space of one run: the children lists of the nodes the patterns tried at the current
 /// node looked into (several patterns are rooted at one kind, and look into the same nodes), kept
@@ -889,7 +955,9 @@ impl<'t> Matching<'t, '_> {
         tests: &[LazyRegex],
         pin: Option<(usize, usize)>,
     ) -> bool {
-        let mut places: Vec<usize> = Vec::new();
+        // Positions are few (one per step unless the next step is anchored to them): kept inline,
+        // as this runs at every node a pattern is rooted at.
+        let mut places: Positions = Positions::new();
         for (j, step) in steps.iter().enumerate() {
             let last = j + 1 == steps.len();
             let keep_all = if last {
@@ -897,21 +965,26 @@ impl<'t> Matching<'t, '_> {
             } else {
                 steps[j + 1].anchored
             };
-            let candidates: Vec<usize> = if step.anchored {
-                if j == 0 {
-                    self.next_named(kids.start, &kids).into_iter().collect()
-                } else {
-                    places
-                        .iter()
-                        .filter_map(|&p| self.next_named(p + 1, &kids))
-                        .collect()
-                }
+            // The candidates: the anchored positions listed, or every child from `from` on.
+            let listed: Positions = if !step.anchored {
+                Positions::new()
+            } else if j == 0 {
+                self.next_named(kids.start, &kids).into_iter().collect()
             } else {
-                let from = if j == 0 { kids.start } else { places[0] + 1 };
-                (from..kids.end).collect()
+                places
+                    .iter()
+                    .filter_map(|&p| self.next_named(p + 1, &kids))
+                    .collect()
             };
-            let mut found = Vec::new();
-            for i in candidates {
+            let from = if j == 0 { kids.start } else { places[0] + 1 };
+            let count = if step.anchored {
+                listed.len()
+            } else {
+                kids.end.saturating_sub(from)
+            };
+            let mut found = Positions::new();
+            for c in 0..count {
+                let i = if step.anchored { listed[c] } else { from + c };
                 let kid = self.kids[i];
                 if step.field.is_some() && kid.field_id().and_then(FieldId::new) != step.field {
                     continue;
