@@ -751,7 +751,7 @@ pub const TEXT_BUDGET_BASE: usize = 4 << 20;
 pub(crate) struct Visitor<'t, 's, T> {
     set: &'s NativeSet<T>,
     m: Matching<'t, 's>,
-    /// The roots tried at the current node.
+    /// The roots tried at the current node, when patterns rooted at any node join its kind's.
     at: Vec<u32>,
 }
 
@@ -772,22 +772,27 @@ impl<'t, T> Visitor<'t, '_, T> {
         mut found: impl FnMut(Node<'t>, &T),
     ) {
         let set = self.set;
-        self.at.clear();
-        if let Some(list) = set.by_kind.get(usize::from(node.kind_id())) {
-            self.at.extend_from_slice(list);
-        }
-        if node.is_named() {
-            self.at.extend_from_slice(&set.any_named);
-        }
-        self.at.extend_from_slice(&set.any);
-        if set.any.len() + set.any_named.len() > 0 {
-            self.at.sort_unstable();
-        }
-        if self.at.is_empty() {
-            return;
-        }
-        self.m.forget();
-        for &r in &self.at {
+        let of_kind = set
+            .by_kind
+            .get(usize::from(node.kind_id()))
+            .map_or(&[][..], Vec::as_slice);
+        // Most nodes have no pattern rooted at their kind, and most sets no pattern rooted at
+        // any node: then the kind's list is the list, read in place.
+        let roots: &[u32] = if set.any.is_empty() && set.any_named.is_empty() {
+            of_kind
+        } else {
+            let at = &mut self.at;
+            at.clear();
+            at.extend_from_slice(of_kind);
+            if node.is_named() {
+                at.extend_from_slice(&set.any_named);
+            }
+            at.extend_from_slice(&set.any);
+            at.sort_unstable();
+            at
+        };
+        let mut fresh = false;
+        for &r in roots {
             let (root, tag) = &set.roots[r as usize];
             if !root.shape.fits(node)
                 || root.up_shapes.iter().enumerate().any(|(k, shape)| {
@@ -799,6 +804,10 @@ impl<'t, T> Visitor<'t, '_, T> {
                 })
             {
                 continue;
+            }
+            if !fresh {
+                self.m.forget();
+                fresh = true;
             }
             if self.m.matches(&root.pat, node, &root.tests, None)
                 && self.m.enclosed(&root.up, node, above, &root.tests)
