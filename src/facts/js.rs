@@ -17,9 +17,9 @@ use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_
 use super::memo::{Folded, Folds, IdMap, Name, add_name, read_names};
 use super::python::schema_params;
 use super::{
-    Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, Param, Pending, Piece,
-    RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable, is_clock,
-    list_item, list_len, resolve_path, statement_text, text, text_head, walk,
+    Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, ListLens, Param,
+    Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable,
+    is_clock, list_item, resolve_path, statement_text, text, text_head, walk,
 };
 
 /// Statements that move data between names ([`Assign`]).
@@ -113,6 +113,7 @@ pub(super) fn extract<'t>(
     };
     let mut stack: Vec<(u32, usize)> = Vec::new();
     let mut imports = Vec::new();
+    let mut list_lens = ListLens::default();
     walk(syntax, on_node, |node, parent| {
         while stack
             .last()
@@ -137,12 +138,12 @@ pub(super) fn extract<'t>(
             }
             "call_expression" => {
                 js.calls.push((node, enclosing));
-                js.strings.push((node, enclosing, list_len(parent)));
+                js.strings.push((node, enclosing, list_lens.of(parent)));
             }
             "new_expression" => js.calls.push((node, enclosing)),
             "binary_expression" if parent.is_some_and(|p| p.kind() == "binary_expression") => {}
             "string" | "template_string" | "binary_expression" => {
-                js.strings.push((node, enclosing, list_len(parent)))
+                js.strings.push((node, enclosing, list_lens.of(parent)))
             }
             "variable_declarator" | "assignment_expression" | "for_in_statement" => {
                 js.decls.push((node, enclosing));

@@ -14,9 +14,9 @@ use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
 use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
 use super::memo::{Folded, Folds, IdMap, Name, add_name, read_names};
 use super::{
-    Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, Param, Pending, Piece,
-    RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable, is_clock,
-    list_item, list_len, resolve_path, statement_text, text, text_head, walk,
+    Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, ListLens, Param,
+    Pending, Piece, RETURN, Span, StringLit, Tool, ToolKind, Value, argv_gates, bind_loop_variable,
+    is_clock, list_item, resolve_path, statement_text, text, text_head, walk,
 };
 
 /// Statements that move data between names ([`Assign`]).
@@ -116,6 +116,7 @@ pub(super) fn extract<'t>(
     // Pass 1: collect, tracking the enclosing function with a stack of (index, end byte).
     let mut stack: Vec<(u32, usize)> = Vec::new();
     let mut imports = Vec::new();
+    let mut list_lens = ListLens::default();
     walk(syntax, on_node, |node, parent| {
         while stack
             .last()
@@ -145,14 +146,14 @@ pub(super) fn extract<'t>(
             }
             "call" => {
                 py.calls.push((node, enclosing));
-                py.strings.push((node, enclosing, list_len(parent)));
+                py.strings.push((node, enclosing, list_lens.of(parent)));
             }
             "string" if parent.is_none_or(|p| p.kind() != "concatenated_string") => {
-                py.strings.push((node, enclosing, list_len(parent)));
+                py.strings.push((node, enclosing, list_lens.of(parent)));
             }
             "binary_operator" if parent.is_some_and(|p| p.kind() == "binary_operator") => {}
             "concatenated_string" | "binary_operator" | "subscript" => {
-                py.strings.push((node, enclosing, list_len(parent)))
+                py.strings.push((node, enclosing, list_lens.of(parent)))
             }
             "assignment" | "with_item" | "for_statement" => py.binds.push((node, enclosing)),
             "augmented_assignment" => py.counter_nodes.push(node),

@@ -421,3 +421,65 @@ fn secret_names_are_matched_case_and_separator_blind() {
     assert!(is_secret_name("GITHUB_TOKEN") && is_secret_name(&long));
     assert!(!is_secret_name("token_count") && !is_secret_name(&long_count));
 }
+
+#[test]
+fn each_string_knows_the_size_of_the_literal_it_is_an_item_of() {
+    // Each literal is counted once however many strings it holds (counting per string made a
+    // list of n strings cost n²); nested and interleaved literals keep their own counts.
+    let lens = |lang: Language, src: &str| -> Vec<(String, u32)> {
+        let f = facts(lang, src);
+        let mut v: Vec<(String, u32)> = f
+            .strings
+            .iter()
+            .filter(|s| s.how == Fold::Literal)
+            .map(|s| (s.value.clone(), s.list_len))
+            .collect();
+        v.sort();
+        v
+    };
+    let want = |pairs: &[(&str, u32)]| -> Vec<(String, u32)> {
+        pairs.iter().map(|&(s, n)| (s.to_owned(), n)).collect()
+    };
+    assert_eq!(
+        lens(
+            Language::Python,
+            "X = ['a', ['b', 'c'], 'd', ('e', 'f', 'g', 'h'), {'i'}]\nY = f('j')\n"
+        ),
+        want(&[
+            ("a", 5),
+            ("b", 2),
+            ("c", 2),
+            ("d", 5),
+            ("e", 4),
+            ("f", 4),
+            ("g", 4),
+            ("h", 4),
+            ("i", 1),
+            ("j", 0)
+        ])
+    );
+    assert_eq!(
+        lens(
+            Language::JavaScript,
+            "const X = ['a', ['b', 'c'], 'd'];\nconst Y = ['e'];\n"
+        ),
+        want(&[("a", 3), ("b", 2), ("c", 2), ("d", 3), ("e", 1)])
+    );
+    // Wide: every item of a 20 000-item list, and the list counted once.
+    let wide = format!(
+        "X = [{}]\n",
+        (0..20_000)
+            .map(|i| format!("'s{i}'"))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let f = facts(Language::Python, &wide);
+    let items: Vec<u32> = f
+        .strings
+        .iter()
+        .filter(|s| s.how == Fold::Literal)
+        .map(|s| s.list_len)
+        .collect();
+    assert_eq!(items.len(), 20_000);
+    assert!(items.iter().all(|&n| n == 20_000));
+}
