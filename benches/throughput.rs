@@ -7,10 +7,10 @@
 //!    to the parse-only floor ([`mcp_scan::scan::floor::parse_only`]: same walker, same files, same
 //!    threads, tree-sitter only), and the speed-up from one to two threads. The runs of one rep
 //!    (floor and scan, two threads and one) follow each other; ratios are medians of the reps' own.
-//! 2. **Linearity**: generated Python and TypeScript servers at 1×, 4× and 16× size along four
-//!    axes (more files, longer files, deeper nesting, more tools per server). The time ratio
-//!    16×/1× is printed next to the byte ratio, with the exponent `log(time ratio) / log(byte
-//!    ratio)`: 1 is linear, 2 is quadratic.
+//! 2. **Linearity**: generated Python and TypeScript servers at 1×, 4× and 16× size along five
+//!    axes (more files, longer files, deeper nesting, more tools per server, wider literals). The
+//!    time ratio 16×/1× is printed next to the byte ratio, with the exponent `log(time ratio) /
+//!    log(byte ratio)`: 1 is linear, 2 is quadratic.
 //!
 //! 3. **Memory**: the peak resident memory of a fresh process (this bench, re-run as a child)
 //!    that scans a tree once on two threads, as the CLI does, and of one that only parses it (the
@@ -305,6 +305,8 @@ struct Shape {
     nests: usize,
     /// Nesting depth of each construct.
     depth: usize,
+    /// Items of each wide literal per file (a list, a dict or object, a call's arguments); 0: none.
+    width: usize,
 }
 
 const BASE: Shape = Shape {
@@ -313,13 +315,14 @@ const BASE: Shape = Shape {
     helpers: 12,
     nests: 6,
     depth: 8,
+    width: 0,
 };
 
-/// The four axes a tree grows along, each scaled by `k`.
 /// A scaling axis: its name and the input shape at a given multiple.
 type Axis = (&'static str, fn(usize) -> Shape);
 
-fn axes() -> [Axis; 4] {
+/// The five axes a tree grows along, each scaled by `k`.
+fn axes() -> [Axis; 5] {
     [
         ("more files", |k| Shape {
             files: BASE.files * k,
@@ -338,6 +341,13 @@ fn axes() -> [Axis; 4] {
         ("more tools", |k| Shape {
             files: 1,
             tools: 48 * k,
+            ..BASE
+        }),
+        // Every string of a literal is told its literal's size: counted per string, a list of n
+        // strings cost n² (a 1.9 MB list of 200 000 strings took three minutes).
+        ("wider literals", |k| Shape {
+            files: 1,
+            width: 1024 * k,
             ..BASE
         }),
     ]
@@ -485,8 +495,24 @@ fn python_server(i: usize, s: Shape) -> String {
             "\ndef nested_{n}(value):\n    text = {concat}\n    called = {calls}\n    rows = {lists}\n    thunk = {lambdas}\n    return text, called, rows, thunk\n"
         );
     }
+    if s.width > 0 {
+        let (items, entries) = wide_items(s.width, ": ");
+        let _ = writeln!(
+            o,
+            "\nWIDE_LIST = [{items}]\nWIDE_DICT = {{{entries}}}\nWIDE_CALL = wrap({items})\n"
+        );
+    }
     o.push_str("\ndef wrap(x):\n    return x\n\n\nif __name__ == \"__main__\":\n    mcp.run()\n");
     o
+}
+
+/// `width` string items, and as many `"key"<sep>"value"` entries, each joined with commas.
+fn wide_items(width: usize, sep: &str) -> (String, String) {
+    let items: Vec<String> = (0..width).map(|w| format!("\"w{w}\"")).collect();
+    let entries: Vec<String> = (0..width)
+        .map(|w| format!("\"k{w}\"{sep}\"v{w}\""))
+        .collect();
+    (items.join(", "), entries.join(", "))
 }
 
 /// An McpServer in TypeScript: the same shape as [`python_server`].
@@ -527,6 +553,13 @@ fn ts_server(i: usize, s: Shape) -> String {
         let _ = writeln!(
             o,
             "function nested_{n}(value: unknown) {{\n  const text = {concat};\n  const called = {calls};\n  const rows = {lists};\n  const thunk = {closures};\n  return [text, called, rows, thunk];\n}}\n"
+        );
+    }
+    if s.width > 0 {
+        let (items, entries) = wide_items(s.width, ": ");
+        let _ = writeln!(
+            o,
+            "const WIDE_LIST = [{items}];\nconst WIDE_OBJECT = {{ {entries} }};\nconst WIDE_CALL = wrap({items});\n"
         );
     }
     o.push_str("function wrap<T>(x: T): T {\n  return x;\n}\n\nawait server.connect(new StdioServerTransport());\n");
