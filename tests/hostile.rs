@@ -308,15 +308,7 @@ fn long_chains_of_members_and_calls_are_scanned_without_overflow() {
         }
         // Parsed, even if only partly matched: the command after the chain is found.
         if !reason.is_some_and(|r| r.contains("parsing took longer than")) {
-            assert!(
-                r.findings.iter().any(|f| f.file == *name
-                    && matches!(
-                        f.rule.as_str(),
-                        "js-child-process-shell" | "py-subprocess-shell"
-                    )),
-                "{name}: {:?}",
-                r.findings
-            );
+            assert_shell_command_found(&r, name);
         }
     }
     assert_eq!(r.stats.files, cases.len());
@@ -912,4 +904,69 @@ fn a_command_line_url_after_a_wide_character_is_read() {
                 .collect::<Vec<_>>()
         );
     }
+}
+
+#[test]
+fn wide_literals_and_argument_lists_are_scanned_in_full() {
+    // Each string item is told the size of the literal it is in; counting the literal's items
+    // once per string made a list of n strings cost n² (200 000 strings: three minutes). The
+    // bench's "wider literals" axis watches the time; this checks that such a file is scanned to
+    // its end, the command after the literal found.
+    let dir = scratch();
+    let d = dir.path();
+    let n = 20_000;
+    let items = |wrap: &dyn Fn(usize) -> String| (0..n).map(wrap).collect::<Vec<_>>().join(",");
+    let py_tail = "\nimport os\nos.system(cmd)\n";
+    let js_tail = "\nrequire('child_process').exec(cmd);\n";
+    let cases = [
+        (
+            "list.py",
+            format!("X = [{}]{py_tail}", items(&|i| format!("'s{i}'"))),
+        ),
+        (
+            "nested.py",
+            format!("X = [{}]{py_tail}", items(&|i| format!("['s{i}'], 's{i}'"))),
+        ),
+        (
+            "dict.py",
+            format!("X = {{{}}}{py_tail}", items(&|i| format!("'k{i}': 's{i}'"))),
+        ),
+        (
+            "args.py",
+            format!("f({}){py_tail}", items(&|i| format!("'s{i}'"))),
+        ),
+        (
+            "array.js",
+            format!("const X = [{}];{js_tail}", items(&|i| format!("'s{i}'"))),
+        ),
+        (
+            "object.js",
+            format!(
+                "const X = {{{}}};{js_tail}",
+                items(&|i| format!("k{i}: 's{i}'"))
+            ),
+        ),
+    ];
+    for (name, text) in &cases {
+        std::fs::write(d.join(name), text).unwrap();
+    }
+    let r = scan(d);
+    for (name, _) in &cases {
+        assert_eq!(skip_reason(&r, name), None, "{name}");
+        assert_shell_command_found(&r, name);
+    }
+}
+
+/// The shell command the hostile shapes above end with (`os.system(cmd)`,
+/// `require('child_process').exec(cmd)`) is reported in `name`: the file was read to its end.
+fn assert_shell_command_found(r: &Report, name: &str) {
+    assert!(
+        r.findings.iter().any(|f| f.file == name
+            && matches!(
+                f.rule.as_str(),
+                "js-child-process-shell" | "py-subprocess-shell"
+            )),
+        "{name}: {:?}",
+        r.findings
+    );
 }
