@@ -645,7 +645,11 @@ fn the_scan_time_budget_lists_every_file_it_did_not_reach() {
         .filter(|s| s.reason.contains(&reason))
         .collect();
     assert!(!late.is_empty(), "{:?}", r.stats.skipped);
-    assert!(r.stats.parsed < r.stats.files, "{:?}", r.stats);
+    // Not every file on disk was parsed. On a loaded machine the budget can run out during the
+    // walk itself: then the walk's stop is listed (`this and the rest of the tree were not
+    // scanned`) and fewer files are selected, so count the files written, not those selected.
+    let written = 30 + workers.max(2) + 1;
+    assert!(r.stats.parsed < written, "{:?}", r.stats);
     // Every selected file is accounted for: parsed, or listed.
     assert!(r.stats.parsed + r.stats.skipped.len() >= r.stats.files);
 }
