@@ -118,6 +118,24 @@ impl Manifest {
     }
 }
 
+/// The value of `key` in `[section]` of an INI manifest (`setup.cfg`: `key = value` or
+/// `key: value`), trimmed, with the key as written.
+pub(crate) fn ini_value<'t>(text: &'t str, section: &str, key: &str) -> Option<(&'t str, &'t str)> {
+    let mut in_section = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_section = t.trim_matches(['[', ']']) == section;
+        } else if in_section
+            && let Some((k, v)) = t.split_once(['=', ':'])
+            && k.trim() == key
+        {
+            return Some((v.trim(), k.trim()));
+        }
+    }
+    None
+}
+
 /// What the walker decided a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {

@@ -122,7 +122,10 @@ fn package_roots<'e>(entries: &'e [Entry], limits: &Limits) -> HashMap<&'e str, 
                 let poetry = || v.get("tool")?.get("poetry")?.get("name");
                 project.or_else(poetry)?.as_str().map(import_name)
             }),
-            Manifest::SetupCfg => setup_cfg_name(&text).map(import_name),
+            Manifest::SetupCfg => crate::lang::ini_value(&text, "metadata", "name")
+                .map(|(v, _)| v)
+                .filter(|v| !v.is_empty())
+                .map(import_name),
             Manifest::SetupPy => setup_py_name(&text).map(import_name),
         };
         let known = roots.entry(parent(&e.rel)).or_default();
@@ -143,22 +146,6 @@ fn import_name(name: &str) -> Arc<str> {
         })
         .collect::<String>()
         .into()
-}
-
-/// `name = x` of a `setup.cfg`'s `[metadata]` section.
-fn setup_cfg_name(text: &str) -> Option<&str> {
-    let mut in_metadata = false;
-    for line in text.lines().map(str::trim) {
-        if line.starts_with('[') {
-            in_metadata = line == "[metadata]";
-        } else if in_metadata
-            && let Some((key, value)) = line.split_once('=')
-            && key.trim() == "name"
-        {
-            return Some(value.trim()).filter(|v| !v.is_empty());
-        }
-    }
-    None
 }
 
 /// The literal `name="x"` of a `setup.py` (read as text, never run).
@@ -495,8 +482,12 @@ mod tests {
     fn manifests_name_the_package_python_imports() {
         assert_eq!(&*import_name("Shared-Mail.Core"), "shared_mail_core");
         assert_eq!(
-            setup_cfg_name("[options]\nname = no\n[metadata]\nversion = 1\nname = my-pkg\n"),
-            Some("my-pkg")
+            crate::lang::ini_value(
+                "[options]\nname = no\n[metadata]\nversion = 1\nname: my-pkg\n",
+                "metadata",
+                "name"
+            ),
+            Some(("my-pkg", "name"))
         );
         assert_eq!(
             setup_py_name("from setuptools import setup\nsetup(\n    name='mcp-x',\n)\n"),

@@ -1149,19 +1149,8 @@ fn manifest_value(data: &ManifestData<'_>, key: &str) -> Option<(String, String)
         }
         ManifestData::Ini(text) => {
             let (section, k) = key.split_once('.')?;
-            let mut in_section = false;
-            for line in text.lines() {
-                let t = line.trim();
-                if t.starts_with('[') {
-                    in_section = t.trim_matches(['[', ']']) == section;
-                } else if in_section
-                    && let Some((lk, v)) = t.split_once(['=', ':'])
-                    && lk.trim() == k
-                {
-                    return Some((v.trim().to_owned(), lk.trim().to_owned()));
-                }
-            }
-            None
+            let (v, k) = crate::lang::ini_value(text, section, k)?;
+            Some((v.to_owned(), k.to_owned()))
         }
     }
 }
