@@ -496,7 +496,7 @@ fn python_server(i: usize, s: Shape) -> String {
         );
     }
     if s.width > 0 {
-        let (items, entries) = wide_items(s.width, ": ");
+        let (items, entries) = wide_items(s.width);
         let _ = writeln!(
             o,
             "\nWIDE_LIST = [{items}]\nWIDE_DICT = {{{entries}}}\nWIDE_CALL = wrap({items})\n"
@@ -506,12 +506,11 @@ fn python_server(i: usize, s: Shape) -> String {
     o
 }
 
-/// `width` string items, and as many `"key"<sep>"value"` entries, each joined with commas.
-fn wide_items(width: usize, sep: &str) -> (String, String) {
+/// `width` string items, and as many `"key": "value"` entries (a Python dict's, a JS object's),
+/// each joined with commas.
+fn wide_items(width: usize) -> (String, String) {
     let items: Vec<String> = (0..width).map(|w| format!("\"w{w}\"")).collect();
-    let entries: Vec<String> = (0..width)
-        .map(|w| format!("\"k{w}\"{sep}\"v{w}\""))
-        .collect();
+    let entries: Vec<String> = (0..width).map(|w| format!("\"k{w}\": \"v{w}\"")).collect();
     (items.join(", "), entries.join(", "))
 }
 
@@ -556,7 +555,7 @@ fn ts_server(i: usize, s: Shape) -> String {
         );
     }
     if s.width > 0 {
-        let (items, entries) = wide_items(s.width, ": ");
+        let (items, entries) = wide_items(s.width);
         let _ = writeln!(
             o,
             "const WIDE_LIST = [{items}];\nconst WIDE_OBJECT = {{ {entries} }};\nconst WIDE_CALL = wrap({items});\n"

@@ -794,14 +794,12 @@ impl<'t, T> Visitor<'t, '_, T> {
         let mut fresh = false;
         for &r in roots {
             let (root, tag) = &set.roots[r as usize];
+            // `up_shapes` go outward from the node's parent, as `above` read backwards does.
             if !root.shape.fits(node)
-                || root.up_shapes.iter().enumerate().any(|(k, shape)| {
-                    above
-                        .len()
-                        .checked_sub(k + 1)
-                        .and_then(|i| above.get(i))
-                        .is_none_or(|&a| !shape.fits(a))
-                })
+                || root.up_shapes.len() > above.len()
+                || (root.up_shapes.iter())
+                    .zip(above.iter().rev())
+                    .any(|(shape, &a)| !shape.fits(a))
             {
                 continue;
             }
@@ -869,11 +867,11 @@ impl<'t> Matching<'t, '_> {
         above: &[Node<'t>],
         tests: &[LazyRegex],
     ) -> bool {
+        if up.len() > above.len() {
+            return false;
+        }
         let mut child = node;
-        for (k, (pat, j)) in up.iter().enumerate() {
-            let Some(&parent) = above.len().checked_sub(k + 1).and_then(|i| above.get(i)) else {
-                return false;
-            };
+        for ((pat, j), &parent) in up.iter().zip(above.iter().rev()) {
             if !self.matches(pat, parent, tests, Some((*j, child.id()))) {
                 return false;
             }
