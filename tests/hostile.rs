@@ -974,3 +974,47 @@ fn assert_shell_command_found(r: &Report, name: &str) {
         r.findings
     );
 }
+
+#[test]
+fn constants_that_grow_through_names_are_folded_within_a_budget_and_listed() {
+    // `s = s + "x"` 20 000 times (400 KB): every fold copied the constant before it, up to 64 KB
+    // each, and the scan of this one file took 2 GB and 3 s. Folding now stops at a budget (8
+    // times the file plus 4 MiB of growth); the file is listed as partly folded, and the rest of
+    // it is still read: the shell command after it is found.
+    let dir = scratch();
+    let d = dir.path();
+    let n = 20_000;
+    let grow = |line: &str| -> String {
+        (0..n)
+            .map(|i| line.replace("{i}", &i.to_string()))
+            .collect()
+    };
+    std::fs::write(
+        d.join("grow.py"),
+        format!(
+            "cmd = 'ab'\n{}import os\nos.system(cmd)\n",
+            grow("cmd = cmd + 'x{i}'\n")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("grow.js"),
+        format!(
+            "let cmd = 'ab';\n{}require('child_process').exec(cmd);\n",
+            grow("cmd = cmd + 'x{i}';\n")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("honest.py"),
+        "BASE = 'https://api.example.com'\nURL = BASE + '/v1'\nimport os\nos.system(URL)\n",
+    )
+    .unwrap();
+    let r = scan(d);
+    for name in ["grow.py", "grow.js"] {
+        let why = skip_reason(&r, name).unwrap_or_default();
+        assert!(why.starts_with("partly folded"), "{name}: {why:?}");
+        assert_shell_command_found(&r, name);
+    }
+    assert_eq!(skip_reason(&r, "honest.py"), None);
+}

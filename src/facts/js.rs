@@ -13,7 +13,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::syntax::{Node, Syntax};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_js};
-use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
+use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, WRITTEN_LEN};
 use super::memo::{Folded, Folds, IdMap, Name, add_name, read_names};
 use super::python::schema_params;
 use super::{
@@ -97,7 +97,7 @@ pub(super) fn extract<'t>(
         counters: HashSet::new(),
         classes: HashSet::new(),
         budget: Cell::new(0),
-        folds: Folds::default(),
+        folds: Folds::new(src.len()),
         names_memo: RefCell::new(IdMap::default()),
         counter_nodes: Vec::new(),
         exports: Vec::new(),
@@ -218,6 +218,7 @@ pub(super) fn extract<'t>(
     js.commander_gates();
     js.tools();
     js.globals();
+    js.facts.folds_spent = js.folds.spent();
     js.facts
 }
 
@@ -922,10 +923,9 @@ impl<'t> Js<'t, '_> {
                 }
                 (s, how)
             }
-            "identifier" => (
-                self.consts.get(&*text(node, self.src))?.clone(),
-                Fold::Folded,
-            ),
+            "identifier" => {
+                return self.folds.constant(&self.consts, &text(node, self.src));
+            }
             "binary_expression" => {
                 let op = node.field("operator")?;
                 if text(op, self.src) != "+" {
@@ -939,7 +939,9 @@ impl<'t> Js<'t, '_> {
             "new_expression" => return None,
             _ => return None,
         };
-        (out.0.len() <= FOLD_LEN).then_some(out)
+        self.folds
+            .admit(out.0.len(), node.end_byte() - node.start_byte())
+            .then_some(out)
     }
 
     fn fold_call(&self, node: Node<'_>, depth: u32) -> Option<Folded> {

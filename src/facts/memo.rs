@@ -16,7 +16,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use crate::syntax::Node;
 
 use super::Fold;
-use super::limits::{ARG_NAMES, FOLD_DEPTH, NAME_VISITS};
+use super::limits::{
+    ARG_NAMES, FOLD_DEPTH, FOLD_GROWTH_BASE, FOLD_GROWTH_PER_BYTE, FOLD_LEN, NAME_VISITS,
+};
 
 /// A map keyed by node ids ([`crate::syntax::Node::id`], indexes in pre-order): looked up at
 /// nearly every node a walk visits, so hashed by one multiplication, not SipHash.
@@ -61,8 +63,15 @@ enum Memo {
     Cut(u32),
 }
 
-/// The fold memory of one file's extraction, with the state of the fold in progress.
-#[derive(Default)]
+/// The fold memory of one file's extraction, with the state of the fold in progress, and the
+/// file's growth budget.
+///
+/// A fold is never longer than [`FOLD_LEN`], but a name stands for a whole earlier constant:
+/// `s = s + "x"` repeated 20 000 times is 400 KB of code whose folds, each up to 64 KB, came to
+/// 2 GB. A fold may be as long as the code it is read from for free; what it adds beyond that
+/// (a name's value, a repeated separator) is paid from the budget, [`FOLD_GROWTH_PER_BYTE`] times
+/// the file plus [`FOLD_GROWTH_BASE`]. A fold the budget cannot pay for does not fold, and the
+/// file is marked ([`Folds::spent`]) so that the scan lists it.
 pub(crate) struct Folds {
     /// `None` until the constants of the file are known (a fold before that is not final).
     memo: RefCell<Option<IdMap<Memo>>>,
@@ -70,6 +79,10 @@ pub(crate) struct Folds {
     cut: Cell<bool>,
     /// The deepest level the fold in progress reached.
     reach: Cell<u32>,
+    /// Bytes folds may still add beyond the code they are read from.
+    growth: Cell<usize>,
+    /// Set when a fold was refused for want of budget.
+    spent: Cell<bool>,
 }
 
 /// What [`Folds::enter`] saved of the enclosing fold.
@@ -79,6 +92,56 @@ pub(crate) struct Outer {
 }
 
 impl Folds {
+    /// The fold memory of a file of `src_len` bytes.
+    pub(crate) fn new(src_len: usize) -> Folds {
+        Folds {
+            memo: RefCell::new(None),
+            cut: Cell::new(false),
+            reach: Cell::new(0),
+            growth: Cell::new(
+                src_len
+                    .saturating_mul(FOLD_GROWTH_PER_BYTE)
+                    .saturating_add(FOLD_GROWTH_BASE),
+            ),
+            spent: Cell::new(false),
+        }
+    }
+
+    /// Whether a fold of `len` bytes, read from `node_len` bytes of code, may be produced: at
+    /// most [`FOLD_LEN`], and what it adds beyond `node_len` is paid from the budget (ask before
+    /// copying a name's value, not after).
+    pub(crate) fn admit(&self, len: usize, node_len: usize) -> bool {
+        if len > FOLD_LEN {
+            return false;
+        }
+        let extra = len.saturating_sub(node_len);
+        let left = self.growth.get();
+        if extra > left {
+            self.spent.set(true);
+            return false;
+        }
+        self.growth.set(left - extra);
+        true
+    }
+
+    /// The fold of a name: its constant's value, paid for (beyond the name's own length) before
+    /// it is copied.
+    pub(crate) fn constant(
+        &self,
+        consts: &foldhash::HashMap<String, String>,
+        name: &str,
+    ) -> Option<Folded> {
+        let value = consts.get(name)?;
+        self.admit(value.len(), name.len())
+            .then(|| (value.clone(), Fold::Folded))
+    }
+
+    /// Whether some fold was refused for want of budget: strings built from names past that
+    /// point of the file were not folded.
+    pub(crate) fn spent(&self) -> bool {
+        self.spent.get()
+    }
+
     /// Starts remembering (the constants are final).
     pub(crate) fn start(&self) {
         *self.memo.borrow_mut() = Some(IdMap::default());

@@ -499,6 +499,10 @@ pub struct FileFacts {
     /// Import-time code (module level, a decorator wrapping a function as it is defined) is not.
     #[serde(skip)]
     pub late: Vec<Range<usize>>,
+    /// True when constant folding ran out of its growth budget
+    /// ([`limits::FOLD_GROWTH_PER_BYTE`]): strings built from names past that point were not
+    /// folded, and the scan lists the file as partly folded.
+    pub folds_spent: bool,
 }
 
 impl FileFacts {
@@ -532,6 +536,11 @@ pub(crate) mod limits {
     pub const FOLD_DEPTH: u32 = 48;
     /// Longest string a fold produces (longer results are dropped, not truncated: a truncated URL lies).
     pub const FOLD_LEN: usize = 64 * 1024;
+    /// Bytes a file's folds may add beyond the code they are read from, per byte of the file
+    /// ([`super::memo::Folds`]): names standing for earlier constants, repeated separators.
+    pub const FOLD_GROWTH_PER_BYTE: usize = 8;
+    /// ... and in any file.
+    pub const FOLD_GROWTH_BASE: usize = 4 << 20;
     /// Most names recorded for one argument.
     pub const ARG_NAMES: usize = 32;
     /// Most nodes visited to find an expression's names (a remembered subexpression counts once).

@@ -11,7 +11,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::syntax::{Node, Syntax};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
-use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, FOLD_LEN, WRITTEN_LEN};
+use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, WRITTEN_LEN};
 use super::memo::{Folded, Folds, IdMap, Name, add_name, read_names};
 use super::{
     Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, ListLens, Param,
@@ -95,7 +95,7 @@ pub(super) fn extract<'t>(
         classes: HashSet::new(),
         top_values: Vec::new(),
         budget: Cell::new(0),
-        folds: Folds::default(),
+        folds: Folds::new(src.len()),
         names_memo: RefCell::new(IdMap::default()),
         counter_nodes: Vec::new(),
         dicts: Vec::new(),
@@ -242,6 +242,7 @@ pub(super) fn extract<'t>(
     py.guards();
     py.facts.registers_generically = py.generic;
     py.globals();
+    py.facts.folds_spent = py.folds.spent();
     py.facts
 }
 
@@ -844,10 +845,9 @@ impl<'t> Py<'t, '_> {
                 }
                 (s, Fold::Folded)
             }
-            "identifier" => (
-                self.consts.get(&*text(node, self.src))?.clone(),
-                Fold::Folded,
-            ),
+            "identifier" => {
+                return self.folds.constant(&self.consts, &text(node, self.src));
+            }
             "parenthesized_expression" => {
                 let (s, _) = self.fold(node.named_child(0)?, depth + 1)?;
                 (s, Fold::Folded)
@@ -891,7 +891,9 @@ impl<'t> Py<'t, '_> {
             "call" => self.fold_call(node, depth)?,
             _ => return None,
         };
-        (out.0.len() <= FOLD_LEN).then_some(out)
+        self.folds
+            .admit(out.0.len(), node.end_byte() - node.start_byte())
+            .then_some(out)
     }
 
     fn string_literal(&self, node: Node<'_>, depth: u32) -> Option<Folded> {

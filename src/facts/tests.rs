@@ -483,3 +483,45 @@ fn each_string_knows_the_size_of_the_literal_it_is_an_item_of() {
     assert_eq!(items.len(), 20_000);
     assert!(items.iter().all(|&n| n == 20_000));
 }
+
+#[test]
+fn folds_that_grow_through_names_stop_at_the_files_budget() {
+    // `s = s + "x"` repeated: each fold copies the whole constant before it (up to FOLD_LEN), so
+    // 20 000 such lines came to 2 GB of folds. What folds add beyond their own code is paid from
+    // a budget of 8 times the file plus 4 MiB; past it the file is marked, and plain literals
+    // and constants folded before it are still read.
+    let lines = 20_000;
+    for (lang, head, line, tail) in [
+        (
+            Language::Python,
+            "BASE = 'https://api.example.com'\nURL = BASE + '/v1/items'\ns = 'ab'\n",
+            "s = s + 'x{i}'\n",
+            "HOOK = 'https://discord.com/api/webhooks/1/x'\n",
+        ),
+        (
+            Language::JavaScript,
+            "const BASE = 'https://api.example.com';\nconst URL = BASE + '/v1/items';\nlet s = 'ab';\n",
+            "s = s + 'x{i}';\n",
+            "const HOOK = 'https://discord.com/api/webhooks/1/x';\n",
+        ),
+    ] {
+        let body: String = (0..lines)
+            .map(|i| line.replace("{i}", &i.to_string()))
+            .collect();
+        let src = format!("{head}{body}{tail}");
+        let f = facts(lang, &src);
+        assert!(f.folds_spent, "{lang:?}");
+        let has = |v: &str| f.strings.iter().any(|s| s.value == v);
+        assert!(has("https://api.example.com/v1/items"), "{lang:?}");
+        assert!(has("https://discord.com/api/webhooks/1/x"), "{lang:?}");
+        // The same constants without the growth: folded, nothing marked.
+        let f = facts(lang, &format!("{head}{tail}"));
+        assert!(!f.folds_spent, "{lang:?}");
+        assert!(
+            f.strings
+                .iter()
+                .any(|s| s.value == "https://api.example.com/v1/items"),
+            "{lang:?}"
+        );
+    }
+}

@@ -227,6 +227,17 @@ pub fn partial_reason(why: Partial) -> String {
     }
 }
 
+/// Why a file is listed when its constant folding ran out of budget ([`crate::facts::FileFacts::folds_spent`]).
+pub fn folds_spent_reason() -> String {
+    use crate::facts::limits::{FOLD_GROWTH_BASE, FOLD_GROWTH_PER_BYTE};
+    format!(
+        "partly folded: the constant strings it builds from names grew past {FOLD_GROWTH_PER_BYTE} times \
+         its size plus {} MiB (strings built like this are generated or obfuscated, not written); strings \
+         built from names beyond that were not checked",
+        FOLD_GROWTH_BASE >> 20
+    )
+}
+
 /// A query cursor with the scan's match limit.
 pub fn query_cursor() -> tree_sitter::QueryCursor {
     let mut cursor = tree_sitter::QueryCursor::new();

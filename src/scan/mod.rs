@@ -411,11 +411,16 @@ impl<'s> Scanner<'s> {
             (facts, queried)
         };
         let mut hits = self.signatures.match_with_facts(lang, &facts, queried);
-        if let Some(why) = partial {
-            // Scanned, but not wholly: listed so that the limit is never silent.
+        // Scanned, but not wholly: listed so that the limit is never silent.
+        let partly: Vec<String> = partial
+            .map(context::partial_reason)
+            .into_iter()
+            .chain(facts.folds_spent.then(context::folds_spent_reason))
+            .collect();
+        if !partly.is_empty() {
             out.skip = Some(Skip {
                 path: out.rel.clone(),
-                reason: context::partial_reason(why),
+                reason: partly.join("; "),
             });
         }
         hits.extend(self.signatures.match_path(&out.rel));
