@@ -4,7 +4,8 @@
 //! helper in `_metrics.py` that it calls.
 //!
 //! Everything here is linear in the package's functions and calls, except tool reach, which is one
-//! breadth-first search per tool.
+//! breadth-first search per tool: bounded in all by [`Program::reach_cap`], since thousands of tools
+//! each reaching thousands of functions cost tools × functions.
 
 use std::collections::VecDeque;
 use std::path::{Component, Path, PathBuf};
@@ -244,18 +245,48 @@ impl<'u> Program<'u> {
 
     /// What a tool's handler reaches.
     pub fn reach(&self, unit: usize, tool: &Tool) -> Reach {
+        self.reach_within(unit, tool, usize::MAX)
+    }
+
+    /// The most functions each of `tools` tools is followed to, so that all of them together
+    /// stay within [`REACH_BUDGET_BASE`] plus [`REACH_BUDGET_PER_EDGE`] times the graph's size
+    /// (functions and calls), and never fewer than [`REACH_MIN`]. Honest packages, a few hundred
+    /// tools over a few thousand functions, never reach it; 8 000 tools calling one chain of 8 000
+    /// functions (600 KB) took 2.8 GB and 6 s before it. A cut reach is continued without its
+    /// paths ([`Program::reach_beyond`]), so that what the tool does is still known.
+    pub fn reach_cap(&self, tools: usize) -> usize {
+        let size = self.edges.len() + self.edges.iter().map(Vec::len).sum::<usize>();
+        let budget = REACH_BUDGET_BASE.saturating_add(size.saturating_mul(REACH_BUDGET_PER_EDGE));
+        (budget / tools.max(1)).max(REACH_MIN)
+    }
+
+    /// [`Program::reach`], breadth-first up to `cap` functions ([`Reach::cut`] says whether the
+    /// cap left some out).
+    pub fn reach_within(&self, unit: usize, tool: &Tool, cap: usize) -> Reach {
         let facts = &self.units[unit].facts;
         let mut roots: Vec<usize> = Vec::new();
         roots.extend(tool.handler.map(|h| self.node((unit, h))));
-        for (i, r) in facts.function_ranges.iter().enumerate() {
-            if tool
-                .ranges
-                .iter()
-                .any(|t| t.start <= r.start && r.end <= t.end)
-            {
-                roots.push(self.node((unit, u32::try_from(i).unwrap_or(u32::MAX))));
-            }
+        // The functions inside the tool's own code: those starting in one of its ranges (the
+        // ranges are sorted by start, parents first) that also end in it, in the order of the file.
+        let mut inside: Vec<usize> = Vec::new();
+        for t in &tool.ranges {
+            let first = facts.function_ranges.partition_point(|r| r.start < t.start);
+            inside.extend(
+                facts.function_ranges[first..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(_, r)| r.start < t.end)
+                    .filter(|(_, r)| r.end <= t.end)
+                    .map(|(i, _)| first + i),
+            );
         }
+        inside.sort_unstable();
+        inside.dedup();
+        roots.extend(
+            inside
+                .into_iter()
+                .map(|i| self.node((unit, u32::try_from(i).unwrap_or(u32::MAX)))),
+        );
         let by_name = |name: &str| facts.functions.iter().position(|f| f.name == name);
         // A handler function's own calls are edges of the graph; a dispatch branch (no handler
         // function of its own) starts from the functions its code calls.
@@ -280,28 +311,71 @@ impl<'u> Program<'u> {
         let mut parent: HashMap<usize, usize> = HashMap::new();
         let mut queue: VecDeque<usize> = VecDeque::new();
         let mut visited = Vec::new();
+        let mut cut = false;
+        let mut reached = 0;
         for r in roots {
             if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(r) {
                 e.insert(r);
                 queue.push_back(r);
+                reached += 1;
             }
         }
-        while let Some(n) = queue.pop_front() {
+        'walk: while let Some(n) = queue.pop_front() {
             visited.push(n);
             for &m in &self.edges[n] {
                 if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(m) {
+                    if reached >= cap {
+                        cut = true;
+                        break 'walk;
+                    }
                     e.insert(n);
                     queue.push_back(m);
+                    reached += 1;
                 }
             }
         }
+        // Queued before the cap: reached, their own calls not followed.
+        visited.extend(queue);
         Reach {
             unit,
             handler: tool.handler.map(|h| self.node((unit, h))),
             ranges: tool.ranges.clone(),
             parent,
             visited,
+            cut,
         }
+    }
+
+    /// The functions a cut reach ([`Reach::cut`]) left out, found without recording how
+    /// (one bit per function, so that many tools' continuations need no more memory than one's),
+    /// following at most `cap` calls; true when that cap cut it again.
+    pub fn reach_beyond(&self, reach: &Reach, cap: usize) -> (Vec<usize>, bool) {
+        let mut seen = vec![0u64; self.edges.len().div_ceil(64)];
+        let mark = |seen: &mut [u64], n: usize| {
+            let (w, b) = (n / 64, 1u64 << (n % 64));
+            let new = seen[w] & b == 0;
+            seen[w] |= b;
+            new
+        };
+        for &n in reach.parent.keys() {
+            mark(&mut seen, n);
+        }
+        let mut queue: VecDeque<usize> = reach.visited.iter().copied().collect();
+        let mut out = Vec::new();
+        let mut followed = 0;
+        while let Some(n) = queue.pop_front() {
+            for &m in &self.edges[n] {
+                followed += 1;
+                if followed > cap {
+                    return (out, true);
+                }
+                if mark(&mut seen, m) {
+                    out.push(m);
+                    queue.push_back(m);
+                }
+            }
+        }
+        (out, false)
     }
 
     /// The graph node of the innermost function at a place, if any.
@@ -363,6 +437,18 @@ impl<'u> Program<'u> {
     }
 }
 
+/// Functions all of a program's tool reaches may hold, whatever its size ([`Program::reach_cap`]).
+pub const REACH_BUDGET_BASE: usize = 1 << 20;
+/// ... and per function and call of the program.
+pub const REACH_BUDGET_PER_EDGE: usize = 16;
+/// Functions one tool is always followed to.
+pub const REACH_MIN: usize = 64;
+/// Calls the continuations of all cut reaches may follow ([`Program::reach_beyond`]), whatever
+/// the program's size.
+pub const BEYOND_BUDGET: usize = 1 << 27;
+/// Calls each cut reach's continuation may always follow.
+pub const BEYOND_MIN: usize = 4096;
+
 /// The function a graph node stands for, given each unit's first node.
 fn fn_of(base: &[usize], node: usize) -> FnRef {
     let u = base.partition_point(|&b| b <= node) - 1;
@@ -378,9 +464,15 @@ pub struct Reach {
     /// Reached node → the node it was reached from (a root maps to itself).
     parent: HashMap<usize, usize>,
     visited: Vec<usize>,
+    cut: bool,
 }
 
 impl Reach {
+    /// Whether the cap of [`Program::reach_within`] left functions out.
+    pub fn cut(&self) -> bool {
+        self.cut
+    }
+
     /// The graph nodes reached ([`Program::node_at`]), in breadth-first order.
     pub fn nodes(&self) -> &[usize] {
         &self.visited
@@ -646,6 +738,43 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn a_cut_reach_is_continued_without_paths_within_its_own_cap() {
+        // t → f5 → f4 → … → f0: followed with paths to 3 functions, the rest found by the
+        // continuation; a continuation capped below the chain's length says it was cut again.
+        let chain: String = (0..5)
+            .map(|i| format!("def f{}(x):\n    return f{i}(x)\n", i + 1))
+            .collect();
+        let src = format!("def f0(x):\n    pass\n{chain}@mcp.tool()\ndef t(a):\n    f5(a)\n");
+        let units = [unit("s.py", Language::Python, &src)];
+        let p = Program::new(&units);
+        let tool = &units[0].facts.tools[0];
+        let full = p.reach(0, tool);
+        assert!(!full.cut());
+        assert_eq!(full.nodes().len(), 7);
+        assert_eq!(p.reach_beyond(&full, usize::MAX), (Vec::new(), false));
+        let name = |n: usize| units[0].facts.functions[p.fn_of(n).1 as usize].name.clone();
+        let cut = p.reach_within(0, tool, 3);
+        assert!(cut.cut());
+        let mut held: Vec<String> = cut.nodes().iter().map(|&n| name(n)).collect();
+        held.sort();
+        assert_eq!(held, ["f4", "f5", "t"]);
+        // The path to a held function is still told.
+        assert!(p.path_to(&cut, p.fn_of(cut.nodes()[2])).is_some());
+        let (beyond, again) = p.reach_beyond(&cut, usize::MAX);
+        assert!(!again);
+        assert_eq!(
+            beyond.iter().map(|&n| name(n)).collect::<Vec<_>>(),
+            ["f3", "f2", "f1", "f0"]
+        );
+        let (beyond, again) = p.reach_beyond(&cut, 5);
+        assert!(again);
+        assert!(beyond.len() < 4);
+        // The cap a program gives its tools: at least REACH_MIN, and the whole budget for one.
+        assert_eq!(p.reach_cap(usize::MAX), REACH_MIN);
+        assert!(p.reach_cap(1) >= REACH_BUDGET_BASE);
     }
 
     #[test]

@@ -24,6 +24,13 @@
 //!    code has) while other source files sit beside it. A tree whose only code is one bundle that
 //!    was scanned is an honest bundled package as often as not, and its findings speak for it.
 
+//!
+//! `tool-reach-limit`: a package whose tools, thousands of them each reaching thousands of
+//! functions, exceed what the whole-program phase follows ([`crate::program::Program::reach_cap`]
+//! and [`crate::program::BEYOND_BUDGET`]): tool code out of all proportion, generated to bury
+//! what a tool does past the limit. Honest packages (a few hundred tools over a few thousand
+//! functions) stay far below it.
+
 use std::path::Path;
 
 use super::walk::{Entry, Limits, Walked};
@@ -136,6 +143,47 @@ pub fn oversized_source(walked: &Walked, timed_out: &[&Entry], limits: &Limits) 
         tool: None,
         evidence: Vec::new(),
     })
+}
+
+/// The id of the reach-limit finding.
+pub const REACH_RULE: &str = "tool-reach-limit";
+
+/// Why a file whose tools' reach was cut is listed: each tool followed with its paths to `cap`
+/// functions, and, when `lost` is given, beyond that to that many calls only.
+pub fn reach_cut_reason(tools: usize, cap: usize, lost: Option<usize>) -> String {
+    let head = format!(
+        "partly analysed: {tools} tools in the package reach thousands of functions each (generated, \
+         not written); each was followed with its call paths to {cap} functions"
+    );
+    match lost {
+        None => format!("{head}, and beyond that without them"),
+        Some(calls) => format!(
+            "{head}, and beyond that through at most {calls} calls: what lies further is scanned, \
+             but not credited to its tools"
+        ),
+    }
+}
+
+/// The `tool-reach-limit` finding for a file whose tools reach beyond every limit.
+pub fn reach_limit(rel: &str, tools: usize, calls: usize) -> Finding {
+    Finding {
+        rule: REACH_RULE.to_owned(),
+        category: Category::Obfuscation,
+        severity: Severity::High,
+        confidence: Confidence::Medium,
+        message: format!(
+            "`{rel}` declares tools ({tools} in the package) that each reach more than {calls} calls \
+             deep into the code: far beyond what the analysis follows, and far beyond any written \
+             server; what they do past that point is not known, and code shaped to exhaust a \
+             scanner is how a payload hides"
+        ),
+        file: rel.to_owned(),
+        line: 1,
+        column: 1,
+        snippet: String::new(),
+        tool: None,
+        evidence: Vec::new(),
+    }
 }
 
 /// Whether a relative path lies where honest packages keep build output or vendored code.

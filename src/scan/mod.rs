@@ -276,6 +276,7 @@ impl<'s> Scanner<'s> {
             .map(|(u, t)| (unit_entry[u], t))
             .collect();
         part.endpoints = whole.endpoints;
+        part.skipped.extend(whole.skipped);
         part
     }
 
@@ -617,6 +618,8 @@ struct Whole {
     /// Each tool's report, after the unit that declares it.
     tools: Vec<(usize, ToolReport)>,
     endpoints: Vec<Endpoint>,
+    /// Files whose tools' reach was cut ([`Program::reach_cap`]).
+    skipped: Vec<Skip>,
 }
 
 /// One group's contribution to the report ([`Scanner::finish_group`]).
@@ -649,11 +652,16 @@ fn whole_program(
         .enumerate()
         .flat_map(|(u, unit)| (0..unit.facts.tools.len()).map(move |t| (u, t)))
         .collect();
-    // Each tool's reach is a breadth-first walk of its own: independent, so in parallel.
+    // Each tool's reach is a breadth-first walk of its own: independent, so in parallel; each
+    // within its share of the package's budget.
+    let cap = program.reach_cap(pairs.len());
     let reaches: Vec<(usize, usize, Reach)> = pairs
         .par_iter()
-        .map(|&(u, t)| (u, t, program.reach(u, &units[u].facts.tools[t])))
+        .map(|&(u, t)| (u, t, program.reach_within(u, &units[u].facts.tools[t], cap)))
         .collect();
+    // A cut reach is continued without paths, within a budget shared by the cut ones.
+    let cut = reaches.iter().filter(|(_, _, r)| r.cut()).count();
+    let beyond_cap = (crate::program::BEYOND_BUDGET / cut.max(1)).max(crate::program::BEYOND_MIN);
     let tool_of = |u: usize, t: usize| &units[u].facts.tools[t];
     // A finding belongs to the first tool whose own code holds it, else to the first whose reach
     // covers the function it is in: two indexes instead of every finding asking every tool.
@@ -751,6 +759,18 @@ fn whole_program(
                     .map(|&(_, hi)| (own, hi)),
             );
         }
+        let mut lost = false;
+        if reach.cut() {
+            let (beyond, cut_again) = program.reach_beyond(reach, beyond_cap);
+            mine.extend(
+                beyond
+                    .iter()
+                    .filter_map(|n| by_node.get(n))
+                    .flatten()
+                    .copied(),
+            );
+            lost = cut_again;
+        }
         mine.sort_unstable();
         mine.dedup();
         let mut eff = ToolEffects::default();
@@ -773,7 +793,7 @@ fn whole_program(
         };
         let judged = analysis::judge(&scope, units, hits);
         let report = tool_report(&units[*u], tool, &eff, hits);
-        (mine, eff, judged, report)
+        (mine, eff, judged, report, lost)
     };
     // The units that calls connect, each group with its tools in order: a group's dataflow shares
     // nothing with another's, so groups run in parallel, each on a memo of its own.
@@ -804,7 +824,24 @@ fn whole_program(
         from_sources.push(flows);
     }
     per_tool.sort_unstable_by_key(|&(i, _)| i);
-    for (i, (mine, eff, judged, report)) in per_tool {
+    // Files whose tools' reach was cut: listed once each, and a finding where even the
+    // continuation was cut (what those tools do beyond it is unknown).
+    let mut skipped: Vec<Skip> = Vec::new();
+    for (i, (_, _, _, _, lost)) in &per_tool {
+        let (u, _, reach) = &reaches[*i];
+        let rel = &units[*u].rel;
+        if !reach.cut() || skipped.last().is_some_and(|s| &s.path == rel) {
+            continue;
+        }
+        skipped.push(Skip {
+            path: rel.clone(),
+            reason: evasion::reach_cut_reason(pairs.len(), cap, lost.then_some(beyond_cap)),
+        });
+        if *lost {
+            findings.push(evasion::reach_limit(rel, pairs.len(), beyond_cap));
+        }
+    }
+    for (i, (mine, eff, judged, report, _)) in per_tool {
         for (hu, hi) in mine {
             covered[hu][hi] = true;
         }
@@ -863,6 +900,7 @@ fn whole_program(
         findings,
         tools,
         endpoints,
+        skipped,
     }
 }
 
