@@ -51,6 +51,11 @@ pub struct Program<'u> {
     import_sites: Vec<Vec<(usize, usize)>>,
     /// For each function, the calls that land on it: (unit, call index).
     callers: HashMap<FnRef, Vec<(usize, usize)>>,
+    /// For each unit, its calls' indexes in the order of their start: the calls inside a
+    /// dispatch branch are found by binary search, not by every tool asking every call.
+    calls_by_start: Vec<Vec<u32>>,
+    /// For each unit, each function name's first function.
+    first_named: Vec<HashMap<&'u str, u32>>,
 }
 
 impl<'u> Program<'u> {
@@ -63,6 +68,24 @@ impl<'u> Program<'u> {
             total += u.facts.functions.len();
         }
         let modules = ModuleIndex::new(units);
+        // Each unit's functions by name (the first of each name) and calls by start: the
+        // lookups a cross-file call and a dispatch branch make, so that neither is a search.
+        let (first_named, calls_by_start): (Vec<HashMap<&'u str, u32>>, Vec<Vec<u32>>) = units
+            .par_iter()
+            .map(|u| {
+                let mut named: HashMap<&'u str, u32> =
+                    HashMap::with_capacity(u.facts.functions.len());
+                for (fi, f) in u.facts.functions.iter().enumerate() {
+                    named
+                        .entry(f.name.as_str())
+                        .or_insert(u32::try_from(fi).unwrap_or(u32::MAX));
+                }
+                let mut by_start: Vec<u32> =
+                    (0..u32::try_from(u.facts.calls.len()).unwrap_or(u32::MAX)).collect();
+                by_start.sort_by_key(|&ci| u.facts.calls[ci as usize].span.start);
+                (named, by_start)
+            })
+            .unzip();
         // Where each call lands, (call index, function node), and which file each import reads,
         // (file, offset): every unit on its own, so in parallel.
         type PerUnit = Vec<Vec<(usize, usize)>>;
@@ -76,7 +99,7 @@ impl<'u> Program<'u> {
                     .iter()
                     .enumerate()
                     .filter_map(|(ci, call)| {
-                        let (tu, tf) = modules.resolve(units, ui, call)?;
+                        let (tu, tf) = modules.resolve(units, &first_named, ui, call)?;
                         Some((ci, base[tu] + tf as usize))
                     })
                     .collect();
@@ -99,11 +122,22 @@ impl<'u> Program<'u> {
                 edges[base[ui] + fi].extend(f.callees.iter().map(|&c| base[ui] + c as usize));
             }
             let mut targets = HashMap::with_capacity(resolved.len());
+            // A function's cross-file callees after its own, each once: a list searched while
+            // short, a set once long (one function calling thousands of imported ones).
+            let mut long: HashMap<usize, foldhash::HashSet<usize>> = HashMap::new();
             for (ci, node) in resolved {
                 targets.insert(ci, node);
                 if let Some(from) = u.facts.calls[ci].function {
-                    let list = &mut edges[base[ui] + from as usize];
-                    if !list.contains(&node) {
+                    let at = base[ui] + from as usize;
+                    let list = &mut edges[at];
+                    let fresh = if list.len() < 16 {
+                        !list.contains(&node)
+                    } else {
+                        long.entry(at)
+                            .or_insert_with(|| list.iter().copied().collect())
+                            .insert(node)
+                    };
+                    if fresh {
                         list.push(node);
                     }
                 }
@@ -140,6 +174,8 @@ impl<'u> Program<'u> {
             importers,
             import_sites,
             callers,
+            calls_by_start,
+            first_named,
         }
     }
 
@@ -287,23 +323,35 @@ impl<'u> Program<'u> {
                 .into_iter()
                 .map(|i| self.node((unit, u32::try_from(i).unwrap_or(u32::MAX)))),
         );
-        let by_name = |name: &str| facts.functions.iter().position(|f| f.name == name);
         // A handler function's own calls are edges of the graph; a dispatch branch (no handler
         // function of its own) starts from the functions its code calls.
-        for (ci, call) in facts.calls.iter().enumerate() {
-            if tool.handler.is_some() || !tool.ranges.iter().any(|t| t.contains(&call.span.start)) {
-                continue;
+        if tool.handler.is_none() {
+            let by_start = &self.calls_by_start[unit];
+            let mut inside: Vec<u32> = Vec::new();
+            for t in &tool.ranges {
+                let first =
+                    by_start.partition_point(|&ci| facts.calls[ci as usize].span.start < t.start);
+                inside.extend(
+                    by_start[first..]
+                        .iter()
+                        .take_while(|&&ci| facts.calls[ci as usize].span.start < t.end),
+                );
             }
-            let local = call
-                .callee
-                .strip_prefix("self.")
-                .or_else(|| call.callee.strip_prefix("this."))
-                .unwrap_or(&call.callee);
-            if let Some(f) = by_name(local) {
-                roots.push(self.node((unit, u32::try_from(f).unwrap_or(u32::MAX))));
-            }
-            if let Some(&n) = self.call_targets[unit].get(&ci) {
-                roots.push(n);
+            inside.sort_unstable();
+            inside.dedup();
+            for ci in inside.into_iter().map(|ci| ci as usize) {
+                let call = &facts.calls[ci];
+                let local = call
+                    .callee
+                    .strip_prefix("self.")
+                    .or_else(|| call.callee.strip_prefix("this."))
+                    .unwrap_or(&call.callee);
+                if let Some(&f) = self.first_named[unit].get(local) {
+                    roots.push(self.node((unit, f)));
+                }
+                if let Some(&n) = self.call_targets[unit].get(&ci) {
+                    roots.push(n);
+                }
             }
         }
         // Sparse: a tool reaches a few functions of the package, and a dense table per tool
@@ -586,8 +634,14 @@ impl ModuleIndex {
         }
     }
 
-    /// The function a cross-file call lands on.
-    fn resolve(&self, units: &[Unit], from: usize, call: &Call) -> Option<FnRef> {
+    /// The function a cross-file call lands on (`first_named`: each unit's functions by name).
+    fn resolve(
+        &self,
+        units: &[Unit],
+        first_named: &[HashMap<&str, u32>],
+        from: usize,
+        call: &Call,
+    ) -> Option<FnRef> {
         let callee = call.callee.trim_end_matches("()");
         if !callee.contains('.') && !callee.contains('/') {
             return None;
@@ -603,9 +657,8 @@ impl ModuleIndex {
             let Some(t) = self.module(units, from, module).filter(|&t| t != from) else {
                 continue;
             };
-            let facts = &units[t].facts;
-            if let Some(f) = facts.functions.iter().position(|f| f.name == func) {
-                return Some((t, u32::try_from(f).ok()?));
+            if let Some(&f) = first_named[t].get(func) {
+                return Some((t, f));
             }
         }
         None

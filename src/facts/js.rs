@@ -62,6 +62,8 @@ struct Js<'t, 's> {
     budget: Cell<usize>,
     /// Folds computed once the constants are known ([`Self::fold`]).
     folds: Folds,
+    /// The first function of each name, once the functions are known ([`super::first_named`]).
+    fn_named: HashMap<String, usize>,
     /// The names each asked expression reads ([`Self::names`]).
     names_memo: RefCell<IdMap<Vec<Name<'s>>>>,
     counter_nodes: Vec<Node<'t>>,
@@ -98,6 +100,7 @@ pub(super) fn extract<'t>(
         classes: HashSet::new(),
         budget: Cell::new(0),
         folds: Folds::new(src.len()),
+        fn_named: HashMap::new(),
         names_memo: RefCell::new(IdMap::default()),
         counter_nodes: Vec::new(),
         exports: Vec::new(),
@@ -165,6 +168,7 @@ pub(super) fn extract<'t>(
         js.import(node);
     }
     js.functions();
+    js.fn_named = super::first_named(&js.facts.functions);
     for (node, f) in std::mem::take(&mut js.decls) {
         js.bind(node, f);
     }
@@ -1129,7 +1133,7 @@ impl<'t> Js<'t, '_> {
     /// schema or handler key (`{ name, description, schema, handler }`), entries of a registry
     /// object keyed by tool name, and modules exporting `metadata` and a `handler`.
     fn tools(&mut self) {
-        let branches = self.dispatch_branches();
+        let branches = super::Branches::new(self.dispatch_branches());
         let mut tools = Vec::new();
         let mut generic = false;
         for (ci, call) in self.facts.calls.iter().enumerate() {
@@ -1194,17 +1198,15 @@ impl<'t> Js<'t, '_> {
                         }
                     }
                     Value::Function if last => {
-                        tool.handler = self
-                            .facts
-                            .function_ranges
-                            .iter()
-                            .position(|r| r.start == arg.span.start)
-                            .and_then(|h| u32::try_from(h).ok());
+                        tool.handler = super::function_starting_at(
+                            &self.facts.function_ranges,
+                            arg.span.start,
+                        )
+                        .and_then(|h| u32::try_from(h).ok());
                         tool.ranges.push(arg.span.range());
                     }
                     Value::Path { path } if last => {
-                        if let Some(fi) = self.facts.functions.iter().position(|f| &f.name == path)
-                        {
+                        if let Some(&fi) = self.fn_named.get(path) {
                             tool.handler = u32::try_from(fi).ok();
                             tool.ranges.push(self.facts.function_ranges[fi].clone());
                         }
@@ -1221,11 +1223,13 @@ impl<'t> Js<'t, '_> {
             tools.push(tool);
         }
         let mut candidates = Vec::new();
+        // An object inside a tool is not another tool: the registered tools by binary search,
+        // the tools defined by objects (found in order, each after the last) by the furthest end.
+        let registered = super::Cover::new(tools.iter().map(|t: &Tool| t.span.range()).collect());
+        let mut defined_to = 0;
         for node in std::mem::take(&mut self.objects_nodes) {
-            if tools
-                .iter()
-                .any(|t: &Tool| t.span.range().contains(&node.start_byte()))
-            {
+            let at = node.start_byte();
+            if registered.contains(at) || at < defined_to {
                 continue;
             }
             // A tool list mapped from a collection: `{ name: t.metadata.name, inputSchema: … }`.
@@ -1237,7 +1241,10 @@ impl<'t> Js<'t, '_> {
             }
             let keyed = self.registry_key(node);
             match self.definition_object(node, keyed, &branches) {
-                Some((t, true)) => tools.push(t),
+                Some((t, true)) => {
+                    defined_to = defined_to.max(t.span.end);
+                    tools.push(t);
+                }
                 Some((t, false)) => candidates.push(Candidate {
                     tool: t,
                     decorator: None,
@@ -1311,7 +1318,7 @@ impl<'t> Js<'t, '_> {
         &self,
         node: Node<'t>,
         keyed: Option<String>,
-        branches: &[(String, Range<usize>)],
+        branches: &super::Branches,
     ) -> Option<(Tool, bool)> {
         const SCHEMA_KEYS: [&str; 7] = [
             "inputSchema",
@@ -1355,12 +1362,7 @@ impl<'t> Js<'t, '_> {
             tool.handler = u32::try_from(h).ok();
             tool.ranges.push(self.facts.function_ranges[h].clone());
         }
-        tool.ranges.extend(
-            branches
-                .iter()
-                .filter(|(n, _)| *n == tool.name)
-                .map(|(_, r)| r.clone()),
-        );
+        tool.ranges.extend_from_slice(branches.of(&tool.name));
         Some((tool, direct))
     }
 
@@ -1382,8 +1384,7 @@ impl<'t> Js<'t, '_> {
         let node = unwrap(node);
         match node.kind() {
             "identifier" | "shorthand_property_identifier" => {
-                let name = text(node, self.src);
-                self.facts.functions.iter().position(|f| f.name == name)
+                self.fn_named.get(&*text(node, self.src)).copied()
             }
             k if FUNCTION_KINDS.contains(&k) => self
                 .facts

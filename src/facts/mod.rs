@@ -530,6 +530,74 @@ impl FileFacts {
     }
 }
 
+/// Tool name → the byte ranges of the dispatch branches taken on it (`if name == "x"`,
+/// `case "x":`), in the file's order: looked up once per tool, not searched (16 000 tools
+/// dispatched in one `call_tool` compared every tool with every branch).
+pub(crate) struct Branches(HashMap<String, Vec<Range<usize>>>);
+
+impl Branches {
+    pub(crate) fn new(list: Vec<(String, Range<usize>)>) -> Branches {
+        let mut map: HashMap<String, Vec<Range<usize>>> = HashMap::default();
+        for (name, range) in list {
+            map.entry(name).or_default().push(range);
+        }
+        Branches(map)
+    }
+
+    /// The branches taken on `name`.
+    pub(crate) fn of(&self, name: &str) -> &[Range<usize>] {
+        self.0.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The first function of each name (what a lookup by name answers), built once the functions
+/// of a file are known: thousands of tools each naming a handler searched every function.
+pub(crate) fn first_named(functions: &[Function]) -> HashMap<String, usize> {
+    let mut map: HashMap<String, usize> = HashMap::default();
+    for (i, f) in functions.iter().enumerate() {
+        map.entry(f.name.clone()).or_insert(i);
+    }
+    map
+}
+
+/// The first function whose range starts at `start` (`ranges` sorted by start, as
+/// [`FileFacts::function_ranges`] are).
+pub(crate) fn function_starting_at(ranges: &[Range<usize>], start: usize) -> Option<usize> {
+    let i = ranges.partition_point(|r| r.start < start);
+    (ranges.get(i)?.start == start).then_some(i)
+}
+
+/// Whether an offset lies in one of a set of ranges, by binary search: the ranges sorted by
+/// start, with the largest end among each prefix.
+pub(crate) struct Cover {
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl Cover {
+    pub(crate) fn new(mut ranges: Vec<Range<usize>>) -> Cover {
+        ranges.sort_unstable_by_key(|r| r.start);
+        let mut end = 0;
+        let max_end = ranges
+            .iter()
+            .map(|r| {
+                end = end.max(r.end);
+                end
+            })
+            .collect();
+        Cover {
+            starts: ranges.iter().map(|r| r.start).collect(),
+            max_end,
+        }
+    }
+
+    /// Whether some range holds `offset`.
+    pub(crate) fn contains(&self, offset: usize) -> bool {
+        let i = self.starts.partition_point(|&s| s <= offset);
+        i > 0 && self.max_end[i - 1] > offset
+    }
+}
+
 /// Upper bounds that keep extraction linear and bounded on hostile input.
 pub(crate) mod limits {
     /// Deepest expression nesting that folding or value description follows.

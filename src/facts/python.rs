@@ -53,6 +53,8 @@ struct Py<'t, 's> {
     budget: Cell<usize>,
     /// Folds computed once the constants are known ([`Self::fold`]).
     folds: Folds,
+    /// The first function of each name, once the functions are known ([`super::first_named`]).
+    fn_named: HashMap<String, usize>,
     /// The names each asked expression reads ([`Self::names`]).
     names_memo: RefCell<IdMap<Vec<Name<'s>>>>,
     counter_nodes: Vec<Node<'t>>,
@@ -96,6 +98,7 @@ pub(super) fn extract<'t>(
         top_values: Vec::new(),
         budget: Cell::new(0),
         folds: Folds::new(src.len()),
+        fn_named: HashMap::new(),
         names_memo: RefCell::new(IdMap::default()),
         counter_nodes: Vec::new(),
         dicts: Vec::new(),
@@ -167,6 +170,7 @@ pub(super) fn extract<'t>(
         py.import(node);
     }
     py.functions();
+    py.fn_named = super::first_named(&py.facts.functions);
     for (node, f) in std::mem::take(&mut py.binds) {
         py.cur.set(f);
         py.bind(node, f);
@@ -1238,7 +1242,7 @@ impl<'t> Py<'t, '_> {
                 self.generic = true;
                 continue;
             };
-            let Some(f) = self.facts.functions.iter().position(|f| &f.name == path) else {
+            let Some(&f) = self.fn_named.get(path) else {
                 self.generic = true;
                 continue;
             };
@@ -1418,14 +1422,11 @@ impl<'t> Py<'t, '_> {
     /// identifier (or `self.name`).
     fn function_of(&self, node: Node<'_>) -> Option<usize> {
         match node.kind() {
-            "identifier" => {
-                let name = text(node, self.src);
-                self.facts.functions.iter().position(|f| f.name == name)
-            }
-            "attribute" => {
-                let name = text(node.field("attribute")?, self.src);
-                self.facts.functions.iter().position(|f| f.name == name)
-            }
+            "identifier" => self.fn_named.get(&*text(node, self.src)).copied(),
+            "attribute" => self
+                .fn_named
+                .get(&*text(node.field("attribute")?, self.src))
+                .copied(),
             "lambda" => self
                 .facts
                 .function_ranges
@@ -1800,7 +1801,7 @@ impl<'t> Py<'t, '_> {
         if decls.is_empty() {
             return;
         }
-        let branches = self.dispatch_branches();
+        let branches = super::Branches::new(self.dispatch_branches());
         for i in decls {
             let c = &self.facts.calls[i];
             let Some(name) = c
@@ -1821,11 +1822,7 @@ impl<'t> Py<'t, '_> {
             if let Some((_, schema)) = schema {
                 tool.params = schema_params(schema);
             }
-            tool.ranges = branches
-                .iter()
-                .filter(|(n, _)| *n == tool.name)
-                .map(|(_, r)| r.clone())
-                .collect();
+            tool.ranges = branches.of(&tool.name).to_vec();
             self.facts.tools.push(tool);
         }
     }

@@ -525,3 +525,32 @@ fn folds_that_grow_through_names_stop_at_the_files_budget() {
         );
     }
 }
+
+#[test]
+fn covers_and_lookups_answer_as_the_searches_they_replace() {
+    // Nested, overlapping, empty and disjoint ranges, against a linear search at every offset.
+    let ranges = vec![10..20, 12..14, 15..40, 30..30, 50..60, 55..58, 70..71];
+    let cover = Cover::new(ranges.clone());
+    for offset in 0..80 {
+        assert_eq!(
+            cover.contains(offset),
+            ranges.iter().any(|r| r.contains(&offset)),
+            "{offset}"
+        );
+    }
+    assert!(!Cover::new(Vec::new()).contains(0));
+    let sorted = vec![0..5, 3..4, 3..3, 8..9];
+    for start in 0..10 {
+        assert_eq!(
+            function_starting_at(&sorted, start),
+            sorted.iter().position(|r| r.start == start),
+            "{start}"
+        );
+    }
+    let f = facts(
+        Language::Python,
+        "def a():\n    pass\ndef b():\n    pass\ndef a():\n    pass\n",
+    );
+    let named = first_named(&f.functions);
+    assert_eq!((named["a"], named["b"]), (0, 1));
+}

@@ -65,14 +65,17 @@ pub(super) fn late_ranges(facts: &mut FileFacts) {
         }
     }
     // Timer callbacks: an inline function, or a function of the file named as the callback.
+    let mut named = None;
     for call in facts.calls.iter().filter(|c| is_timer(&c.callee)) {
         for a in &call.args {
             let f = match &a.value {
-                Value::Function => facts
-                    .function_ranges
-                    .iter()
-                    .position(|r| r.start == a.span.start),
-                Value::Path { path } => facts.functions.iter().position(|f| &f.name == path),
+                Value::Function => {
+                    super::function_starting_at(&facts.function_ranges, a.span.start)
+                }
+                Value::Path { path } => named
+                    .get_or_insert_with(|| super::first_named(&facts.functions))
+                    .get(path)
+                    .copied(),
                 _ => None,
             };
             late.extend(f.map(|f| facts.function_ranges[f].clone()));
