@@ -636,6 +636,58 @@ struct Part {
     endpoints: Vec<Endpoint>,
 }
 
+/// For each located finding (unit, offset, finding), the first tool (in `own_by_unit` order)
+/// whose own code holds it: one sweep per unit over its findings and its tools' ranges, sorted by
+/// offset, keeping the ranges open at each finding by tool, instead of every finding asking every
+/// tool of its file (20 000 tools and 40 000 findings in one file took seconds).
+fn first_owners<'r>(
+    located: &[(usize, usize, Finding)],
+    own_by_unit: &[Vec<usize>],
+    ranges_of: impl Fn(usize) -> &'r [std::ops::Range<usize>],
+) -> Vec<Option<usize>> {
+    use std::cmp::Reverse;
+    use std::collections::{BTreeMap, BinaryHeap};
+    let mut out = vec![None; located.len()];
+    let mut by_unit: Vec<Vec<(usize, usize)>> = vec![Vec::new(); own_by_unit.len()];
+    for (k, (u, offset, _)) in located.iter().enumerate() {
+        by_unit[*u].push((*offset, k));
+    }
+    for (u, mut asks) in by_unit.into_iter().enumerate() {
+        if asks.is_empty() || own_by_unit[u].is_empty() {
+            continue;
+        }
+        asks.sort_unstable();
+        let mut ranges: Vec<(usize, usize, usize)> = own_by_unit[u]
+            .iter()
+            .flat_map(|&i| ranges_of(i).iter().map(move |r| (r.start, r.end, i)))
+            .filter(|(start, end, _)| start < end)
+            .collect();
+        ranges.sort_unstable();
+        // Open ranges: by tool (a tool may have several open), and by end to close them.
+        let mut open: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut ends: BinaryHeap<Reverse<(usize, usize)>> = BinaryHeap::new();
+        let mut next = 0;
+        for (offset, k) in asks {
+            while let Some(&(_, end, i)) = ranges.get(next).filter(|r| r.0 <= offset) {
+                *open.entry(i).or_default() += 1;
+                ends.push(Reverse((end, i)));
+                next += 1;
+            }
+            while let Some(&Reverse((_, i))) = ends.peek().filter(|e| e.0.0 <= offset) {
+                ends.pop();
+                if let Some(n) = open.get_mut(&i) {
+                    *n -= 1;
+                    if *n == 0 {
+                        open.remove(&i);
+                    }
+                }
+            }
+            out[k] = open.keys().next().copied();
+        }
+    }
+    out
+}
+
 /// Links the parsed files into one program, computes what every tool reaches across files,
 /// attributes findings to tools, and judges every tool (and each file's module code).
 fn whole_program(
@@ -673,13 +725,14 @@ fn whole_program(
             first_by_node.entry(n).or_insert(i);
         }
     }
+    let own_of = first_owners(&located, &own_by_unit, |i| {
+        let (tu, t, _) = &reaches[i];
+        &tool_of(*tu, *t).ranges
+    });
     let mut findings: Vec<Finding> = located
         .into_iter()
-        .map(|(u, offset, mut f)| {
-            let own = own_by_unit[u].iter().copied().find(|&i| {
-                let (tu, t, _) = &reaches[i];
-                tool_of(*tu, *t).ranges.iter().any(|r| r.contains(&offset))
-            });
+        .zip(own_of)
+        .map(|((u, offset, mut f), own)| {
             let any = || {
                 program
                     .node_at(u, offset)
@@ -1143,5 +1196,38 @@ impl Scanner<'_> {
             }
         }
         ids
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_belongs_to_the_first_tool_whose_own_code_holds_it() {
+        // Tools with nested, overlapping, repeated, empty and disjoint ranges over two files,
+        // against every finding asking every tool of its file in order.
+        let ranges: Vec<Vec<std::ops::Range<usize>>> = vec![
+            vec![10..50],
+            vec![20..30, 60..70],
+            vec![0..15],
+            vec![25..25, 40..80],
+            vec![5..100],
+            vec![],
+        ];
+        let own_by_unit = vec![vec![0, 1, 2, 3], vec![4, 5]];
+        let finding = evasion::reach_limit("x.py", 1, 1);
+        let located: Vec<(usize, usize, Finding)> = (0..2)
+            .flat_map(|u| (0..110).rev().step_by(3).map(move |o| (u, o)))
+            .map(|(u, o)| (u, o, finding.clone()))
+            .collect();
+        let fast = first_owners(&located, &own_by_unit, |i| &ranges[i]);
+        for ((u, offset, _), got) in located.iter().zip(fast) {
+            let want = own_by_unit[*u]
+                .iter()
+                .copied()
+                .find(|&i| ranges[i].iter().any(|r| r.contains(offset)));
+            assert_eq!(got, want, "unit {u} offset {offset}");
+        }
     }
 }

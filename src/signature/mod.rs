@@ -938,6 +938,8 @@ impl Signatures {
         if self.description_owner.is_empty() {
             return;
         }
+        let handlers: foldhash::HashSet<u32> =
+            facts.tools.iter().filter_map(|t| t.handler).collect();
         let texts = facts
             .tools
             .iter()
@@ -958,11 +960,7 @@ impl Signatures {
                     .iter()
                     .enumerate()
                     .filter(|(i, f)| {
-                        f.decorated
-                            && !facts
-                                .tools
-                                .iter()
-                                .any(|t| t.handler == u32::try_from(*i).ok())
+                        f.decorated && !u32::try_from(*i).is_ok_and(|i| handlers.contains(&i))
                     })
                     .filter_map(|(_, f)| Some((f.doc.as_deref()?, f.span))),
             );
