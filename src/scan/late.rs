@@ -56,7 +56,7 @@ impl Scanner<'_> {
                         file: unit.rel.clone(),
                         line: h.span.line,
                         column: h.span.byte_column + 1,
-                        snippet: clip(&escape_invisible(shown), super::SNIPPET_CHARS),
+                        snippet: clip(&escape_invisible(shown), super::snippet::SNIPPET_CHARS),
                         tool: None,
                         evidence,
                     },

@@ -17,6 +17,7 @@ pub mod evasion;
 pub mod floor;
 mod late;
 pub mod packages;
+mod snippet;
 pub mod walk;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,20 +30,18 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 pub use context::ScanContext;
+pub use snippet::{Lines, snippet};
 pub use walk::{Entry, Limits};
 
 use crate::analysis::{self, Dest, EffectHit, Purpose, Scope, ToolEffects};
 use crate::dataflow::{Dataflow, Flow};
-use crate::facts::{self, FileFacts, Span, Tool};
+use crate::facts::{self, FileFacts, Tool};
 use crate::finding::{Category, Evidence, Finding, Severity, Skip};
 use crate::lang::{FileKind, Language, Manifest};
 use crate::program::{Program, Reach, Unit};
 use crate::report::wire::{Endpoint, Location, Report, ScannerInfo, Stats, Target, ToolReport};
 use crate::signature::{Effect, Hit, ManifestData, Signatures, clip, escape_invisible};
 use crate::syntax::Syntax;
-
-/// Longest snippet shown for a finding, in characters.
-const SNIPPET_CHARS: usize = 160;
 
 /// What one file contributed.
 #[derive(Debug, Default)]
@@ -504,6 +503,7 @@ impl<'s> Scanner<'s> {
         let mut seen = BTreeSet::new();
         let mut out: Vec<EffectHit> = Vec::new();
         let mut processes = Vec::new();
+        let mut lines = None;
         for h in hits {
             let sig = &self.signatures.all()[h.sig];
             let Some(effect) = sig.effect else { continue };
@@ -517,7 +517,9 @@ impl<'s> Scanner<'s> {
             if !seen.insert((h.span.line, effect, dest.clone(), credential)) {
                 continue;
             }
-            let (snippet, column) = snippet(text, h.span);
+            let (snippet, column) = lines
+                .get_or_insert_with(|| Lines::new(text))
+                .snippet(h.span);
             if matches!(local, Some(analysis::Local::Process { .. })) {
                 processes.push(h.span);
             }
@@ -535,7 +537,7 @@ impl<'s> Scanner<'s> {
         // `sh(["curl", "-d", token, URL])` with `def sh(argv): subprocess.run(argv)`: the call
         // that hands over the command line is where data leaves.
         for (span, dest) in analysis::helper_network_commands(facts, text, &processes) {
-            let (snippet, column) = snippet(text, span);
+            let (snippet, column) = lines.get_or_insert_with(|| Lines::new(text)).snippet(span);
             out.push(EffectHit {
                 effect: Effect::Process,
                 dest: Some(dest),
@@ -560,6 +562,7 @@ impl<'s> Scanner<'s> {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         let mut offsets = Vec::new();
+        let mut lines = None;
         for h in hits {
             let sig = &self.signatures.all()[h.sig];
             if sig.severity == Severity::Info || !seen.insert((h.sig, h.span.line)) {
@@ -573,7 +576,9 @@ impl<'s> Scanner<'s> {
                     note: d.clone(),
                 });
             }
-            let (snippet, column) = snippet(text, h.span);
+            let (snippet, column) = lines
+                .get_or_insert_with(|| Lines::new(text))
+                .snippet(h.span);
             out.push(Finding {
                 rule: sig.id.clone(),
                 category: sig.category,
@@ -1058,51 +1063,6 @@ fn tool_report(unit: &Unit, t: &Tool, e: &ToolEffects, hits: &[Vec<EffectHit>]) 
             .into_iter()
             .collect(),
     }
-}
-
-/// The source line of a span, clipped around the column, and the 1-based character column.
-pub fn snippet(text: &str, span: Span) -> (String, u32) {
-    let line_start = if span.start == 0 && span.line > 1 {
-        // Spans without offsets (manifest hits) locate by line number.
-        text.split_inclusive('\n')
-            .take(span.line as usize - 1)
-            .map(str::len)
-            .sum()
-    } else {
-        // Offsets count the file's bytes; `text` is its lossy decoding, where an invalid byte
-        // became a three-byte U+FFFD, so an offset may land inside a character.
-        let mut start = span.start.min(text.len());
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        text[..start].rfind('\n').map_or(0, |i| i + 1)
-    };
-    let line_start = line_start.min(text.len());
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |i| line_start + i);
-    let line = &text[line_start..line_end];
-    let col_byte = (span.byte_column as usize).min(line.len());
-    let col_byte = (0..=col_byte)
-        .rev()
-        .find(|&i| line.is_char_boundary(i))
-        .unwrap_or(0);
-    let column = line[..col_byte].chars().count();
-    let chars: Vec<char> = line.chars().collect();
-    let (from, prefix) = if chars.len() > SNIPPET_CHARS && column > SNIPPET_CHARS / 2 {
-        (column - SNIPPET_CHARS / 2, "…")
-    } else {
-        (0, "")
-    };
-    let mut s: String = prefix.to_owned();
-    s.extend(chars.iter().skip(from).take(SNIPPET_CHARS));
-    if chars.len() > from + SNIPPET_CHARS {
-        s.push('…');
-    }
-    (
-        s.trim_end().to_owned(),
-        u32::try_from(column + 1).unwrap_or(u32::MAX),
-    )
 }
 
 /// Reads at most `max` bytes of a file the walk listed at `size` bytes: an error when unreadable
