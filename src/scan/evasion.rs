@@ -172,10 +172,9 @@ pub fn reach_limit(rel: &str, tools: usize, calls: usize) -> Finding {
         severity: Severity::High,
         confidence: Confidence::Medium,
         message: format!(
-            "`{rel}` declares tools ({tools} in the package) that each reach more than {calls} calls \
-             deep into the code: far beyond what the analysis follows, and far beyond any written \
-             server; what they do past that point is not known, and code shaped to exhaust a \
-             scanner is how a payload hides"
+            "`{rel}` declares tools ({tools} in the package) whose reach runs past the {calls} calls \
+             the analysis follows for each: far beyond any written server; what they do past that \
+             point is not known, and code shaped to exhaust a scanner is how a payload hides"
         ),
         file: rel.to_owned(),
         line: 1,
