@@ -54,8 +54,8 @@ pub struct Program<'u> {
     /// For each unit, its calls' indexes in the order of their start: the calls inside a
     /// dispatch branch are found by binary search, not by every tool asking every call.
     calls_by_start: Vec<Vec<u32>>,
-    /// For each unit, each function name's first function.
-    first_named: Vec<HashMap<&'u str, u32>>,
+    /// For each unit, each function name's first function ([`crate::facts::first_named`]).
+    first_named: Vec<HashMap<String, usize>>,
 }
 
 impl<'u> Program<'u> {
@@ -70,20 +70,13 @@ impl<'u> Program<'u> {
         let modules = ModuleIndex::new(units);
         // Each unit's functions by name (the first of each name) and calls by start: the
         // lookups a cross-file call and a dispatch branch make, so that neither is a search.
-        let (first_named, calls_by_start): (Vec<HashMap<&'u str, u32>>, Vec<Vec<u32>>) = units
+        let (first_named, calls_by_start): (Vec<HashMap<String, usize>>, Vec<Vec<u32>>) = units
             .par_iter()
             .map(|u| {
-                let mut named: HashMap<&'u str, u32> =
-                    HashMap::with_capacity(u.facts.functions.len());
-                for (fi, f) in u.facts.functions.iter().enumerate() {
-                    named
-                        .entry(f.name.as_str())
-                        .or_insert(u32::try_from(fi).unwrap_or(u32::MAX));
-                }
                 let mut by_start: Vec<u32> =
                     (0..u32::try_from(u.facts.calls.len()).unwrap_or(u32::MAX)).collect();
                 by_start.sort_by_key(|&ci| u.facts.calls[ci as usize].span.start);
-                (named, by_start)
+                (crate::facts::first_named(&u.facts.functions), by_start)
             })
             .unzip();
         // Where each call lands, (call index, function node), and which file each import reads,
@@ -122,23 +115,15 @@ impl<'u> Program<'u> {
                 edges[base[ui] + fi].extend(f.callees.iter().map(|&c| base[ui] + c as usize));
             }
             let mut targets = HashMap::with_capacity(resolved.len());
-            // A function's cross-file callees after its own, each once: a list searched while
-            // short, a set once long (one function calling thousands of imported ones).
-            let mut long: HashMap<usize, foldhash::HashSet<usize>> = HashMap::new();
+            // A function's cross-file callees after its own, each once (a cross-file target is
+            // never one of its own file's functions).
+            let mut linked: foldhash::HashSet<(usize, usize)> = foldhash::HashSet::default();
             for (ci, node) in resolved {
                 targets.insert(ci, node);
                 if let Some(from) = u.facts.calls[ci].function {
                     let at = base[ui] + from as usize;
-                    let list = &mut edges[at];
-                    let fresh = if list.len() < 16 {
-                        !list.contains(&node)
-                    } else {
-                        long.entry(at)
-                            .or_insert_with(|| list.iter().copied().collect())
-                            .insert(node)
-                    };
-                    if fresh {
-                        list.push(node);
+                    if linked.insert((at, node)) {
+                        edges[at].push(node);
                     }
                 }
             }
@@ -302,44 +287,30 @@ impl<'u> Program<'u> {
         let facts = &self.units[unit].facts;
         let mut roots: Vec<usize> = Vec::new();
         roots.extend(tool.handler.map(|h| self.node((unit, h))));
-        // The functions inside the tool's own code: those starting in one of its ranges (the
-        // ranges are sorted by start, parents first) that also end in it, in the order of the file.
-        let mut inside: Vec<usize> = Vec::new();
-        for t in &tool.ranges {
-            let first = facts.function_ranges.partition_point(|r| r.start < t.start);
-            inside.extend(
-                facts.function_ranges[first..]
-                    .iter()
-                    .enumerate()
-                    .take_while(|(_, r)| r.start < t.end)
-                    .filter(|(_, r)| r.end <= t.end)
-                    .map(|(i, _)| first + i),
-            );
-        }
-        inside.sort_unstable();
-        inside.dedup();
+        // The functions inside the tool's own code (starting in one of its ranges and ending in
+        // it), in the order of the file.
+        let inside = starting_in(&facts.function_ranges, &tool.ranges, |r| r.start);
         roots.extend(
             inside
                 .into_iter()
+                .filter(|&i| {
+                    let r = &facts.function_ranges[i];
+                    tool.ranges
+                        .iter()
+                        .any(|t| t.start <= r.start && r.end <= t.end)
+                })
                 .map(|i| self.node((unit, u32::try_from(i).unwrap_or(u32::MAX)))),
         );
         // A handler function's own calls are edges of the graph; a dispatch branch (no handler
         // function of its own) starts from the functions its code calls.
         if tool.handler.is_none() {
             let by_start = &self.calls_by_start[unit];
-            let mut inside: Vec<u32> = Vec::new();
-            for t in &tool.ranges {
-                let first =
-                    by_start.partition_point(|&ci| facts.calls[ci as usize].span.start < t.start);
-                inside.extend(
-                    by_start[first..]
-                        .iter()
-                        .take_while(|&&ci| facts.calls[ci as usize].span.start < t.end),
-                );
-            }
-            inside.sort_unstable();
-            inside.dedup();
-            for ci in inside.into_iter().map(|ci| ci as usize) {
+            let inside = starting_in(by_start, &tool.ranges, |&ci| {
+                facts.calls[ci as usize].span.start
+            });
+            let mut calls: Vec<usize> = inside.into_iter().map(|k| by_start[k] as usize).collect();
+            calls.sort_unstable();
+            for ci in calls {
                 let call = &facts.calls[ci];
                 let local = call
                     .callee
@@ -347,7 +318,7 @@ impl<'u> Program<'u> {
                     .or_else(|| call.callee.strip_prefix("this."))
                     .unwrap_or(&call.callee);
                 if let Some(&f) = self.first_named[unit].get(local) {
-                    roots.push(self.node((unit, f)));
+                    roots.push(self.node((unit, u32::try_from(f).unwrap_or(u32::MAX))));
                 }
                 if let Some(&n) = self.call_targets[unit].get(&ci) {
                     roots.push(n);
@@ -497,6 +468,23 @@ pub const BEYOND_BUDGET: usize = 1 << 27;
 /// Calls each cut reach's continuation may always follow.
 pub const BEYOND_MIN: usize = 4096;
 
+/// The positions in `sorted` (sorted by `start_of`) of the items whose start lies in one of
+/// `ranges`, ascending and each once: a binary search per range, not a pass over the list.
+fn starting_in<T>(
+    sorted: &[T],
+    ranges: &[std::ops::Range<usize>],
+    start_of: impl Fn(&T) -> usize,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    for t in ranges {
+        let first = sorted.partition_point(|x| start_of(x) < t.start);
+        out.extend((first..sorted.len()).take_while(|&k| start_of(&sorted[k]) < t.end));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// The function a graph node stands for, given each unit's first node.
 fn fn_of(base: &[usize], node: usize) -> FnRef {
     let u = base.partition_point(|&b| b <= node) - 1;
@@ -638,7 +626,7 @@ impl ModuleIndex {
     fn resolve(
         &self,
         units: &[Unit],
-        first_named: &[HashMap<&str, u32>],
+        first_named: &[HashMap<String, usize>],
         from: usize,
         call: &Call,
     ) -> Option<FnRef> {
@@ -658,7 +646,7 @@ impl ModuleIndex {
                 continue;
             };
             if let Some(&f) = first_named[t].get(func) {
-                return Some((t, f));
+                return Some((t, u32::try_from(f).ok()?));
             }
         }
         None

@@ -1386,11 +1386,9 @@ impl<'t> Js<'t, '_> {
             "identifier" | "shorthand_property_identifier" => {
                 self.fn_named.get(&*text(node, self.src)).copied()
             }
-            k if FUNCTION_KINDS.contains(&k) => self
-                .facts
-                .function_ranges
-                .iter()
-                .position(|r| r.start == node.start_byte()),
+            k if FUNCTION_KINDS.contains(&k) => {
+                super::function_starting_at(&self.facts.function_ranges, node.start_byte())
+            }
             _ => None,
         }
     }

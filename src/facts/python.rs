@@ -1427,11 +1427,7 @@ impl<'t> Py<'t, '_> {
                 .fn_named
                 .get(&*text(node.field("attribute")?, self.src))
                 .copied(),
-            "lambda" => self
-                .facts
-                .function_ranges
-                .iter()
-                .position(|r| r.start == node.start_byte()),
+            "lambda" => super::function_starting_at(&self.facts.function_ranges, node.start_byte()),
             _ => None,
         }
     }

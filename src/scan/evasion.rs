@@ -23,7 +23,6 @@
 //!    was scanned but looks minified (a line of at least [`LONG_LINE_BYTES`], which no hand-written
 //!    code has) while other source files sit beside it. A tree whose only code is one bundle that
 //!    was scanned is an honest bundled package as often as not, and its findings speak for it.
-
 //!
 //! `tool-reach-limit`: a package whose tools, thousands of them each reaching thousands of
 //! functions, exceed what the whole-program phase follows ([`crate::program::Program::reach_cap`]

@@ -883,19 +883,22 @@ fn whole_program(
     }
     per_tool.sort_unstable_by_key(|&(i, _)| i);
     // Files whose tools' reach was cut: listed once each, and a finding where even the
-    // continuation was cut (what those tools do beyond it is unknown).
-    let mut skipped: Vec<Skip> = Vec::new();
+    // continuation of one of its tools was cut (what that tool does beyond it is unknown).
+    let mut cut_files: BTreeMap<usize, bool> = BTreeMap::new();
     for (i, (_, _, _, _, lost)) in &per_tool {
         let (u, _, reach) = &reaches[*i];
-        let rel = &units[*u].rel;
-        if !reach.cut() || skipped.last().is_some_and(|s| &s.path == rel) {
-            continue;
+        if reach.cut() {
+            *cut_files.entry(*u).or_default() |= *lost;
         }
+    }
+    let mut skipped: Vec<Skip> = Vec::new();
+    for (u, lost) in cut_files {
+        let rel = &units[u].rel;
         skipped.push(Skip {
             path: rel.clone(),
             reason: evasion::reach_cut_reason(pairs.len(), cap, lost.then_some(beyond_cap)),
         });
-        if *lost {
+        if lost {
             findings.push(evasion::reach_limit(rel, pairs.len(), beyond_cap));
         }
     }
