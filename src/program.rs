@@ -42,7 +42,12 @@ pub type FnRef = (usize, u32);
 pub struct Program<'u> {
     units: &'u [Unit],
     base: Vec<usize>,
+    /// Each function's callees: function nodes, and name nodes (`>= base`'s total) that stand
+    /// for every function of one name in one file ([`crate::facts::FileFacts::named`]).
     edges: Vec<Vec<usize>>,
+    /// The functions of each name node, node `edges.len() + i` being `names[i]`: a walk follows
+    /// a name node's functions as the calling function's own callees, and each name node once.
+    names: Vec<Vec<usize>>,
     /// Cross-file call targets per unit: call index → node.
     call_targets: Vec<HashMap<usize, usize>>,
     /// For each unit, the units that import it.
@@ -109,10 +114,29 @@ impl<'u> Program<'u> {
             })
             .unzip();
         let mut edges: Vec<Vec<usize>> = vec![Vec::new(); total];
+        let mut names: Vec<Vec<usize>> = Vec::new();
         let mut call_targets = Vec::with_capacity(units.len());
         for ((ui, u), resolved) in units.iter().enumerate().zip(resolved) {
+            // A name of one function is that function's node (not the caller's own: a
+            // recursion is no edge); a name of several gets a name node when first called.
+            let mut name_node = vec![usize::MAX; u.facts.named.len()];
             for (fi, f) in u.facts.functions.iter().enumerate() {
-                edges[base[ui] + fi].extend(f.callees.iter().map(|&c| base[ui] + c as usize));
+                let at = base[ui] + fi;
+                for &g in &f.callees {
+                    let group = &u.facts.named[g as usize];
+                    let node = match group.as_slice() {
+                        [one] => base[ui] + *one as usize,
+                        _ if name_node[g as usize] != usize::MAX => name_node[g as usize],
+                        _ => {
+                            names.push(group.iter().map(|&t| base[ui] + t as usize).collect());
+                            name_node[g as usize] = total + names.len() - 1;
+                            total + names.len() - 1
+                        }
+                    };
+                    if node != at {
+                        edges[at].push(node);
+                    }
+                }
             }
             let mut targets = HashMap::with_capacity(resolved.len());
             // A function's cross-file callees after its own, each once (a cross-file target is
@@ -155,6 +179,7 @@ impl<'u> Program<'u> {
             units,
             base,
             edges,
+            names,
             call_targets,
             importers,
             import_sites,
@@ -276,7 +301,9 @@ impl<'u> Program<'u> {
     /// functions (600 KB) took 2.8 GB and 6 s before it. A cut reach is continued without its
     /// paths ([`Program::reach_beyond`]), so that what the tool does is still known.
     pub fn reach_cap(&self, tools: usize) -> usize {
-        let size = self.edges.len() + self.edges.iter().map(Vec::len).sum::<usize>();
+        let size = self.edges.len()
+            + self.edges.iter().map(Vec::len).sum::<usize>()
+            + self.names.iter().map(Vec::len).sum::<usize>();
         let budget = REACH_BUDGET_BASE.saturating_add(size.saturating_mul(REACH_BUDGET_PER_EDGE));
         (budget / tools.max(1)).max(REACH_MIN)
     }
@@ -332,6 +359,7 @@ impl<'u> Program<'u> {
         let mut visited = Vec::new();
         let mut cut = false;
         let mut reached = 0;
+        let mut names_followed: foldhash::HashSet<usize> = foldhash::HashSet::default();
         for r in roots {
             if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(r) {
                 e.insert(r);
@@ -342,14 +370,26 @@ impl<'u> Program<'u> {
         'walk: while let Some(n) = queue.pop_front() {
             visited.push(n);
             for &m in &self.edges[n] {
-                if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(m) {
-                    if reached >= cap {
-                        cut = true;
-                        break 'walk;
+                // A name node's functions are `n`'s callees, in order; a name followed before
+                // has nothing new (its walk is cut before it is marked).
+                let callees = match m
+                    .checked_sub(self.edges.len())
+                    .and_then(|i| self.names.get(i))
+                {
+                    Some(_) if !names_followed.insert(m) => continue,
+                    Some(fns) => fns.as_slice(),
+                    None => std::slice::from_ref(&m),
+                };
+                for &m in callees {
+                    if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(m) {
+                        if reached >= cap {
+                            cut = true;
+                            break 'walk;
+                        }
+                        e.insert(n);
+                        queue.push_back(m);
+                        reached += 1;
                     }
-                    e.insert(n);
-                    queue.push_back(m);
-                    reached += 1;
                 }
             }
         }
@@ -369,7 +409,7 @@ impl<'u> Program<'u> {
     /// (one bit per function, so that many tools' continuations need no more memory than one's),
     /// following at most `cap` calls; true when that cap cut it again.
     pub fn reach_beyond(&self, reach: &Reach, cap: usize) -> (Vec<usize>, bool) {
-        let mut seen = vec![0u64; self.edges.len().div_ceil(64)];
+        let mut seen = vec![0u64; (self.edges.len() + self.names.len()).div_ceil(64)];
         let mark = |seen: &mut [u64], n: usize| {
             let (w, b) = (n / 64, 1u64 << (n % 64));
             let new = seen[w] & b == 0;
@@ -384,13 +424,23 @@ impl<'u> Program<'u> {
         let mut followed = 0;
         while let Some(n) = queue.pop_front() {
             for &m in &self.edges[n] {
-                followed += 1;
-                if followed > cap {
-                    return (out, true);
-                }
-                if mark(&mut seen, m) {
-                    out.push(m);
-                    queue.push_back(m);
+                let callees = match m
+                    .checked_sub(self.edges.len())
+                    .and_then(|i| self.names.get(i))
+                {
+                    Some(_) if !mark(&mut seen, m) => continue,
+                    Some(fns) => fns.as_slice(),
+                    None => std::slice::from_ref(&m),
+                };
+                for &m in callees {
+                    followed += 1;
+                    if followed > cap {
+                        return (out, true);
+                    }
+                    if mark(&mut seen, m) {
+                        out.push(m);
+                        queue.push_back(m);
+                    }
                 }
             }
         }
@@ -816,6 +866,72 @@ mod tests {
         // The cap a program gives its tools: at least REACH_MIN, and the whole budget for one.
         assert_eq!(p.reach_cap(usize::MAX), REACH_MIN);
         assert!(p.reach_cap(1) >= REACH_BUDGET_BASE);
+    }
+
+    #[test]
+    fn a_name_of_several_functions_is_one_node_its_callers_share() {
+        // `self.run()` may be either class's `run`: both are reached, through one name node
+        // that `go` links to once, and a walk follows its functions as `go`'s own callees.
+        let src = "class A:\n    def run(self):\n        return self.run()\n    def go(self):\n        self.run()\n        return self.run()\n\
+                   class B:\n    def run(self):\n        return 2\n\
+                   def lone(x):\n    return lone(x)\n\
+                   @mcp.tool()\ndef t(a):\n    lone(a)\n    return go(a)\n";
+        let units = [unit("s.py", Language::Python, src)];
+        let p = Program::new(&units);
+        let name = |n: usize| units[0].facts.functions[p.fn_of(n).1 as usize].name.clone();
+        assert_eq!(p.names.len(), 1);
+        assert_eq!(
+            p.names[0].iter().map(|&n| name(n)).collect::<Vec<_>>(),
+            ["run", "run"]
+        );
+        let node = |f: &str| {
+            let i = units[0]
+                .facts
+                .functions
+                .iter()
+                .position(|g| g.name == f)
+                .unwrap();
+            p.node((0, u32::try_from(i).unwrap()))
+        };
+        // `go` calls `run` twice: one edge, to the name node; `lone` calling itself: none.
+        assert_eq!(p.edges[node("go")], [p.edges.len()]);
+        assert!(p.edges[node("lone")].is_empty());
+        let reach = p.reach(0, &units[0].facts.tools[0]);
+        let mut reached: Vec<String> = reach.nodes().iter().map(|&n| name(n)).collect();
+        assert_eq!(reached, ["t", "lone", "go", "run", "run"]);
+        assert_eq!(
+            p.path_to(&reach, p.fn_of(reach.nodes()[4])).as_deref(),
+            Some("`t` → `go` → `run`")
+        );
+        // Cut after `go`: the continuation finds both `run`s through the name node.
+        let cut = p.reach_within(0, &units[0].facts.tools[0], 3);
+        assert!(cut.cut());
+        let (beyond, again) = p.reach_beyond(&cut, usize::MAX);
+        assert!(!again);
+        reached = beyond.iter().map(|&n| name(n)).collect();
+        assert_eq!(reached, ["run", "run"]);
+    }
+
+    #[test]
+    fn callers_of_a_name_of_many_functions_make_a_graph_linear_in_them() {
+        // 2 000 `def n` and 2 000 functions calling `n`: each caller linked every `n` (4 * 10^6
+        // edges here; 10 000 of each, 530 KB, took 1.25 GB). Now callers + functions.
+        let n = 2_000;
+        let src: String = (0..n)
+            .map(|i| format!("def n(x):\n    return x\ndef m{i}(x):\n    return n(x)\n"))
+            .collect();
+        let units = [unit("s.py", Language::Python, &src)];
+        let p = Program::new(&units);
+        let edges: usize = p.edges.iter().map(Vec::len).sum();
+        let members: usize = p.names.iter().map(Vec::len).sum();
+        assert_eq!((edges, members), (n, n));
+        let callees: usize = units[0]
+            .facts
+            .functions
+            .iter()
+            .map(|f| f.callees.len())
+            .sum();
+        assert_eq!(callees, n);
     }
 
     #[test]

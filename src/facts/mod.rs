@@ -291,7 +291,8 @@ pub struct Function {
     /// True for a decorated Python function: a tool registered by a decorator the inventory does
     /// not know (`@tool(...)` of the server's own) still has its docstring read by the model.
     pub decorated: bool,
-    /// Indices of the functions of this file it calls by name.
+    /// The names of this file's functions it calls (`helper(x)`, `self.helper(x)`), each once, as
+    /// indexes into [`FileFacts::named`]: a call by name may land on every function of that name.
     pub callees: Vec<u32>,
     /// Calls nothing but string, collection and environment built-ins and other such functions of
     /// the file: what it returns is computed from its arguments and the configuration, not read
@@ -462,6 +463,12 @@ pub struct FileFacts {
     /// Byte ranges of the functions (parallel to `functions`).
     #[serde(skip)]
     pub function_ranges: Vec<Range<usize>>,
+    /// The file's functions grouped by name, each group in file order ([`Function::callees`]
+    /// points here). The callers of a name share its one group: 10 000 functions calling one
+    /// of 10 000 `def n` (530 KB) link 20 000 times, not 10^8 (1.25 GB when each caller listed
+    /// every function of the name).
+    #[serde(skip)]
+    pub named: Vec<Vec<u32>>,
     /// The innermost function enclosing each function (parallel to `functions`), so finding the
     /// function at a place walks up the nesting, not back over every function before it.
     #[serde(skip)]

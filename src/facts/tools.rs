@@ -7,23 +7,26 @@ use std::ops::Range;
 
 use super::{FileFacts, Value};
 
-/// Links each function to the functions of the same file it calls by name.
+/// Groups the file's functions by name ([`FileFacts::named`]) and links each function to the names
+/// it calls, and each call by name to its first target other than its caller.
 pub(super) fn link_calls(facts: &mut FileFacts) {
-    let mut by_name: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut by_name: HashMap<&str, u32> = HashMap::new();
+    let mut named: Vec<Vec<u32>> = Vec::new();
     for (i, f) in facts.functions.iter().enumerate() {
-        by_name
-            .entry(f.name.as_str())
-            .or_default()
-            .push(u32::try_from(i).unwrap_or(u32::MAX));
+        let g = *by_name.entry(f.name.as_str()).or_insert_with(|| {
+            named.push(Vec::new());
+            u32::try_from(named.len() - 1).unwrap_or(u32::MAX)
+        });
+        named[g as usize].push(u32::try_from(i).unwrap_or(u32::MAX));
     }
     let mut edges: Vec<Vec<u32>> = vec![Vec::new(); facts.functions.len()];
-    let mut linked: foldhash::HashSet<(u32, &str)> = foldhash::HashSet::default();
+    let mut linked: foldhash::HashSet<(u32, u32)> = foldhash::HashSet::default();
     for call in &mut facts.calls {
         let Some(from) = call.function else {
             // Module code calling a function of the file by name.
             call.target = by_name
                 .get(call.callee.as_str())
-                .and_then(|t| t.first().copied());
+                .map(|&g| named[g as usize][0]);
             continue;
         };
         let name = call
@@ -31,19 +34,17 @@ pub(super) fn link_calls(facts: &mut FileFacts) {
             .strip_prefix("self.")
             .or_else(|| call.callee.strip_prefix("this."))
             .unwrap_or(&call.callee);
-        if let Some(targets) = by_name.get(name) {
-            call.target = targets.iter().copied().find(|&t| t != from);
-            // The functions of two names are disjoint, so a caller's edges repeat only when it
-            // calls one name twice: skipped by name, not by searching its list per target (which
-            // cost k² per caller of a name with k functions).
-            if linked.insert((from, name)) {
-                edges[from as usize].extend(targets.iter().copied().filter(|&t| t != from));
+        if let Some(&g) = by_name.get(name) {
+            call.target = named[g as usize].iter().copied().find(|&t| t != from);
+            if linked.insert((from, g)) {
+                edges[from as usize].push(g);
             }
         }
     }
     for (f, e) in facts.functions.iter_mut().zip(edges) {
         f.callees = e;
     }
+    facts.named = named;
 }
 
 /// Completes [`FileFacts::late`]: the extractor recorded timer callbacks and branches taken on a
@@ -88,6 +89,7 @@ pub(super) fn late_ranges(facts: &mut FileFacts) {
         i > 0 && late[i - 1].contains(&offset)
     };
     let mut seen = vec![false; facts.functions.len()];
+    let mut named_seen = vec![false; facts.named.len()];
     let mut queue: Vec<u32> = facts
         .calls
         .iter()
@@ -102,7 +104,11 @@ pub(super) fn late_ranges(facts: &mut FileFacts) {
             continue;
         }
         late.push(facts.function_ranges[f as usize].clone());
-        queue.extend(facts.functions[f as usize].callees.iter().copied());
+        for &g in &facts.functions[f as usize].callees {
+            if !std::mem::replace(&mut named_seen[g as usize], true) {
+                queue.extend(facts.named[g as usize].iter().copied());
+            }
+        }
     }
     merge(&mut late);
     facts.late = late;
@@ -145,12 +151,20 @@ fn merge(ranges: &mut Vec<Range<usize>>) {
 /// nesting, one over the calls, then a worklist over the reversed edges.
 pub(super) fn purity(facts: &mut FileFacts, pure_callee: impl Fn(&str) -> bool) {
     let n = facts.functions.len();
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, f) in facts.functions.iter().enumerate() {
-        by_name.entry(f.name.as_str()).or_default().push(i);
-    }
-    let mut pure = vec![true; n];
+    // Nodes 0..n are the functions, n.. their names: a function's impurity reaches its name,
+    // and a name's reaches the name's callers, so that callers of a name k functions share
+    // (callers + k reversed edges, not callers x k).
+    let mut by_name: HashMap<&str, usize> = HashMap::new();
     let mut callers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, f) in facts.functions.iter().enumerate() {
+        let next = callers.len();
+        let g = *by_name.entry(f.name.as_str()).or_insert(next);
+        if g == next {
+            callers.push(Vec::new());
+        }
+        callers[i].push(g);
+    }
+    let mut pure = vec![true; callers.len()];
     // Nesting: functions are in pre-order, so a stack of open ranges gives each one's parent; an
     // impure nested function makes its parent impure.
     let mut parent: Vec<Option<usize>> = vec![None; n];
@@ -191,10 +205,8 @@ pub(super) fn purity(facts: &mut FileFacts, pure_callee: impl Fn(&str) -> bool) 
             .strip_prefix("self.")
             .or_else(|| call.callee.strip_prefix("this."))
             .unwrap_or(&call.callee);
-        if let Some(targets) = by_name.get(name) {
-            for &t in targets {
-                callers[t].push(from);
-            }
+        if let Some(&g) = by_name.get(name) {
+            callers[g].push(from);
             continue;
         }
         // A callback passed in is judged where it is passed; a method of a literal
