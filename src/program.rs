@@ -710,7 +710,7 @@ impl ModuleIndex {
         units: &[Unit],
         from: usize,
         path: &'p str,
-        defines: impl Fn(&Unit, &str) -> bool,
+        defines: impl Fn(usize, &str) -> bool,
     ) -> Option<(usize, &'p str)> {
         for (d, _) in path
             .match_indices('.')
@@ -723,7 +723,7 @@ impl ModuleIndex {
                 continue;
             }
             if let Some(t) = self.module(units, from, module).filter(|&t| t != from)
-                && defines(&units[t], name)
+                && defines(t, name)
             {
                 return Some((t, name));
             }

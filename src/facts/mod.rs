@@ -19,7 +19,7 @@ pub mod package;
 mod python;
 mod tools;
 
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -519,6 +519,29 @@ impl FileFacts {
         i > 0 && self.late[i - 1].contains(&offset)
     }
 
+    /// True when `name` is a parameter of a function enclosing `offset`: up the nesting from the
+    /// innermost, not over every function of the file (20 000 module names read beside 20 000
+    /// functions: 0.85 s, quadratic).
+    pub(crate) fn is_param_at(&self, name: &str, offset: usize) -> bool {
+        let mut at = self.function_at(offset);
+        while let Some(f) = at {
+            if self.functions[f as usize].params.iter().any(|p| p == name) {
+                return true;
+            }
+            at = self.function_parents[f as usize];
+        }
+        false
+    }
+
+    /// The names of the pure functions ([`Function::pure`]).
+    pub(crate) fn pure_names(&self) -> HashSet<String> {
+        self.functions
+            .iter()
+            .filter(|f| f.pure)
+            .map(|f| f.name.clone())
+            .collect()
+    }
+
     /// The innermost function containing a byte offset. Functions are recorded in pre-order
     /// (sorted by start, parents before children), so the innermost one is the last function
     /// starting at or before the offset that still contains it: a binary search, then a walk back
@@ -572,6 +595,18 @@ pub(crate) fn first_named(functions: &[Function]) -> HashMap<String, usize> {
 pub(crate) fn function_starting_at(ranges: &[Range<usize>], start: usize) -> Option<usize> {
     let i = ranges.partition_point(|r| r.start < start);
     (ranges.get(i)?.start == start).then_some(i)
+}
+
+/// The first function whose range is `range` (`ranges` sorted by start): a binary search, then
+/// the few functions starting at the same byte. 40 000 decorated tools each searching every
+/// function took 9 s.
+pub(crate) fn function_spanning(ranges: &[Range<usize>], range: &Range<usize>) -> Option<usize> {
+    let i = ranges.partition_point(|r| r.start < range.start);
+    ranges[i..]
+        .iter()
+        .take_while(|r| r.start == range.start)
+        .position(|r| r == range)
+        .map(|k| i + k)
 }
 
 /// Whether an offset lies in one of a set of ranges, by binary search: the ranges sorted by
@@ -664,7 +699,6 @@ fn extract_with<'s>(
             js::extract(syntax, src, on_node)
         }
     };
-    facts.function_parents = nesting(&facts.function_ranges);
     tools::link_calls(&mut facts);
     tools::late_ranges(&mut facts);
     decode_payloads(&mut facts);
@@ -697,7 +731,7 @@ impl FileFacts {
 
 /// The innermost enclosing range of each range, for ranges sorted by start that nest or follow
 /// each other (a tree's functions in pre-order): one pass with a stack.
-fn nesting(ranges: &[Range<usize>]) -> Vec<Option<u32>> {
+pub(crate) fn nesting(ranges: &[Range<usize>]) -> Vec<Option<u32>> {
     let mut out = Vec::with_capacity(ranges.len());
     let mut open: Vec<u32> = Vec::new();
     for (i, r) in ranges.iter().enumerate() {

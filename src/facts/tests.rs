@@ -553,4 +553,45 @@ fn covers_and_lookups_answer_as_the_searches_they_replace() {
     );
     let named = first_named(&f.functions);
     assert_eq!((named["a"], named["b"]), (0, 1));
+    for r in sorted.iter().chain([&(3..5), &(0..4)]) {
+        assert_eq!(
+            function_spanning(&sorted, r),
+            sorted.iter().position(|s| s == r),
+            "{r:?}"
+        );
+    }
+    // A parameter of an enclosing function, by the nesting, as by every function around it.
+    for (lang, src) in [
+        (
+            Language::Python,
+            "def a(x, y):\n    def b(z):\n        return x + z\n    return b\ndef c(w):\n    return w\nq = 1\n",
+        ),
+        (
+            Language::JavaScript,
+            "function a(x, y) {\n  const b = (z) => x + z;\n  return b;\n}\nfunction c(w) { return w; }\nconst q = 1;\n",
+        ),
+    ] {
+        let f = facts(lang, src);
+        for offset in 0..src.len() {
+            for name in ["x", "y", "z", "w", "q"] {
+                let searched = f
+                    .function_ranges
+                    .iter()
+                    .zip(&f.functions)
+                    .any(|(r, g)| r.contains(&offset) && g.params.iter().any(|p| p == name));
+                assert_eq!(
+                    f.is_param_at(name, offset),
+                    searched,
+                    "{lang:?} {name} @{offset}"
+                );
+            }
+        }
+        let pure: Vec<&str> = f
+            .functions
+            .iter()
+            .filter(|g| g.pure)
+            .map(|g| g.name.as_str())
+            .collect();
+        assert!(pure.iter().all(|n| f.pure_names().contains(*n)), "{pure:?}");
+    }
 }
