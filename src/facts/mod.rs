@@ -611,6 +611,7 @@ pub(crate) fn function_spanning(ranges: &[Range<usize>], range: &Range<usize>) -
 
 /// Whether an offset lies in one of a set of ranges, by binary search: the ranges sorted by
 /// start, with the largest end among each prefix.
+#[derive(Debug)]
 pub(crate) struct Cover {
     starts: Vec<usize>,
     max_end: Vec<usize>,

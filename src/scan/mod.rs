@@ -734,6 +734,12 @@ fn whole_program(
         let (tu, t, _) = &reaches[i];
         &tool_of(*tu, *t).ranges
     });
+    // Asked per finding, answered once per file (a test file's importers) and per function (its
+    // callers' gates): 8 000 test files importing a helper of 8 000 findings took 3.6 s.
+    let outside: Vec<bool> = (0..units.len())
+        .map(|u| outside_the_server(&program, units, u))
+        .collect();
+    let mut gating = program.gating();
     let mut findings: Vec<Finding> = located
         .into_iter()
         .zip(own_of)
@@ -746,10 +752,10 @@ fn whole_program(
             f.tool = own
                 .or_else(any)
                 .map(|i| tool_of(reaches[i].0, reaches[i].1).name.clone());
-            if f.tool.is_none() && outside_the_server(&program, units, u) {
+            if f.tool.is_none() && outside[u] {
                 demote_outside_the_server(&mut f);
             }
-            if f.tool.is_none() && program.command_gated(u, offset) {
+            if f.tool.is_none() && program.command_gated(&mut gating, u, offset) {
                 demote_installer(&mut f);
             }
             f
@@ -772,8 +778,11 @@ fn whole_program(
                     file: units[u].rel.clone(),
                     line: hit.line,
                 });
+            // One call is one tool's hits: its name is the list's last when already added. (The
+            // list searched per hit: 16 000 tools on one endpoint, 3.5 s.) Two tools of one name
+            // are made one when the lists are sorted.
             if let Some(t) = tool
-                && !e.tools.iter().any(|x| x == t)
+                && e.tools.last().is_none_or(|x| x != t)
             {
                 e.tools.push(t.to_owned());
             }
@@ -943,7 +952,7 @@ fn whole_program(
                 purpose: &purpose,
             };
             let mut judged = analysis::judge(&scope, units, hits);
-            if outside_the_server(&program, units, u) {
+            if outside[u] {
                 judged.iter_mut().for_each(demote_outside_the_server);
             }
             Some((eff, judged))
@@ -956,6 +965,7 @@ fn whole_program(
     let mut endpoints: Vec<Endpoint> = endpoints.into_values().collect();
     for e in &mut endpoints {
         e.tools.sort();
+        e.tools.dedup();
     }
     Whole {
         findings,
