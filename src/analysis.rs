@@ -13,6 +13,7 @@
 //! A tool's scope is everything its handler reaches across the package ([`crate::program`]); code
 //! no tool reaches (module level, install scripts) is judged per file as one more scope.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 
 use foldhash::{HashMap, HashMapExt, HashSet};
@@ -68,16 +69,110 @@ impl Dest {
     }
 }
 
+/// Assignment indexes by (function, target name).
+type AssignsByName<'f> = HashMap<(Option<u32>, &'f str), Vec<usize>>;
+
+/// Lookups the per-hit questions about one file share ([`destination`], [`local_sink`],
+/// [`helper_network_commands`]), each made the first time it is needed: a search of the file per
+/// hit made a file of many hits quadratic (40 000 writes to a name, each looking back over every
+/// assignment for the name's value: 8 s).
+pub struct FileIndex<'f> {
+    facts: &'f FileFacts,
+    /// The first string starting at each offset.
+    strings: OnceCell<HashMap<usize, usize>>,
+    /// The assignments to each name in each function (`None`: module code), in order, and
+    /// whether the file's assignments are sorted by start.
+    assigns: OnceCell<(AssignsByName<'f>, bool)>,
+    /// The position of each parameter of each function (the first, for a repeated name).
+    params: OnceCell<HashMap<(u32, &'f str), usize>>,
+}
+
+impl<'f> FileIndex<'f> {
+    /// The index of one file's facts (nothing is built yet).
+    pub fn new(facts: &'f FileFacts) -> Self {
+        FileIndex {
+            facts,
+            strings: OnceCell::new(),
+            assigns: OnceCell::new(),
+            params: OnceCell::new(),
+        }
+    }
+
+    fn string_at(&self, start: usize) -> Option<&'f crate::facts::StringLit> {
+        let facts = self.facts;
+        let first = self.strings.get_or_init(|| {
+            let mut map = HashMap::with_capacity(facts.strings.len());
+            for (i, s) in facts.strings.iter().enumerate() {
+                map.entry(s.span.start).or_insert(i);
+            }
+            map
+        });
+        first.get(&start).map(|&i| &facts.strings[i])
+    }
+
+    /// The last assignment to `name` in `function` that starts before `before`.
+    fn last_assign(
+        &self,
+        function: Option<u32>,
+        name: &str,
+        before: usize,
+    ) -> Option<&'f crate::facts::Assign> {
+        let facts = self.facts;
+        let (by_name, sorted) = self.assigns.get_or_init(|| {
+            let mut map: HashMap<(Option<u32>, &str), Vec<usize>> = HashMap::new();
+            for (i, a) in facts.assigns.iter().enumerate() {
+                for t in &a.targets {
+                    let list = map.entry((a.function, t.as_str())).or_default();
+                    // A statement naming a target twice is one assignment to it.
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+            (map, facts.assigns.is_sorted_by_key(|a| a.span.start))
+        });
+        let list = by_name.get(&(function, name))?;
+        let start = |&i: &usize| facts.assigns[i].span.start;
+        // Assignments are recorded in source order, so each list is sorted by start: the last
+        // before `before` by binary search (a search back through the list otherwise).
+        if *sorted {
+            let k = list.partition_point(|i| start(i) < before);
+            list.get(k.checked_sub(1)?).map(|&i| &facts.assigns[i])
+        } else {
+            list.iter()
+                .rev()
+                .find(|i| start(i) < before)
+                .map(|&i| &facts.assigns[i])
+        }
+    }
+
+    fn param_position(&self, function: u32, name: &str) -> Option<usize> {
+        let facts = self.facts;
+        let positions = self.params.get_or_init(|| {
+            let mut map = HashMap::new();
+            for (f, func) in facts.functions.iter().enumerate() {
+                let f = u32::try_from(f).unwrap_or(u32::MAX);
+                for (i, p) in func.params.iter().enumerate() {
+                    map.entry((f, p.as_str())).or_insert(i);
+                }
+            }
+            map
+        });
+        positions.get(&(function, name)).copied()
+    }
+}
+
 /// Calls that hand a network client's command line to a helper of the same file that runs its
 /// parameter as a process (`def sh(argv): return subprocess.run(argv)` called as
 /// `sh(["curl", "-d", token, URL])`): each such call is an outbound sink of its own, at the call,
 /// with the destination its command line names. `processes` are the spans of the file's process
 /// hits that are not network clients themselves.
 pub fn helper_network_commands(
-    facts: &FileFacts,
+    file: &FileIndex<'_>,
     src: &str,
     processes: &[Span],
 ) -> Vec<(Span, Dest)> {
+    let facts = file.facts;
     let mut runners: Vec<(u32, usize)> = Vec::new();
     for &span in processes {
         let Some(call) = call_at(facts, span) else {
@@ -89,7 +184,7 @@ pub fn helper_network_commands(
         };
         let t = src.get(cmd.span.range()).unwrap_or("");
         let params = &facts.functions[f as usize].params;
-        let Some(pi) = params.iter().position(|p| p == t) else {
+        let Some(pi) = file.param_position(f, t) else {
             continue;
         };
         // `self.run(argv)`: the receiver takes the first parameter.
@@ -229,7 +324,8 @@ pub struct Scope<'a> {
 /// The destination of an outbound sink at `span`, from the call's arguments. `src` is the file's
 /// text: a process that runs a network client (`curl`, `wget`, `nc`…) is an outbound sink too,
 /// and its command line is read as written (an f-string or template included).
-pub fn destination(facts: &FileFacts, span: Span, effect: Effect, src: &str) -> Option<Dest> {
+pub fn destination(file: &FileIndex<'_>, span: Span, effect: Effect, src: &str) -> Option<Dest> {
+    let facts = file.facts;
     if effect == Effect::Process {
         return network_command(facts, call_at(facts, span)?, src);
     }
@@ -240,10 +336,8 @@ pub fn destination(facts: &FileFacts, span: Span, effect: Effect, src: &str) -> 
     let kind = match call {
         Some(c) => call_destination(facts, c, effect),
         // A string match (a webhook URL) is its own destination.
-        None => facts
-            .strings
-            .iter()
-            .find(|s| s.span.start == span.start)
+        None => file
+            .string_at(span.start)
             .and_then(|s| url_host(&s.value))
             .map_or(DestKind::Computed, DestKind::Literal),
     };
@@ -257,7 +351,8 @@ pub fn destination(facts: &FileFacts, span: Span, effect: Effect, src: &str) -> 
 /// The local sink at `span`: a process that [`destination`] did not find to be a network client,
 /// or a file write whose path, as written (or as last assigned in the same function), is outside
 /// the server's root.
-pub fn local_sink(facts: &FileFacts, span: Span, effect: Effect, src: &str) -> Option<Local> {
+pub fn local_sink(file: &FileIndex<'_>, span: Span, effect: Effect, src: &str) -> Option<Local> {
+    let facts = file.facts;
     let call = call_at(facts, span)?;
     match effect {
         Effect::Process => Some(Local::Process {
@@ -297,18 +392,9 @@ pub fn local_sink(facts: &FileFacts, span: Span, effect: Effect, src: &str) -> O
                 let t = text(a.span.range());
                 // `open(path, "w")` with `path = os.path.expanduser("~/.x")` a few lines up.
                 let assigned = is_identifier(t)
-                    .then(|| {
-                        facts
-                            .assigns
-                            .iter()
-                            .rev()
-                            .filter(|x| {
-                                x.span.start < call.span.start && x.function == call.function
-                            })
-                            .find(|x| x.targets.iter().any(|n| n == t))
-                            .map(|x| text(x.value.clone()))
-                    })
-                    .flatten();
+                    .then(|| file.last_assign(call.function, t, call.span.start))
+                    .flatten()
+                    .map(|x| text(x.value.clone()));
                 assigned.unwrap_or(t).to_owned()
             };
             outside_root(&path).then(|| Local::File(crate::signature::clip(&path, 80)))
@@ -1252,4 +1338,68 @@ fn host_explained(host: &str, words: &str) -> bool {
     host.split(['.', '-'])
         .filter(|l| l.len() >= 4 && !GENERIC.contains(l))
         .any(|l| words.contains(l))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Language;
+
+    fn facts(lang: Language, src: &str) -> FileFacts {
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&lang.grammar()).unwrap();
+        let tree = parser.parse(src, None).unwrap();
+        crate::facts::extract(lang, &tree, src.as_bytes())
+    }
+
+    #[test]
+    fn the_file_index_answers_as_the_searches_it_replaces() {
+        for (lang, src) in [
+            (
+                Language::Python,
+                "p = '/tmp/a'\nH = 'https://hooks.slack.com/services/T/B/x'\ndef f(p, q, p2):\n    x = 1\n    p = '~/.ssh/k'\n    open(p, 'w')\n    p = q = '/etc/x'\n    open(q, 'w')\n    return p\np = '/var/b'\nopen(p, 'w')\n",
+            ),
+            (
+                Language::JavaScript,
+                "let p = '/tmp/a';\nconst H = 'https://discord.com/api/webhooks/1/x';\nfunction f(p, q) {\n  p = '~/.ssh/k';\n  fs.writeFileSync(p, 'x');\n  return q;\n}\np = '/var/b';\nfs.writeFileSync(p, 'y');\n",
+            ),
+        ] {
+            let f = facts(lang, src);
+            let file = FileIndex::new(&f);
+            for at in 0..=src.len() {
+                assert_eq!(
+                    file.string_at(at).map(|s| &s.value),
+                    f.strings
+                        .iter()
+                        .find(|s| s.span.start == at)
+                        .map(|s| &s.value),
+                    "{lang:?} string @{at}"
+                );
+                for func in [None, Some(0)] {
+                    for name in ["p", "q", "x", "H"] {
+                        let searched = f
+                            .assigns
+                            .iter()
+                            .rev()
+                            .filter(|a| a.span.start < at && a.function == func)
+                            .find(|a| a.targets.iter().any(|n| n == name));
+                        assert_eq!(
+                            file.last_assign(func, name, at),
+                            searched,
+                            "{lang:?} {name} in {func:?} before {at}"
+                        );
+                    }
+                }
+            }
+            for (i, func) in f.functions.iter().enumerate() {
+                for name in ["p", "q", "p2", "r"] {
+                    assert_eq!(
+                        file.param_position(u32::try_from(i).unwrap(), name),
+                        func.params.iter().position(|p| p == name),
+                        "{lang:?} {name}"
+                    );
+                }
+            }
+        }
+    }
 }

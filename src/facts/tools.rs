@@ -183,10 +183,17 @@ pub(super) fn purity(facts: &mut FileFacts, pure_callee: impl Fn(&str) -> bool) 
         }
         open.push(i);
     }
-    // A parameter of the function or of one enclosing it (a few levels up).
+    // A parameter of the function or of one enclosing it (a few levels up), by a set: a function
+    // of 40 000 parameters making 40 000 calls searched its parameters per call (3.7 s).
+    let params: foldhash::HashSet<(usize, &str)> = facts
+        .functions
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.params.iter().map(move |p| (i, p.as_str())))
+        .collect();
     let is_param = |mut f: usize, name: &str| {
         for _ in 0..8 {
-            if facts.functions[f].params.iter().any(|p| p == name) {
+            if params.contains(&(f, name)) {
                 return true;
             }
             match parent[f] {

@@ -504,12 +504,13 @@ impl<'s> Scanner<'s> {
         let mut out: Vec<EffectHit> = Vec::new();
         let mut processes = Vec::new();
         let mut lines = None;
+        let file = analysis::FileIndex::new(facts);
         for h in hits {
             let sig = &self.signatures.all()[h.sig];
             let Some(effect) = sig.effect else { continue };
-            let dest = analysis::destination(facts, h.span, effect, text);
+            let dest = analysis::destination(&file, h.span, effect, text);
             let local = match dest {
-                None => analysis::local_sink(facts, h.span, effect, text),
+                None => analysis::local_sink(&file, h.span, effect, text),
                 Some(_) => None,
             };
             let credential =
@@ -536,7 +537,7 @@ impl<'s> Scanner<'s> {
         }
         // `sh(["curl", "-d", token, URL])` with `def sh(argv): subprocess.run(argv)`: the call
         // that hands over the command line is where data leaves.
-        for (span, dest) in analysis::helper_network_commands(facts, text, &processes) {
+        for (span, dest) in analysis::helper_network_commands(&file, text, &processes) {
             let (snippet, column) = lines.get_or_insert_with(|| Lines::new(text)).snippet(span);
             out.push(EffectHit {
                 effect: Effect::Process,

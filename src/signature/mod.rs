@@ -988,14 +988,18 @@ impl Signatures {
         texts: impl Iterator<Item = (&'a str, Span)>,
         hits: &mut Vec<Hit>,
     ) {
+        // (rule, line) of the hits so far, made at the first description that matches: searching
+        // the file's hits per match cost 64 000 descriptions 6.8 s.
+        let mut seen: Option<foldhash::HashSet<(usize, u32)>> = None;
         for (text, span) in texts {
             for &(si, mi) in &self.description_owner {
                 if let Matcher::Description { langs, re } = &self.sigs[si].matchers[mi]
                     && langs.contains(&lang)
                     && let Some(m) = re.find(text)
                 {
-                    let seen = hits.iter().any(|h| h.sig == si && h.span.line == span.line);
-                    if !seen {
+                    let seen = seen
+                        .get_or_insert_with(|| hits.iter().map(|h| (h.sig, h.span.line)).collect());
+                    if seen.insert((si, span.line)) {
                         let detail = Some(format!(
                             "description says \"{}\"",
                             clip(&escape_invisible(m.as_str()), 120)
