@@ -7,8 +7,10 @@
 //! (taint only grows, so a loop's back edge is covered by a second pass). A call into a function
 //! of the package carries taint into the parameter it lands on; what that function does with it
 //! is computed once per (function, parameter) and reused by every caller and every tool, so the
-//! whole analysis is linear in the package's code times its parameters. Each [`Flow`] keeps the
-//! steps it took, with file and line, as evidence.
+//! whole analysis is linear in the package's code times its parameters. The secrets module code
+//! leaves in its names are read by every body of the file from one shared map, and copied into a
+//! body only when it writes such a name: a body pays for the names it reads, not for all of them.
+//! Each [`Flow`] keeps the steps it took, with file and line, as evidence.
 //!
 //! It is deliberately an over-approximation in one direction: an expression reads every name in
 //! it, so `x = hash(token)` carries `token`. A scanner that must not miss exfiltration can afford
@@ -192,7 +194,7 @@ impl<'a> Dataflow<'a> {
             .map(|(members, fork)| {
                 members
                     .into_iter()
-                    .map(|u| (u, fork.run(u, Body::Module, None, Vec::new(), 0).1))
+                    .map(|u| (u, fork.run(u, Body::Module, None, Vec::new(), 0).1.first()))
                     .collect()
             })
             .collect();
@@ -401,22 +403,21 @@ impl<'a> Dataflow<'a> {
         own: Option<u32>,
         seeds: Vec<(String, Taint)>,
         depth: usize,
-    ) -> (Summary, HashMap<String, Taint>) {
+    ) -> (Summary, Taints<'_>) {
         let u = &self.ix.units[unit];
         let facts = &u.facts;
         let rel = u.rel.as_str();
         let calls = body.select(&facts.calls, |c| (c.span.start, c.function));
         let assigns = body.select(&facts.assigns, |a| (a.span.start, a.function));
-        let params: Vec<String> = seeds.iter().map(|(n, _)| n.clone()).collect();
+        // The parameters a dispatch handler reads by key (`arguments["token"]`), as a set:
+        // searching the list per string of every argument cost params × calls (a tool of 32 000
+        // parameters calling `g('s…')` 32 000 times took 2.8 s).
+        let params: HashSet<String> = seeds.iter().map(|(n, _)| n.clone()).collect();
         let mut tainted = Taints::default();
         for (name, t) in seeds {
             tainted.add(&name, t);
         }
-        if let Some(globals) = self.ix.globals.get(unit) {
-            for (name, t) in globals {
-                tainted.add(name, t.clone());
-            }
-        }
+        tainted.inherit(self.ix.globals.get(unit));
         // Calls whose result carries taint (a helper returning a secret or its tainted argument).
         let mut returning: HashMap<usize, Vec<Taint>> = HashMap::new();
         let mut out = Summary::default();
@@ -588,7 +589,7 @@ impl<'a> Dataflow<'a> {
                 out.returns.push((t.origin.clone(), t.steps.clone()));
             }
         }
-        (out, tainted.first())
+        (out, tainted)
     }
 
     /// True when sink `hi` sends what argument `arg` holds: every argument of an outbound call,
@@ -613,7 +614,7 @@ impl<'a> Dataflow<'a> {
         arg: &crate::facts::Arg,
         tainted: &Taints,
         returning: &HashMap<usize, Vec<Taint>>,
-        params: &[String],
+        params: &HashSet<String>,
     ) -> Vec<Taint> {
         let facts = &self.ix.units[unit].facts;
         let mut out: Vec<Taint> = Vec::new();
@@ -690,7 +691,7 @@ fn index_unit(u: usize, calls: &[Call], hits: &[EffectHit]) -> UnitIndex {
     let mut senders: HashMap<String, usize> = HashMap::new();
     let mut creds = Vec::new();
     let mut envs = Vec::new();
-    let mut files: Vec<(Option<u32>, String, usize, usize)> = Vec::new();
+    let mut files = FileOpens::default();
     for (hi, h) in hits.iter().enumerate() {
         if h.credential {
             creds.push((h.offset, h.line));
@@ -712,22 +713,21 @@ fn index_unit(u: usize, calls: &[Call], hits: &[EffectHit]) -> UnitIndex {
                     .entry(format!("{}().", c.callee.trim_end_matches("()")))
                     .or_insert(hi);
             } else if matches!(h.local, Some(crate::analysis::Local::File(_))) {
-                files.push((
+                files.push(
                     c.function,
                     format!("{}().", c.callee.trim_end_matches("()")),
                     h.offset,
                     hi,
-                ));
+                );
             }
         }
     }
     // `with open(path, "w") as fh: fh.write(data)`: the writes on a handle go where the
     // nearest `open` before them in the same function points.
     if !files.is_empty() {
+        files.seal();
         for (ci, c) in calls.iter().enumerate() {
-            let Some(&(.., hi)) = files.iter().rev().find(|(f, prefix, o, _)| {
-                *f == c.function && *o < c.span.start && c.callee.starts_with(prefix.as_str())
-            }) else {
+            let Some(hi) = files.before(c.function, &c.callee, c.span.start) else {
                 continue;
             };
             map.entry(ci).or_insert(hi);
@@ -766,35 +766,149 @@ fn index_unit(u: usize, calls: &[Call], hits: &[EffectHit]) -> UnitIndex {
     }
 }
 
-/// The taints of the names of one body.
+/// The file writes of one unit that a handle's methods write through (`open(p, "w")` of
+/// `fh.write(data)`), by callee prefix (`open().`) and enclosing function.
+///
+/// Which write a call goes through was the last one found (in the order of the hits) of its
+/// function, before it, whose prefix starts the call's callee: a search of every write per call
+/// cost writes × calls (40 000 `open(…)` and 40 000 calls took 5.6 s). A call's candidate
+/// prefixes are those of its callee that end at a call (`().`), each looked up, and each
+/// group's writes are sorted by offset with the latest found so far at each, for a binary search.
 #[derive(Default)]
-struct Taints(HashMap<String, Vec<Taint>>);
+struct FileOpens {
+    /// prefix → function → its writes, sorted once all are found.
+    groups: HashMap<String, HashMap<Option<u32>, Vec<Opened>>>,
+    found: usize,
+}
 
-impl Taints {
+/// One write of [`FileOpens`]: (offset, order found, hit); once sealed, the order and hit are
+/// those of the write found last at or before the offset.
+type Opened = (usize, usize, usize);
+
+impl FileOpens {
+    fn push(&mut self, function: Option<u32>, prefix: String, offset: usize, hit: usize) {
+        self.groups
+            .entry(prefix)
+            .or_default()
+            .entry(function)
+            .or_default()
+            .push((offset, self.found, hit));
+        self.found += 1;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.found == 0
+    }
+
+    /// Sorts each group by offset and keeps, at each place, the write found last among it and
+    /// those before it.
+    fn seal(&mut self) {
+        for list in self.groups.values_mut().flat_map(HashMap::values_mut) {
+            list.sort_unstable();
+            let mut last: Option<(usize, usize)> = None;
+            for (_, order, hit) in list.iter_mut() {
+                if let Some(before) = last
+                    && before.0 > *order
+                {
+                    (*order, *hit) = before;
+                }
+                last = Some((*order, *hit));
+            }
+        }
+    }
+
+    /// The hit of the write found last, of `function`, before `start`, whose prefix starts
+    /// `callee`.
+    fn before(&self, function: Option<u32>, callee: &str, start: usize) -> Option<usize> {
+        callee
+            .match_indices("().")
+            .filter_map(|(i, _)| {
+                let list = self.groups.get(&callee[..i + 3])?.get(&function)?;
+                let k = list.partition_point(|&(o, ..)| o < start);
+                k.checked_sub(1).map(|k| (list[k].1, list[k].2))
+            })
+            .max_by_key(|&(order, _)| order)
+            .map(|(_, hit)| hit)
+    }
+}
+
+/// The taints of the names of one body: its own, and the module-level secrets of its file
+/// ([`Index::globals`]), shared by every body of the file.
+///
+/// A module name is copied into the body's own map only when the body adds a taint to it
+/// (copy on write), so a name reads as if every module secret had been added to the body on
+/// entry, after its seeds. Copying them all on entry cost globals × bodies: 8 000 module
+/// secrets and 8 000 tools took 14 s.
+#[derive(Default)]
+struct Taints<'g> {
+    own: HashMap<String, Vec<Taint>>,
+    globals: Option<&'g HashMap<String, Taint>>,
+}
+
+impl<'g> Taints<'g> {
+    /// Once the seeds are in: the module names, read through from here on. A seed that is also
+    /// a module name gets that name's taint after its own, as adding every module secret after
+    /// the seeds did.
+    fn inherit(&mut self, globals: Option<&'g HashMap<String, Taint>>) {
+        let Some(globals) = globals.filter(|g| !g.is_empty()) else {
+            return;
+        };
+        for (name, list) in &mut self.own {
+            if let Some(t) = globals.get(name) {
+                add_origin(list, t.clone());
+            }
+        }
+        self.globals = Some(globals);
+    }
+
+    /// The taints of a name: its own once it has any, else the module's.
+    fn list(&self, name: &str) -> &[Taint] {
+        match self.own.get(name) {
+            Some(list) => list,
+            None => self
+                .globals
+                .and_then(|g| g.get(name))
+                .map_or(&[], std::slice::from_ref),
+        }
+    }
+
     /// Adds a taint to a name unless one of that origin is there; true when it was added.
     fn add(&mut self, name: &str, t: Taint) -> bool {
-        match self.0.get_mut(name) {
-            Some(list) => add_origin(list, t),
-            None => add_origin(self.0.entry(name.to_owned()).or_default(), t),
+        if let Some(list) = self.own.get_mut(name) {
+            return add_origin(list, t);
         }
+        let inherited = self.list(name);
+        if !admits(inherited, &t.origin) {
+            return false;
+        }
+        let mut list = inherited.to_vec();
+        add_origin(&mut list, t);
+        self.own.insert(name.to_owned(), list);
+        true
     }
 
     /// Whether [`Taints::add`] would add a taint of `origin` to `name`: checked before its
     /// steps are built.
     fn admits(&self, name: &str, origin: &Source) -> bool {
-        self.0.get(name).is_none_or(|list| admits(list, origin))
+        admits(self.list(name), origin)
     }
 
     fn get(&self, name: &str) -> impl Iterator<Item = &Taint> {
-        self.0.get(name).into_iter().flatten()
+        self.list(name).iter()
     }
 
-    /// One taint per name (the first that reached it), for module names seen by functions.
+    /// One taint per name (the first that reached it), for module names seen by functions:
+    /// the body's own names and the module names it read through.
     fn first(self) -> HashMap<String, Taint> {
-        self.0
-            .into_iter()
-            .filter_map(|(k, mut v)| (!v.is_empty()).then(|| (k, v.swap_remove(0))))
-            .collect()
+        let mut out: HashMap<String, Taint> = self.globals.cloned().unwrap_or_default();
+        for (k, mut v) in self.own {
+            if v.is_empty() {
+                out.remove(&k);
+            } else {
+                out.insert(k, v.swap_remove(0));
+            }
+        }
+        out
     }
 }
 
@@ -829,18 +943,18 @@ fn add_origin(list: &mut Vec<Taint>, t: Taint) -> bool {
 fn param_key(
     facts: &FileFacts,
     range: Range<usize>,
-    params: &[String],
+    params: &HashSet<String>,
     tainted: &Taints,
 ) -> Option<Taint> {
     if params.is_empty() {
         return None;
     }
     strings_in(facts, range).find_map(|s| {
-        params
-            .iter()
-            .find(|p| p.as_str() == s)
-            .and_then(|p| tainted.get(p).next())
-            .cloned()
+        if params.contains(s) {
+            tainted.get(s).next().cloned()
+        } else {
+            None
+        }
     })
 }
 
@@ -957,4 +1071,193 @@ fn bounded(mut steps: Steps) -> Steps {
         steps.extend(tail);
     }
     steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taint(origin: Origin) -> Taint {
+        Taint {
+            origin: Source::Abs(origin),
+            steps: Vec::new(),
+        }
+    }
+
+    fn env(key: &str) -> Taint {
+        taint(Origin::Env(key.to_owned()))
+    }
+
+    fn param(name: &str) -> Taint {
+        taint(Origin::Param(name.to_owned()))
+    }
+
+    fn origins(t: &Taints, name: &str) -> Vec<Source> {
+        t.get(name).map(|t| t.origin.clone()).collect()
+    }
+
+    #[test]
+    fn a_body_that_writes_a_module_secret_sees_its_own_taint_and_another_body_the_modules() {
+        let globals: HashMap<String, Taint> = [
+            ("TOKEN".to_owned(), env("GITHUB_TOKEN")),
+            ("KEY".to_owned(), env("API_KEY")),
+        ]
+        .into_iter()
+        .collect();
+        let token = || Source::Abs(Origin::Env("GITHUB_TOKEN".to_owned()));
+
+        // A tool whose parameter is named like a module secret: the parameter first.
+        let mut one = Taints::default();
+        one.add("KEY", param("KEY"));
+        one.inherit(Some(&globals));
+        assert_eq!(
+            origins(&one, "KEY"),
+            [
+                Source::Abs(Origin::Param("KEY".to_owned())),
+                Source::Abs(Origin::Env("API_KEY".to_owned()))
+            ]
+        );
+        // Reading a module name copies nothing; the same origin again adds nothing.
+        assert_eq!(origins(&one, "TOKEN"), [token()]);
+        assert!(!one.admits("TOKEN", &token()));
+        assert!(!one.add("TOKEN", env("GITHUB_TOKEN")));
+        assert!(!one.own.contains_key("TOKEN"));
+        // `TOKEN = note`: the body's `TOKEN` holds the module's secret and the parameter.
+        assert!(one.add("TOKEN", param("note")));
+        assert_eq!(
+            origins(&one, "TOKEN"),
+            [token(), Source::Abs(Origin::Param("note".to_owned()))]
+        );
+
+        // Another body of the same file still sees only the module's secret.
+        let mut two = Taints::default();
+        two.inherit(Some(&globals));
+        assert_eq!(origins(&two, "TOKEN"), [token()]);
+        assert!(two.add("other", param("q")));
+        assert!(two.own.len() == 1 && globals["TOKEN"].origin == token());
+
+        // What module code leaves: the first taint of every name, its own and read through.
+        let first = one.first();
+        assert_eq!(first.len(), 2);
+        assert_eq!(first["TOKEN"].origin, token());
+        assert_eq!(
+            first["KEY"].origin,
+            Source::Abs(Origin::Param("KEY".to_owned()))
+        );
+    }
+
+    /// The same lists as copying every module secret into the body after its seeds, over a
+    /// long run of adds, secrets and not, that fill lists past [`MAX_ORIGINS`].
+    #[test]
+    fn reading_module_secrets_through_equals_copying_them_on_entry() {
+        let names = ["a", "b", "c", "d", "e"];
+        let pool: Vec<Taint> = (0..4)
+            .map(|i| env(&format!("SECRET_TOKEN_{i}")))
+            .chain((0..6).map(|i| param(&format!("p{i}"))))
+            .chain([taint(Origin::Credential(0, 7))])
+            .collect();
+        let mut rng: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            usize::try_from(rng % n as u64).unwrap()
+        };
+        for _ in 0..300 {
+            let mut globals: HashMap<String, Taint> = HashMap::new();
+            for n in names {
+                if next(2) == 0 {
+                    globals.insert(n.to_owned(), pool[next(pool.len())].clone());
+                }
+            }
+            let seeds: Vec<(&str, Taint)> = (0..next(3))
+                .map(|_| (names[next(names.len())], pool[next(pool.len())].clone()))
+                .collect();
+            let mut copied: HashMap<String, Vec<Taint>> = HashMap::new();
+            let mut read = Taints::default();
+            for (n, t) in &seeds {
+                add_origin(copied.entry((*n).to_owned()).or_default(), t.clone());
+                read.add(n, t.clone());
+            }
+            for (n, t) in &globals {
+                add_origin(copied.entry(n.clone()).or_default(), t.clone());
+            }
+            read.inherit(Some(&globals));
+            for _ in 0..20 {
+                let n = names[next(names.len())];
+                let t = pool[next(pool.len())].clone();
+                let list = copied.entry(n.to_owned()).or_default();
+                assert_eq!(read.admits(n, &t.origin), admits(list, &t.origin));
+                assert_eq!(read.add(n, t.clone()), add_origin(list, t));
+                for n in names {
+                    let want: Vec<Source> = copied
+                        .get(n)
+                        .into_iter()
+                        .flatten()
+                        .map(|t| t.origin.clone())
+                        .collect();
+                    assert_eq!(origins(&read, n), want);
+                }
+            }
+            let want: HashMap<String, Source> = copied
+                .into_iter()
+                .filter_map(|(k, v)| v.first().map(|t| (k, t.origin.clone())))
+                .collect();
+            let got: HashMap<String, Source> = read
+                .first()
+                .into_iter()
+                .map(|(k, t)| (k, t.origin))
+                .collect();
+            assert_eq!(got, want);
+        }
+    }
+
+    /// The write a handle's call goes through is the one the search of every write, last found
+    /// first, gave: writes found out of offset order, several prefixes of one callee, several
+    /// functions, a call at a write's own offset.
+    #[test]
+    fn file_opens_answer_as_the_reverse_search_did() {
+        let prefixes = ["open().", "a().", "a().b().", "x()."];
+        let callees = [
+            "open().write",
+            "a().b().c",
+            "a().b()",
+            "a().x().y",
+            "x().open().write",
+            "g",
+            "open",
+        ];
+        let mut rng: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            usize::try_from(rng % n as u64).unwrap()
+        };
+        for _ in 0..200 {
+            let mut files = FileOpens::default();
+            let mut list: Vec<(Option<u32>, String, usize, usize)> = Vec::new();
+            for hi in 0..next(12) {
+                let f = [None, Some(0), Some(1)][next(3)];
+                let prefix = prefixes[next(prefixes.len())].to_owned();
+                let offset = next(40);
+                files.push(f, prefix.clone(), offset, hi);
+                list.push((f, prefix, offset, hi));
+            }
+            files.seal();
+            for _ in 0..40 {
+                let function = [None, Some(0), Some(1)][next(3)];
+                let callee = callees[next(callees.len())];
+                let start = next(45);
+                let want = list
+                    .iter()
+                    .rev()
+                    .find(|(f, prefix, o, _)| {
+                        *f == function && *o < start && callee.starts_with(prefix.as_str())
+                    })
+                    .map(|&(.., hi)| hi);
+                assert_eq!(files.before(function, callee, start), want);
+            }
+        }
+    }
 }
