@@ -307,6 +307,11 @@ struct Shape {
     depth: usize,
     /// Items of each wide literal per file (a list, a dict or object, a call's arguments); 0: none.
     width: usize,
+    /// Classes per file whose `run` calls `self.step` / `this.step`, each with a `step` of its own:
+    /// every `run` may land on every `step`.
+    homonyms: usize,
+    /// Module-level secrets per file (`S_k = os.environ.get(…)`), which every tool's dataflow reads.
+    secrets: usize,
 }
 
 const BASE: Shape = Shape {
@@ -316,13 +321,15 @@ const BASE: Shape = Shape {
     nests: 6,
     depth: 8,
     width: 0,
+    homonyms: 0,
+    secrets: 0,
 };
 
 /// A scaling axis: its name and the input shape at a given multiple.
 type Axis = (&'static str, fn(usize) -> Shape);
 
-/// The five axes a tree grows along, each scaled by `k`.
-fn axes() -> [Axis; 5] {
+/// The axes a tree grows along, each scaled by `k`.
+fn axes() -> [Axis; 7] {
     [
         ("more files", |k| Shape {
             files: BASE.files * k,
@@ -348,6 +355,21 @@ fn axes() -> [Axis; 5] {
         ("wider literals", |k| Shape {
             files: 1,
             width: 1024 * k,
+            ..BASE
+        }),
+        // A call by name links to every function of that name: linked pairwise, 20 000 such
+        // classes (1.9 MB) took 4.9 GB and 27 s.
+        ("same-named methods", |k| Shape {
+            files: 1,
+            homonyms: 128 * k,
+            ..BASE
+        }),
+        // Every tool's dataflow sees the module's secrets: copied into each run, 8 000 secrets and
+        // 8 000 tools took 17.7 s.
+        ("secrets and tools", |k| Shape {
+            files: 1,
+            tools: 48 * k,
+            secrets: 48 * k,
             ..BASE
         }),
     ]
@@ -502,6 +524,15 @@ fn python_server(i: usize, s: Shape) -> String {
             "\nWIDE_LIST = [{items}]\nWIDE_DICT = {{{entries}}}\nWIDE_CALL = wrap({items})\n"
         );
     }
+    for h in 0..s.homonyms {
+        let _ = writeln!(
+            o,
+            "\nclass Worker{h}:\n    def step(self, value):\n        return value + \"{h}\"\n\n    def run(self, value):\n        return self.step(value)\n"
+        );
+    }
+    for k in 0..s.secrets {
+        let _ = writeln!(o, "SECRET_{k} = os.environ.get(\"GEN_SECRET_{k}\", \"\")");
+    }
     o.push_str("\ndef wrap(x):\n    return x\n\n\nif __name__ == \"__main__\":\n    mcp.run()\n");
     o
 }
@@ -560,6 +591,15 @@ fn ts_server(i: usize, s: Shape) -> String {
             o,
             "const WIDE_LIST = [{items}];\nconst WIDE_OBJECT = {{ {entries} }};\nconst WIDE_CALL = wrap({items});\n"
         );
+    }
+    for h in 0..s.homonyms {
+        let _ = writeln!(
+            o,
+            "class Worker{h} {{\n  step(value: string): string {{\n    return value + \"{h}\";\n  }}\n  run(value: string): string {{\n    return this.step(value);\n  }}\n}}\n"
+        );
+    }
+    for k in 0..s.secrets {
+        let _ = writeln!(o, "const SECRET_{k} = process.env.GEN_SECRET_{k} ?? \"\";");
     }
     o.push_str("function wrap<T>(x: T): T {\n  return x;\n}\n\nawait server.connect(new StdioServerTransport());\n");
     o
