@@ -13,7 +13,9 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::syntax::{Node, Syntax};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_js};
-use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, WRITTEN_LEN};
+use super::limits::{
+    ARG_NAMES, BINDING_LEN, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, WRITTEN_LEN,
+};
 use super::memo::{Folded, Folds, IdMap, Name, add_name, read_names};
 use super::python::schema_params;
 use super::{
@@ -504,17 +506,18 @@ impl<'t> Js<'t, '_> {
                     return;
                 }
                 if let Some(module) = self.module_of(value, 0) {
-                    self.facts.bindings.insert(name, module);
+                    if module.len() <= BINDING_LEN {
+                        self.facts.bindings.insert(name, module);
+                    }
                     return;
                 }
-                match self.describe(value, 0) {
-                    Value::Call { callee } => {
-                        self.facts.bindings.insert(name, format!("{callee}()"));
-                    }
-                    Value::Path { path } if path.contains('.') => {
-                        self.facts.bindings.insert(name, path);
-                    }
-                    _ => {}
+                let bound = match self.describe(value, 0) {
+                    Value::Call { callee } => format!("{callee}()"),
+                    Value::Path { path } if path.contains('.') => path,
+                    _ => return,
+                };
+                if bound.len() <= BINDING_LEN {
+                    self.facts.bindings.insert(name, bound);
                 }
             }
             "object_pattern" => {
@@ -525,7 +528,9 @@ impl<'t> Js<'t, '_> {
                         Value::Path { path } => Some(path),
                         _ => None,
                     });
-                let Some(base) = base else { return };
+                let Some(base) = base.filter(|b| b.len() <= BINDING_LEN) else {
+                    return;
+                };
                 for p in target.named_children() {
                     match p.kind() {
                         "shorthand_property_identifier_pattern" => {

@@ -660,6 +660,9 @@ pub(crate) mod limits {
     pub const CONTAINER_ITEMS: usize = 64;
     /// Longest `written` callee kept.
     pub const WRITTEN_LEN: usize = 200;
+    /// Longest path a name is bound to by an assignment: in `a2 = a1.x`, `a3 = a2.x`, … each
+    /// binding held the whole chain before it (30 000 links, 1 GB). A longer one is not bound.
+    pub const BINDING_LEN: usize = 1024;
     /// Most nodes one "is this configuration?" question visits (a description, a module global).
     pub const CONFIG_BUDGET: usize = 2048;
     /// Longest statement text kept for evidence (characters).

@@ -10,7 +10,9 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::syntax::{Node, Syntax};
 
 use super::fold::{as_text, base64_decode, hex_decode, unescape_python};
-use super::limits::{ARG_NAMES, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, WRITTEN_LEN};
+use super::limits::{
+    ARG_NAMES, BINDING_LEN, CONFIG_BUDGET, CONTAINER_ITEMS, FOLD_DEPTH, WRITTEN_LEN,
+};
 use super::memo::{Folded, Folds, IdMap, Name, add_name, read_names};
 use super::{
     Arg, Assign, Call, Candidate, Desc, FileFacts, Fold, Function, Import, ListLens, Param,
@@ -476,6 +478,9 @@ impl<'t> Py<'t, '_> {
             Value::Path { path } if path.contains('.') => path,
             _ => return,
         };
+        if bound.len() > BINDING_LEN {
+            return;
+        }
         if let Some(f) = function {
             self.scoped
                 .entry(f)

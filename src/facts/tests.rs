@@ -595,3 +595,41 @@ fn covers_and_lookups_answer_as_the_searches_they_replace() {
         assert!(pure.iter().all(|n| f.pure_names().contains(*n)), "{pure:?}");
     }
 }
+
+#[test]
+fn a_chain_of_aliases_binds_names_to_paths_of_bounded_length() {
+    // `a1 = a0.x`, `a2 = a1.x`, …: each binding held the whole chain before it, so 30 000 links
+    // took 1 GB. Past BINDING_LEN a name is not bound; a short alias still resolves.
+    for (lang, head, link, tail) in [
+        (
+            Language::Python,
+            "import smtplib\nm = smtplib.SMTP\na0 = m\n",
+            "a{i} = a{p}.x\n",
+            "m('h')\n",
+        ),
+        (
+            Language::JavaScript,
+            "const m = require('child_process').exec;\nconst a0 = m;\n",
+            "const a{i} = a{p}.x;\n",
+            "m('ls');\n",
+        ),
+    ] {
+        let links: String = (1..2_000)
+            .map(|i| {
+                link.replace("{i}", &i.to_string())
+                    .replace("{p}", &(i - 1).to_string())
+            })
+            .collect();
+        let f = facts(lang, &format!("{head}{links}{tail}"));
+        let longest = f.bindings.values().map(String::len).max().unwrap_or(0);
+        assert!(longest <= limits::BINDING_LEN, "{lang:?}: {longest}");
+        assert!(f.bindings.contains_key("a100"), "{lang:?}");
+        assert!(
+            f.calls
+                .iter()
+                .any(|c| c.callee == "smtplib.SMTP" || c.callee == "child_process.exec"),
+            "{lang:?}: {:?}",
+            f.calls.iter().map(|c| &c.callee).collect::<Vec<_>>()
+        );
+    }
+}
