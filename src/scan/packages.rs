@@ -323,7 +323,11 @@ fn python_names(text: &[u8], name: &mut impl FnMut(&str)) {
                 skip_alias = true;
                 continue;
             }
-            (n, Some((m, true))) if !std::mem::take(&mut skip_alias) && !n.contains('.') => {
+            (n, Some((m, true)))
+                if !std::mem::take(&mut skip_alias)
+                    && !n.contains('.')
+                    && m.len() + n.len() < MODULE_NAME_LEN =>
+            {
                 let joined = if m.bytes().all(|b| b == b'.') {
                     format!("{m}{n}")
                 } else {
@@ -337,14 +341,26 @@ fn python_names(text: &[u8], name: &mut impl FnMut(&str)) {
             from = Some((token, false));
             depth = 0;
         }
-        for (d, _) in token.match_indices('.').filter(|&(d, _)| d > 0) {
+        // Only names a module could have: each prefix is looked up (hashed) whole, so a 1 MB
+        // token `ab.ab.ab…` cost its length squared (400 000 segments: 9 s).
+        for (d, _) in token
+            .match_indices('.')
+            .filter(|&(d, _)| d > 0)
+            .take_while(|&(d, _)| d <= MODULE_NAME_LEN)
+        {
             if !token[..d].ends_with('.') {
                 name(&token[..d]);
             }
         }
-        name(token);
+        if token.len() <= MODULE_NAME_LEN {
+            name(token);
+        }
     }
 }
+
+/// The longest dotted name read as a module's ([`python_names`]): 256 bytes, beyond any import
+/// of a real package.
+const MODULE_NAME_LEN: usize = 256;
 
 /// Disjoint sets of package ids.
 struct UnionFind {
@@ -510,6 +526,18 @@ mod tests {
         }
         // The alias is not a module of `..pkg`, and the statement ends at its line.
         assert!(!found.iter().any(|f| f == "..pkg.z" || f == "..pkg.q"));
+    }
+
+    #[test]
+    fn a_long_dotted_token_names_only_its_short_prefixes() {
+        // Each prefix is hashed whole: a 1 MB `ab.ab.ab…` cost its length squared.
+        let long = vec!["ab"; 100_000].join(".");
+        let text = format!("import {long}\nfrom {long} import x\nimport a.b\n");
+        let found = names(Language::Python, &text);
+        assert!(found.iter().all(|n| n.len() <= MODULE_NAME_LEN));
+        for n in ["ab", "ab.ab", "a", "a.b"] {
+            assert!(found.iter().any(|f| f == n), "{n} missing");
+        }
     }
 
     #[test]
